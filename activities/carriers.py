@@ -1,0 +1,76 @@
+"""The "168" model's vocabulary in one table.
+
+Each activity type maps to at most one of the six carriers (六项载体) and at
+most one of the eight haves (八个有). Scoring, dashboards and forms read this
+table; nothing else decides what an activity counts for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Carrier(models.TextChoices):
+    STUDY_DAY = "study_day", _("Sector study day")
+    WORKSTATION = "workstation", _("Sector workstation")
+    CONSULTATION = "consultation", _("Sector consultation meeting")
+    ACTIVITY_MONTH = "activity_month", _("Sector activity month")
+    E_NETWORK = "e_network", _("Sector e-network")
+    DUTY_REPORT = "duty_report", _("Duty-report meeting")
+
+
+class Have(models.TextChoices):
+    PLAN_SUMMARY = "plan_summary", _("Plan and summary")
+    STUDY_TRAINING = "study_training", _("Study and training")
+    RESEARCH_INSPECTION = "research_inspection", _("Research and inspection")
+    CONSULTATION_SUPERVISION = "consultation_supervision", _("Consultation and supervision")
+    PROPOSALS_INFORMATION = "proposals_information", _("Proposals and information")
+    ACTIVITIES_SERVICES = "activities_services", _("Activities and services")
+    FELLOWSHIP_EXCHANGE = "fellowship_exchange", _("Fellowship and exchange")
+    INNOVATION_HIGHLIGHTS = "innovation_highlights", _("Innovation and highlights")
+
+
+class ActivityKind(models.TextChoices):
+    STUDY = "study", _("Study session")
+    TRAINING = "training", _("Training")
+    RESEARCH = "research", _("Research trip")
+    INSPECTION = "inspection", _("Inspection")
+    CONSULTATION = "consultation", _("Consultation meeting")
+    SUPERVISION = "supervision", _("Democratic supervision")
+    SERVICE = "service", _("Service or public-welfare activity")
+    FELLOWSHIP = "fellowship", _("Fellowship and exchange")
+    CONSTITUENT_CONTACT = "constituent_contact", _("Meeting with constituents")
+    DUTY_REPORT = "duty_report", _("Duty-report meeting")
+    OTHER = "other", _("Other")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    carrier: Carrier | None
+    have: Have | None
+
+
+KIND_RULES: dict[str, KindRule] = {
+    ActivityKind.STUDY: KindRule(Carrier.STUDY_DAY, Have.STUDY_TRAINING),
+    ActivityKind.TRAINING: KindRule(Carrier.STUDY_DAY, Have.STUDY_TRAINING),
+    ActivityKind.RESEARCH: KindRule(None, Have.RESEARCH_INSPECTION),
+    ActivityKind.INSPECTION: KindRule(None, Have.RESEARCH_INSPECTION),
+    ActivityKind.CONSULTATION: KindRule(Carrier.CONSULTATION, Have.CONSULTATION_SUPERVISION),
+    ActivityKind.SUPERVISION: KindRule(None, Have.CONSULTATION_SUPERVISION),
+    ActivityKind.SERVICE: KindRule(Carrier.ACTIVITY_MONTH, Have.ACTIVITIES_SERVICES),
+    ActivityKind.FELLOWSHIP: KindRule(None, Have.FELLOWSHIP_EXCHANGE),
+    ActivityKind.CONSTITUENT_CONTACT: KindRule(Carrier.E_NETWORK, Have.FELLOWSHIP_EXCHANGE),
+    ActivityKind.DUTY_REPORT: KindRule(Carrier.DUTY_REPORT, None),
+    ActivityKind.OTHER: KindRule(None, None),
+}
+
+
+def kinds_for_carrier(carrier: Carrier) -> list[str]:
+    return [kind for kind, rule in KIND_RULES.items() if rule.carrier == carrier]
+
+
+def kinds_for_have(have: Have) -> list[str]:
+    return [kind for kind, rule in KIND_RULES.items() if rule.have == have]

@@ -1,0 +1,324 @@
+"""The six carriers' records: activities with attendance and attachments,
+public-opinion reports, proposals, constituent contacts, duty reports and the
+groups' yearly plan and summary documents.
+
+Every record names the group(s) it belongs to, so that a group leader's access
+can be scoped with one filter; every change is kept by django-simple-history.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation
+
+from .carriers import KIND_RULES, ActivityKind
+
+
+class Activity(models.Model):
+    class Format(models.TextChoices):
+        OFFLINE = "offline", _("Offline")
+        ONLINE = "online", _("Online")
+        BOTH = "both", _("Online and offline")
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held")
+        PLANNED = "planned", _("Planned")
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="activities", verbose_name=_("committee")
+    )
+    groups = models.ManyToManyField(SectorGroup, related_name="activities", verbose_name=_("sector groups"))
+    kind = models.CharField(_("type"), max_length=20, choices=ActivityKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.OFFLINE)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    partners = models.CharField(_("partner bodies"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    other_participants = models.PositiveIntegerField(_("other participants"), default=0)
+    workstation = models.ForeignKey(
+        Workstation, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
+        verbose_name=_("workstation"),
+    )
+    is_highlight = models.BooleanField(_("highlight"), default=False)
+    highlight_note = models.CharField(_("highlight note"), max_length=300, blank=True)
+    attendees = models.ManyToManyField(
+        Member, through="Attendance", related_name="activities", verbose_name=_("attendees")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[groups])
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["committee", "-date", "-id"], name="activity_committee_date")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="activity_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    @property
+    def carrier(self):
+        return KIND_RULES[self.kind].carrier
+
+    @property
+    def have(self):
+        return KIND_RULES[self.kind].have
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+
+    class AbsenceReason(models.TextChoices):
+        LEAVE = "leave", _("Asked for leave")
+        OFFICIAL = "official", _("Official business")
+        ILLNESS = "illness", _("Illness")
+        OTHER = "other", _("Other")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("member"))
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices, default=Status.PRESENT)
+    absence_reason = models.CharField(_("reason for absence"), max_length=10, choices=AbsenceReason.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["activity", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="attendance_unique_member"),
+            models.CheckConstraint(
+                condition=Q(status="present", absence_reason="") | Q(status="absent"),
+                name="attendance_reason_only_when_absent",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "status"], name="attendance_member_status")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: what the user called the file never becomes a
+    # path on disk (it is kept in original_name for downloads).
+    ext = pathlib.Path(filename).suffix.lower()
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Attachment(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("activity")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["activity", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class OpinionReport(models.Model):
+    """A public-opinion report (社情民意信息)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ADOPTED_CITY = "adopted_city", _("Adopted at city level")
+        ADOPTED_PROVINCE = "adopted_province", _("Adopted at provincial level")
+        ADOPTED_NATIONAL = "adopted_national", _("Adopted at national level")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="opinion_reports", verbose_name=_("sector group")
+    )
+    workstation = models.ForeignKey(
+        Workstation, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinion_reports",
+        verbose_name=_("workstation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    submitted_on = models.DateField(_("submitted on"), db_index=True)
+    submitters = models.ManyToManyField(Member, related_name="opinion_reports", verbose_name=_("submitters"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    leader_comment = models.TextField(_("leader's comment"), blank=True)
+    history = HistoricalRecords(m2m_fields=[submitters])
+
+    class Meta:
+        verbose_name = _("public-opinion report")
+        verbose_name_plural = _("public-opinion reports")
+        ordering = ["-submitted_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposal(models.Model):
+    """A proposal (提案) by members or in the group's name."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        FILED = "filed", _("Filed")
+        HANDLED = "handled", _("Handled")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("sector group")
+    )
+    number = models.CharField(_("proposal number"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    submitted_on = models.DateField(_("submitted on"), db_index=True)
+    proposers = models.ManyToManyField(Member, related_name="proposals", verbose_name=_("proposers"))
+    is_group_proposal = models.BooleanField(_("in the group's name"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    is_key = models.BooleanField(_("key proposal"), default=False)
+    history = HistoricalRecords(m2m_fields=[proposers])
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-submitted_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "number"], condition=~Q(number=""), name="proposal_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConstituentContact(models.Model):
+    """A member's contact with a constituent (界别e联网: at least 3 each)."""
+
+    class Way(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        WECHAT = "wechat", _("WeChat")
+        MAILBOX = "mailbox", _("Online mailbox")
+        WORKSTATION = "workstation", _("At a workstation")
+        OTHER = "other", _("Other")
+
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="constituent_contacts", verbose_name=_("sector group")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="constituent_contacts", verbose_name=_("member")
+    )
+    constituent = models.ForeignKey(
+        Constituent, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("constituent")
+    )
+    way = models.CharField(_("way of contact"), max_length=15, choices=Way.choices)
+    contacted_on = models.DateField(_("date"), db_index=True)
+    note = models.TextField(_("what was discussed"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("constituent contact")
+        verbose_name_plural = _("constituent contacts")
+        ordering = ["-contacted_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "constituent", "contacted_on", "way"], name="contact_unique_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.constituent}"
+
+
+class DutyReport(models.Model):
+    """A member's report of their year of duty (述职) at a duty-report meeting."""
+
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="duty_reports", verbose_name=_("sector group")
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="duty_reports", verbose_name=_("member"))
+    meeting = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="duty_reports",
+        limit_choices_to={"kind": ActivityKind.DUTY_REPORT}, verbose_name=_("duty-report meeting"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    reported_on = models.DateField(_("date"), db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duty report")
+        verbose_name_plural = _("duty reports")
+        ordering = ["-reported_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["member", "meeting"], name="duty_report_once_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.title}"
+
+
+def document_path(instance: GroupDocument, filename: str) -> str:
+    ext = pathlib.Path(filename).suffix.lower()
+    return f"documents/{instance.year}/{uuid.uuid4().hex}{ext}"
+
+
+class GroupDocument(models.Model):
+    """A group's work plan or year-end summary for one year."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Work plan")
+        SUMMARY = "summary", _("Year-end summary")
+
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="documents", verbose_name=_("sector group")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    dated = models.DateField(_("date of the document"))
+    file = models.FileField(_("file"), upload_to=document_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan or summary")
+        verbose_name_plural = _("plans and summaries")
+        ordering = ["-year", "group", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "year", "kind"], name="document_one_per_kind_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="document_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.year} {self.get_kind_display()}"

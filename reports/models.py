@@ -1,0 +1,101 @@
+"""The yearly assessment rules (考核) as data.
+
+Each year has its deadlines and one row per requirement: which "have" it
+counts toward, what is measured, the threshold and the weight. Staff change
+them in the admin; the scoring functions read them and hold no numbers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from activities.carriers import Have
+from sectors.models import Committee
+
+
+class AssessmentYear(models.Model):
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="assessment_years", verbose_name=_("committee")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    plan_deadline = models.DateField(_("deadline for the work plan"))
+    summary_deadline = models.DateField(_("deadline for the year-end summary"))
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment year")
+        verbose_name_plural = _("assessment years")
+        ordering = ["committee", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="assessment_year_unique"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="assessment_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Assessment %(year)s") % {"year": self.year}
+
+
+class Measure(models.TextChoices):
+    """What a requirement counts, for one group in one year."""
+
+    PLAN_FILED = "plan_filed", _("Work plan filed by the deadline (1 = yes)")
+    SUMMARY_FILED = "summary_filed", _("Year-end summary filed by the deadline (1 = yes)")
+    STUDY_MONTHS = "study_months", _("Months with a study session")
+    TRAINING_SESSIONS = "training_sessions", _("Training sessions")
+    RESEARCH_INSPECTIONS = "research_inspections", _("Research trips and inspections")
+    CONSULTATIONS = "consultations", _("Consultation meetings")
+    SUPERVISIONS = "supervisions", _("Democratic supervision activities")
+    PROPOSALS = "proposals", _("Proposals")
+    OPINION_REPORTS = "opinion_reports", _("Public-opinion reports")
+    SERVICE_ACTIVITIES = "service_activities", _("Service activities")
+    DECEMBER_ACTIVITIES = "december_activities", _("Activities in the December activity month")
+    FELLOWSHIP_ACTIVITIES = "fellowship_activities", _("Fellowship and exchange activities")
+    CONSTITUENTS_PER_MEMBER = "constituents_per_member", _("Share of members with enough constituents (%)")
+    DUTY_REPORT_MEETINGS = "duty_report_meetings", _("Duty-report meetings in December")
+    HIGHLIGHTS = "highlights", _("Highlights recognised by staff")
+
+
+class Requirement(models.Model):
+    assessment_year = models.ForeignKey(
+        AssessmentYear, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("assessment year")
+    )
+    have = models.CharField(_("have"), max_length=30, choices=Have.choices)
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=2)
+    # Used by CONSTITUENTS_PER_MEMBER: how many distinct constituents make "enough".
+    per_member = models.PositiveSmallIntegerField(_("per member"), default=0)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        ordering = ["assessment_year", "have", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment_year", "measure"], name="requirement_unique_measure"),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="requirement_threshold_non_negative"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="requirement_weight_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_have_display()}: {self.get_measure_display()} ≥ {self.threshold}"
+
+
+# The article's rules, used to fill a new year; staff adjust them per year.
+DEFAULT_REQUIREMENTS: list[tuple[str, str, int, int]] = [
+    (Have.PLAN_SUMMARY, Measure.PLAN_FILED, 1, 0),
+    (Have.PLAN_SUMMARY, Measure.SUMMARY_FILED, 1, 0),
+    (Have.STUDY_TRAINING, Measure.STUDY_MONTHS, 12, 0),
+    (Have.RESEARCH_INSPECTION, Measure.RESEARCH_INSPECTIONS, 1, 0),
+    (Have.CONSULTATION_SUPERVISION, Measure.CONSULTATIONS, 1, 0),
+    (Have.PROPOSALS_INFORMATION, Measure.OPINION_REPORTS, 1, 0),
+    (Have.PROPOSALS_INFORMATION, Measure.PROPOSALS, 1, 0),
+    (Have.ACTIVITIES_SERVICES, Measure.SERVICE_ACTIVITIES, 2, 0),
+    (Have.ACTIVITIES_SERVICES, Measure.DECEMBER_ACTIVITIES, 1, 0),
+    (Have.FELLOWSHIP_EXCHANGE, Measure.CONSTITUENTS_PER_MEMBER, 100, 3),
+    (Have.INNOVATION_HIGHLIGHTS, Measure.HIGHLIGHTS, 1, 0),
+]

@@ -1,0 +1,105 @@
+"""Who may reach which view, and which rows each user may see.
+
+Every portal view is wrapped in `portal_view(...)`, which declares the roles it
+serves. The URL walk test (tests/test_access_walk.py) fails for any view
+without such a declaration, so a view added later cannot forget its rule.
+
+Group scoping is one rule: a group leader sees and changes only rows of their
+own group, everyone else with a role sees all groups. Rows outside a user's
+scope are simply not found (404), so their existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from . import roles
+from .models import SectorGroup
+
+PUBLIC = "public"
+
+
+def portal_view(
+    allowed: Iterable[str] | str, *, write: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Declare the roles that may use a view; refuse everyone else.
+
+    `write=True` marks views that change data; the walk test checks that the
+    chairman (read-only) is never among their roles.
+    """
+    allowed_roles = frozenset() if allowed == PUBLIC else frozenset(allowed)
+    if write and roles.CHAIRMAN in allowed_roles:
+        raise ValueError("The chairman reads everything and changes nothing.")
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        if allowed == PUBLIC:
+            wrapped = view
+        else:
+
+            @wraps(view)
+            def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if roles.role_of(request.user) not in allowed_roles:
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+
+        wrapped.access_roles = PUBLIC if allowed == PUBLIC else allowed_roles
+        wrapped.access_write = write
+        return wrapped
+
+    return decorate
+
+
+def is_leader(user) -> bool:
+    return roles.role_of(user) == roles.LEADER
+
+
+def can_edit(user) -> bool:
+    return roles.role_of(user) in roles.EDITORS
+
+
+def visible_groups(user) -> QuerySet[SectorGroup]:
+    """The sector groups whose records this user may see."""
+    groups = SectorGroup.objects.all()
+    role = roles.role_of(user)
+    if role is None:
+        return groups.none()
+    if role == roles.LEADER:
+        return groups.filter(pk=user.sector_group_id)
+    return groups
+
+
+def scope(user, queryset: QuerySet, group_path: str = "group") -> QuerySet:
+    """Restrict a queryset to the rows of the groups this user may see.
+
+    `group_path` is the lookup from the row to its SectorGroup (for activities,
+    which can be joint, "groups").
+    """
+    role = roles.role_of(user)
+    if role is None:
+        return queryset.none()
+    if role == roles.LEADER:
+        filtered = queryset.filter(**{f"{group_path}__id": user.sector_group_id})
+        # A joint activity matches once per group; keep each row once.
+        return filtered.distinct() if "groups" in group_path else filtered
+    return queryset
+
+
+def get_scoped_or_404(user, queryset: QuerySet, group_path: str = "group", **lookup) -> Model:
+    try:
+        return scope(user, queryset, group_path).get(**lookup)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def check_group_allowed(user, group: SectorGroup) -> None:
+    """Raise PermissionDenied when a user writes a record for another group."""
+    if is_leader(user) and group.pk != user.sector_group_id:
+        raise PermissionDenied

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    # Keeps the role groups' permissions equal to sectors.roles after every
+    # migrate, so a model added later reaches the roles without a new migration.
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import sync_role_groups
+
+    sync_role_groups(Group, Permission)
+
+
+class SectorsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sectors"
+    verbose_name = _("Sectors and members")
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")

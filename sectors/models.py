@@ -1,0 +1,303 @@
+"""Committees, their terms, the sector groups, members and where they work.
+
+A committee (市政协) has terms (届) and sector activity groups (界别活动组).
+Members belong to a group through dated memberships, so that a member can move
+group or leave and rates can count only the time a member belonged.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import mask_id_card, mask_mobile, normalize_id_card, validate_id_card, validate_mobile
+
+
+class Committee(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCE = "province", _("Provincial")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County or district")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.CITY)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_term(self) -> Term | None:
+        return self.terms.filter(is_current=True).first()
+
+
+class Term(models.Model):
+    """A term (届) of a committee, usually five years."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="terms", verbose_name=_("committee"))
+    number = models.PositiveSmallIntegerField(_("term number"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_current = models.BooleanField(_("current term"), default=False)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
+            models.UniqueConstraint(fields=["committee"], condition=Q(is_current=True), name="term_one_current"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")), name="term_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Term %(number)s of %(committee)s") % {"number": self.number, "committee": self.committee}
+
+
+class SectorGroup(models.Model):
+    """One of the committee's sector activity groups (界别活动组)."""
+
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Democratic party or non-party")
+        ORGANISATION = "organisation", _("People's organisation")
+        FIELD = "field", _("Field of work")
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="sector_groups", verbose_name=_("committee")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    short_name = models.CharField(_("short name"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.FIELD)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sector group")
+        verbose_name_plural = _("sector groups")
+        ordering = ["committee", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="group_unique_name"),
+            models.UniqueConstraint(fields=["committee", "short_name"], name="group_unique_short_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A committee member (委员). ID-card and mobile numbers are personal data."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="members", verbose_name=_("committee"))
+    member_number = models.CharField(_("member number"), max_length=20)
+    name = models.CharField(_("name"), max_length=40, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    party = models.CharField(_("party affiliation"), max_length=40, blank=True)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    id_card = models.CharField(_("ID-card number"), max_length=18, blank=True, validators=[validate_id_card])
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(excluded_fields=["id_card", "mobile"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["committee", "member_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "member_number"], name="member_unique_number"),
+            models.UniqueConstraint(
+                fields=["committee", "id_card"], condition=~Q(id_card=""), name="member_unique_id_card"
+            ),
+            models.CheckConstraint(condition=Q(gender__in=["M", "F"]), name="member_gender_valid"),
+            models.CheckConstraint(
+                condition=Q(mobile="") | Q(mobile__regex=r"^1[3-9][0-9]{9}$"), name="member_mobile_shape"
+            ),
+            models.CheckConstraint(
+                condition=Q(id_card="") | Q(id_card__regex=r"^[1-9][0-9]{16}[0-9X]$"), name="member_id_card_shape"
+            ),
+        ]
+        permissions = [("view_member_personal_data", _("Can see members' ID-card and mobile numbers"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        self.id_card = normalize_id_card(self.id_card)
+
+    @property
+    def masked_id_card(self) -> str:
+        return mask_id_card(self.id_card)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class GroupMembership(models.Model):
+    """A member's dated place in a sector group, with their role there."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Group leader")
+        DEPUTY = "deputy", _("Deputy leader")
+        LIAISON = "liaison", _("Liaison")
+        MEMBER = "member", _("Member")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("member"))
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("sector group")
+    )
+    role = models.CharField(_("role in group"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    start_date = models.DateField(_("joined on"))
+    end_date = models.DateField(_("left on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+        ordering = ["group", "-start_date"]
+        indexes = [models.Index(fields=["group", "start_date", "end_date"], name="membership_group_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_dates_ordered",
+            ),
+            # A member sits in one group at a time; a group has one leader at a time.
+            models.UniqueConstraint(fields=["member"], condition=Q(end_date__isnull=True), name="membership_one_open"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(end_date__isnull=True, role="leader"), name="membership_one_leader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.group} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.member_id and self.group_id and self.member.committee_id != self.group.committee_id:
+            raise ValidationError({"group": _("The group belongs to another committee than the member.")})
+        overlapping = GroupMembership.objects.filter(member_id=self.member_id).exclude(pk=self.pk)
+        overlapping = overlapping.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date:
+            overlapping = overlapping.filter(start_date__lte=self.end_date)
+        if self.start_date and overlapping.exists():
+            raise ValidationError(_("This member already belongs to a group during these dates."))
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class Workstation(models.Model):
+    """A standing sector workstation (界别工作站), such as 致公驿站."""
+
+    class HostKind(models.TextChoices):
+        STUDIO = "studio", _("Member's studio")
+        RECEPTION = "reception", _("Member's reception room")
+        LEADER_UNIT = "leader_unit", _("Group leader's work unit")
+        OTHER = "other", _("Other")
+
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="workstations", verbose_name=_("sector group")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    host_kind = models.CharField(_("host"), max_length=15, choices=HostKind.choices)
+    host_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="hosted_workstations",
+        verbose_name=_("host member"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    established_on = models.DateField(_("set up on"))
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("workstation")
+        verbose_name_plural = _("workstations")
+        ordering = ["group", "name"]
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="workstation_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Constituent(models.Model):
+    """A person of the sector (界别群众) whom members keep in touch with."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="constituents", verbose_name=_("committee")
+    )
+    name = models.CharField(_("name"), max_length=40)
+    description = models.CharField(_("occupation or description"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("constituent")
+        verbose_name_plural = _("constituents")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mobile="") | Q(mobile__regex=r"^1[3-9][0-9]{9}$"), name="constituent_mobile_shape"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.description}）" if self.description else self.name
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class User(AbstractUser):
+    """A portal user. A group leader's account is tied to exactly one group."""
+
+    full_name = models.CharField(_("full name"), max_length=40, blank=True)
+    sector_group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="leader_accounts",
+        verbose_name=_("sector group (group leaders only)"),
+    )
+    member = models.OneToOneField(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="user", verbose_name=_("member")
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role(self) -> str | None:
+        from .roles import role_of
+
+        return role_of(self)
+
+
+def committee_for_portal() -> Committee:
+    """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE)."""
+    return Committee.objects.get(code=settings.PORTAL_COMMITTEE_CODE)

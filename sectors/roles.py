@@ -1,0 +1,79 @@
+"""The portal's four roles, as Django groups with model permissions.
+
+The permissions each role gets are declared here once; a data migration
+creates the groups from this table (and `sync_roles` re-applies it after a
+change), so the table is the single answer to "who may do what".
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+STAFF = "staff"
+LEADER = "group_leader"
+CHAIRMAN = "chairman"
+ADMIN = "admin"
+
+ALL_ROLES = frozenset({STAFF, LEADER, CHAIRMAN, ADMIN})
+EDITORS = frozenset({STAFF, LEADER, ADMIN})
+
+# Group names as administrators see them in Django admin.
+GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员"}
+ROLE_LABELS = {STAFF: _("Staff"), LEADER: _("Group leader"), CHAIRMAN: _("Chairman"), ADMIN: _("Administrator")}
+
+_RECORDS = [
+    "activities.activity", "activities.attendance", "activities.attachment", "activities.opinionreport",
+    "activities.proposal", "activities.constituentcontact", "activities.dutyreport", "activities.groupdocument",
+    "sectors.workstation", "sectors.constituent",
+]
+_ROSTER = ["sectors.member", "sectors.groupmembership", "sectors.sectorgroup"]
+_RULES = ["reports.assessmentyear", "reports.requirement"]
+_ALL_MODELS = _RECORDS + _ROSTER + _RULES + ["sectors.committee", "sectors.term", "sectors.user"]
+_CRUD = ("view", "add", "change", "delete")
+
+
+def _perms(models: list[str], actions: tuple[str, ...]) -> set[str]:
+    return {f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models for action in actions}
+
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    STAFF: _perms(_RECORDS, _CRUD)
+    | _perms(["sectors.member", "sectors.groupmembership"], ("view", "add", "change"))
+    | _perms(["sectors.sectorgroup"] + _RULES, ("view",))
+    | {"sectors.view_member_personal_data"},
+    LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
+    CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
+    ADMIN: _perms(_ALL_MODELS, _CRUD) | {"sectors.view_member_personal_data"},
+}
+
+# Checked in this order, so that a user put in two groups by mistake gets the
+# narrower reading of a leader rather than a staff member's reach.
+_PRECEDENCE = [LEADER, CHAIRMAN, STAFF, ADMIN]
+
+
+def role_of(user) -> str | None:
+    """The role of a logged-in user, or None for anonymous or role-less users."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ADMIN
+    cached = getattr(user, "_portal_role", "unset")
+    if cached != "unset":
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((code for code in _PRECEDENCE if GROUP_NAMES[code] in names), None)
+    if role == LEADER and user.sector_group_id is None:
+        role = None  # a leader account without a group sees nothing
+    user._portal_role = role
+    return role
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create the four groups and give each exactly its permissions."""
+    for code, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=GROUP_NAMES[code])
+        wanted = []
+        for dotted in sorted(perm_names):
+            app_label, codename = dotted.split(".")
+            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
