@@ -47,7 +47,11 @@ class Activity(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     other_participants = models.PositiveIntegerField(_("other participants"), default=0)
     workstation = models.ForeignKey(
-        Workstation, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
+        Workstation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
         verbose_name=_("workstation"),
     )
     is_highlight = models.BooleanField(_("highlight"), default=False)
@@ -56,7 +60,11 @@ class Activity(models.Model):
         Member, through="Attendance", related_name="activities", verbose_name=_("attendees")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -136,7 +144,11 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"))
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
@@ -165,7 +177,11 @@ class OpinionReport(models.Model):
         SectorGroup, on_delete=models.PROTECT, related_name="opinion_reports", verbose_name=_("sector group")
     )
     workstation = models.ForeignKey(
-        Workstation, on_delete=models.SET_NULL, null=True, blank=True, related_name="opinion_reports",
+        Workstation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opinion_reports",
         verbose_name=_("workstation"),
     )
     title = models.CharField(_("title"), max_length=200)
@@ -267,8 +283,13 @@ class DutyReport(models.Model):
     )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="duty_reports", verbose_name=_("member"))
     meeting = models.ForeignKey(
-        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="duty_reports",
-        limit_choices_to={"kind": ActivityKind.DUTY_REPORT}, verbose_name=_("duty-report meeting"),
+        Activity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_reports",
+        limit_choices_to={"kind": ActivityKind.DUTY_REPORT},
+        verbose_name=_("duty-report meeting"),
     )
     title = models.CharField(_("title"), max_length=200)
     reported_on = models.DateField(_("date"), db_index=True)
@@ -306,7 +327,11 @@ class GroupDocument(models.Model):
     file = models.FileField(_("file"), upload_to=document_path, blank=True)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     history = HistoricalRecords()

@@ -50,7 +50,9 @@ class Committee(models.Model):
 class Term(models.Model):
     """A term (届) of a committee, usually five years."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="terms", verbose_name=_("committee"))
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="terms", verbose_name=_("committee")
+    )
     number = models.PositiveSmallIntegerField(_("term number"))
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -110,7 +112,9 @@ class Member(models.Model):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="members", verbose_name=_("committee"))
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="members", verbose_name=_("committee")
+    )
     member_number = models.CharField(_("member number"), max_length=20)
     name = models.CharField(_("name"), max_length=40, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -224,7 +228,11 @@ class Workstation(models.Model):
     name = models.CharField(_("name"), max_length=60)
     host_kind = models.CharField(_("host"), max_length=15, choices=HostKind.choices)
     host_member = models.ForeignKey(
-        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="hosted_workstations",
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_workstations",
         verbose_name=_("host member"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -277,7 +285,11 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=40, blank=True)
     sector_group = models.ForeignKey(
-        SectorGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="leader_accounts",
+        SectorGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leader_accounts",
         verbose_name=_("sector group (group leaders only)"),
     )
     member = models.OneToOneField(

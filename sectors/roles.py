@@ -22,9 +22,16 @@ GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席"
 ROLE_LABELS = {STAFF: _("Staff"), LEADER: _("Group leader"), CHAIRMAN: _("Chairman"), ADMIN: _("Administrator")}
 
 _RECORDS = [
-    "activities.activity", "activities.attendance", "activities.attachment", "activities.opinionreport",
-    "activities.proposal", "activities.constituentcontact", "activities.dutyreport", "activities.groupdocument",
-    "sectors.workstation", "sectors.constituent",
+    "activities.activity",
+    "activities.attendance",
+    "activities.attachment",
+    "activities.opinionreport",
+    "activities.proposal",
+    "activities.constituentcontact",
+    "activities.dutyreport",
+    "activities.groupdocument",
+    "sectors.workstation",
+    "sectors.constituent",
 ]
 _ROSTER = ["sectors.member", "sectors.groupmembership", "sectors.sectorgroup"]
 _RULES = ["reports.assessmentyear", "reports.requirement"]

@@ -1,22 +1,25 @@
-"""
-URL configuration for wenzhou_sectors project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from sectors.access import PUBLIC, portal_view
+
+admin.site.site_header = _("Wenzhou CPPCC sector work: administration")
+admin.site.site_title = _("Sector work portal")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", portal_view(PUBLIC)(set_language), name="set_language"),
+    path(
+        "accounts/login/",
+        portal_view(PUBLIC)(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("accounts/logout/", portal_view(PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
+    path("", include("sectors.urls")),
+    path("", include("activities.urls")),
+    path("reports/", include("reports.urls")),
 ]

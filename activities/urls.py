@@ -1,0 +1,3 @@
+from .views import activities, records
+
+urlpatterns = [*activities.urlpatterns, *records.urlpatterns]

@@ -1,0 +1,82 @@
+"""Fixtures shared by every test file: a committee with two groups, and one
+user per role (the leader leads group A, so group B is "another group")."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from sectors import roles
+from sectors.models import GroupMembership
+
+from .factories import make_committee, make_group, make_member, make_user
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def committee(db):
+    return make_committee()
+
+
+@pytest.fixture
+def group_a(committee):
+    return make_group(committee, "中国民主同盟界别", "民盟", order=2)
+
+
+@pytest.fixture
+def group_b(committee):
+    return make_group(committee, "医药卫生界别", "医卫", order=20)
+
+
+@pytest.fixture
+def leader_member(group_a):
+    return make_member(group_a, "王组长", role=GroupMembership.Role.LEADER)
+
+
+@pytest.fixture
+def users(group_a, leader_member):
+    return {
+        roles.STAFF: make_user(roles.STAFF, username="staff"),
+        roles.LEADER: make_user(roles.LEADER, group=group_a, username="leader"),
+        roles.CHAIRMAN: make_user(roles.CHAIRMAN, username="chairman"),
+        roles.ADMIN: make_user(roles.ADMIN, username="admin"),
+    }
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clients(users):
+    """A logged-in test client per role, plus "anonymous"."""
+    result = {role: _client_for(user) for role, user in users.items()}
+    result["anonymous"] = Client()
+    return result
+
+
+@pytest.fixture
+def staff_client(clients):
+    return clients[roles.STAFF]
+
+
+@pytest.fixture
+def leader_client(clients):
+    return clients[roles.LEADER]
+
+
+@pytest.fixture
+def chairman_client(clients):
+    return clients[roles.CHAIRMAN]
+
+
+@pytest.fixture
+def admin_client_role(clients):
+    return clients[roles.ADMIN]
