@@ -1,0 +1,105 @@
+"""Create (or bring up to date) the committee this portal serves.
+
+Idempotent: each row is looked up by its natural key and only written when it
+is missing or differs, so a second run writes nothing and adds no history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from reports.models import DEFAULT_REQUIREMENTS, AssessmentYear, Requirement
+
+from . import committee_data as data
+from .models import Committee, SectorGroup, Term
+
+
+@dataclass
+class SetupCounts:
+    """What one run of committee_setup created or changed."""
+
+    created: int = 0
+    updated: int = 0
+
+
+def _upsert(model: type[models.Model], counts: SetupCounts, lookup: dict, values: dict) -> models.Model:
+    """get_or_create, then save only the fields whose value differs."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        counts.created += 1
+        return obj
+    changed = [field for field, value in values.items() if getattr(obj, field) != value]
+    if changed:
+        for field in changed:
+            setattr(obj, field, values[field])
+        obj.save(update_fields=changed)
+        counts.updated += 1
+    return obj
+
+
+def _committee_upsert(counts: SetupCounts) -> Committee:
+    values = {
+        "name": data.COMMITTEE_NAME,
+        "short_name": data.COMMITTEE_SHORT_NAME,
+        "level": data.COMMITTEE_LEVEL,
+        "region_code": data.COMMITTEE_REGION_CODE,
+    }
+    return _upsert(Committee, counts, {"code": settings.PORTAL_COMMITTEE_CODE}, values)
+
+
+def _current_term_upsert(committee: Committee, counts: SetupCounts) -> Term:
+    # Only one term may be current: retire any other before marking ours.
+    committee.terms.filter(is_current=True).exclude(number=data.CURRENT_TERM_NUMBER).update(is_current=False)
+    values = {"start_date": data.CURRENT_TERM_START, "is_current": True}
+    return _upsert(Term, counts, {"committee": committee, "number": data.CURRENT_TERM_NUMBER}, values)
+
+
+def _groups_upsert(committee: Committee, counts: SetupCounts) -> list[SectorGroup]:
+    groups = []
+    for position, spec in enumerate(data.SECTOR_GROUPS, start=1):
+        values = {"short_name": spec.short_name, "kind": spec.kind, "sort_order": position}
+        groups.append(_upsert(SectorGroup, counts, {"committee": committee, "name": spec.name}, values))
+    return groups
+
+
+def assessment_year_ensure(*, committee: Committee, year: int, counts: SetupCounts | None = None) -> AssessmentYear:
+    """The year's deadlines and requirements, created from the defaults if missing.
+
+    Existing rows are left alone: staff adjust thresholds and deadlines per year.
+    """
+    counts = counts if counts is not None else SetupCounts()
+    assessment, created = AssessmentYear.objects.get_or_create(
+        committee=committee,
+        year=year,
+        defaults={
+            "plan_deadline": datetime.date(year, *data.PLAN_DEADLINE),
+            "summary_deadline": datetime.date(year, *data.SUMMARY_DEADLINE),
+        },
+    )
+    counts.created += int(created)
+    for have, measure, threshold, per_member in DEFAULT_REQUIREMENTS:
+        _requirement, created = Requirement.objects.get_or_create(
+            assessment_year=assessment,
+            measure=measure,
+            defaults={"have": have, "threshold": threshold, "per_member": per_member},
+        )
+        counts.created += int(created)
+    return assessment
+
+
+def committee_setup(*, year: int | None = None, counts: SetupCounts | None = None) -> Committee:
+    """The committee, its current term, its 29 groups and the assessment year
+    (`year`, by default the current one)."""
+    counts = counts if counts is not None else SetupCounts()
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        committee = _committee_upsert(counts)
+        _current_term_upsert(committee, counts)
+        _groups_upsert(committee, counts)
+        assessment_year_ensure(committee=committee, year=year, counts=counts)
+    return committee

@@ -1,0 +1,171 @@
+"""Walk every URL of the portal as every role.
+
+Each view must declare who may use it (sectors.access.portal_view); a view
+without a declaration fails here, so views added later are covered without
+anyone remembering to add them. For every role the walk checks that refused
+roles get 403 (anonymous users: the login page), allowed roles get the page,
+a group leader gets 404 for another group's rows, and nobody without a write
+role can POST to a view that changes data.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from activities.carriers import ActivityKind
+from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from sectors import roles
+from sectors.access import PUBLIC
+from sectors.models import Constituent, Workstation
+
+from .factories import make_activity, make_member
+
+SKIPPED_NAMESPACES = {"admin"}  # Django admin: its own access control, tested in test_admin.py
+ANONYMOUS = "anonymous"
+
+
+def iter_views(patterns=None, namespace: str | None = None):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from iter_views(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern):
+            yield entry, namespace
+
+
+def _rows_for(group, suffix: str) -> dict[str, int]:
+    """One row of every kind in `group`, keyed by the URL kwarg that names it."""
+    member = make_member(group, f"成员{suffix}")
+    activity = make_activity([group], kind=ActivityKind.DUTY_REPORT, attendees=[member], title=f"述职会{suffix}")
+    attachment = Attachment.objects.create(
+        activity=activity, file=ContentFile(b"minutes", name="m.txt"), original_name="纪要.txt", size=7
+    )
+    station = Workstation.objects.create(
+        group=group, name=f"驿站{suffix}", host_kind="studio", established_on=datetime.date(2024, 1, 1)
+    )
+    report = OpinionReport.objects.create(
+        committee=group.committee, group=group, title=f"社情{suffix}", submitted_on=datetime.date(2025, 2, 1)
+    )
+    proposal = Proposal.objects.create(
+        committee=group.committee, group=group, title=f"提案{suffix}", submitted_on=datetime.date(2025, 2, 1)
+    )
+    constituent = Constituent.objects.create(committee=group.committee, name=f"群众{suffix}")
+    contact = ConstituentContact.objects.create(
+        group=group, member=member, constituent=constituent, way="phone", contacted_on=datetime.date(2025, 3, 1)
+    )
+    duty = DutyReport.objects.create(
+        group=group, member=member, meeting=activity, title="我的履职", reported_on=activity.date
+    )
+    document = GroupDocument.objects.create(
+        group=group,
+        year=2025,
+        kind="plan",
+        title="年度计划",
+        dated=datetime.date(2025, 2, 1),
+        file=ContentFile(b"plan", name="plan.txt"),
+        original_name="计划.txt",
+    )
+    return {
+        "group_id": group.pk,
+        "member_id": member.pk,
+        "activity_id": activity.pk,
+        "attachment_id": attachment.pk,
+        "workstation_id": station.pk,
+        "opinionreport_id": report.pk,
+        "proposal_id": proposal.pk,
+        "contact_id": contact.pk,
+        "dutyreport_id": duty.pk,
+        "document_id": document.pk,
+    }
+
+
+@pytest.fixture
+def rows(group_a, group_b):
+    return {"own": _rows_for(group_a, "A"), "other": _rows_for(group_b, "B")}
+
+
+def _url(pattern: URLPattern, namespace: str | None, kwargs_source: dict[str, int]) -> str:
+    names = list(pattern.pattern.converters)
+    missing = [name for name in names if name not in kwargs_source]
+    assert not missing, f"{pattern.name}: the walk does not know URL kwargs {missing}; add rows for them above"
+    name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+    return reverse(name, kwargs={key: kwargs_source[key] for key in names})
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_it_finds_an_access_rule_on_every_view():
+    undeclared = [str(pattern.pattern) for pattern, _ in iter_views() if not hasattr(pattern.callback, "access_roles")]
+    assert undeclared == [], f"views without portal_view(...): {undeclared}"
+
+
+def test_it_never_lets_the_chairman_reach_a_write_view():
+    for pattern, _ in iter_views():
+        if getattr(pattern.callback, "access_write", False):
+            assert roles.CHAIRMAN not in pattern.callback.access_roles, pattern.name
+
+
+def _walked():
+    return [(p, ns) for p, ns in iter_views() if getattr(p.callback, "access_roles", PUBLIC) != PUBLIC]
+
+
+@pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN, ANONYMOUS])
+def test_it_gives_each_role_exactly_its_views(role, clients, rows):
+    client = clients[role]
+    failures = []
+    for pattern, namespace in _walked():
+        allowed = role in pattern.callback.access_roles
+        url = _url(pattern, namespace, rows["own"])
+        response = client.get(url)
+        if role == ANONYMOUS:
+            ok = _is_login_redirect(response)
+        elif allowed:
+            ok = response.status_code in (200, 302, 405) and not _is_login_redirect(response)
+        else:
+            ok = response.status_code == 403
+        if not ok:
+            failures.append(f"GET {url} as {role}: {response.status_code}")
+    assert failures == []
+
+
+def test_it_hides_other_groups_rows_from_a_group_leader(leader_client, rows):
+    failures = []
+    for pattern, namespace in _walked():
+        if roles.LEADER not in pattern.callback.access_roles or not pattern.pattern.converters:
+            continue
+        url = _url(pattern, namespace, rows["other"])
+        for method in ("get", "post") if pattern.callback.access_write else ("get",):
+            response = getattr(leader_client, method)(url)
+            if response.status_code != 404:
+                failures.append(f"{method.upper()} {url}: {response.status_code}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", [roles.CHAIRMAN, ANONYMOUS])
+def test_it_refuses_every_write_to_read_only_roles(role, clients, rows):
+    client = clients[role]
+    failures = []
+    for pattern, namespace in _walked():
+        if not pattern.callback.access_write:
+            continue
+        url = _url(pattern, namespace, rows["own"])
+        response = client.post(url, {"title": "changed"})
+        refused = _is_login_redirect(response) if role == ANONYMOUS else response.status_code == 403
+        if not refused:
+            failures.append(f"POST {url}: {response.status_code}")
+    assert failures == []
+
+
+def test_it_changes_nothing_when_the_chairman_posts(chairman_client, rows):
+    before = {model: model.objects.count() for model in (OpinionReport, Proposal, DutyReport, GroupDocument)}
+    for pattern, namespace in _walked():
+        if pattern.callback.access_write:
+            chairman_client.post(_url(pattern, namespace, rows["own"]), {"title": "changed"})
+    assert {model: model.objects.count() for model in before} == before
