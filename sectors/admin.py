@@ -1,2 +1,313 @@
+"""Administration of committees, groups, members, workstations and users.
 
-# Register your models here.
+ID-card and mobile numbers are shown masked, in lists, forms and exports,
+unless the user has the permission sectors.view_member_personal_data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import roles
+from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
+from .resources import MemberResource, SectorGroupResource, WorkstationResource
+
+PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
+
+
+def can_see_personal_data(request: HttpRequest) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERM)
+
+
+class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Change history plus spreadsheet import and export."""
+
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+
+    # import-export allows every admin user to import and export unless told
+    # otherwise: tie both to the model permissions instead.
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
+
+class PersonalDataAdminMixin:
+    """Swap personal-data fields for their masked forms for users without the
+    permission: in the list, and read-only on the change page."""
+
+    personal_fields: tuple[str, ...] = ()
+
+    def _masked_name(self, field: str) -> str:
+        return f"masked_{field}_display"
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if can_see_personal_data(request):
+            return columns
+        return [self._masked_name(c) if c in self.personal_fields else c for c in columns]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if can_see_personal_data(request):
+            return fields
+        return [self._masked_name(f) if f in self.personal_fields else f for f in fields]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_see_personal_data(request) or self.fieldsets is None:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [self._masked_name(f) if f in self.personal_fields else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_see_personal_data(request):
+            readonly += [self._masked_name(f) for f in self.personal_fields]
+        return readonly
+
+    @admin.display(description=_("ID-card number"))
+    def masked_id_card_display(self, obj) -> str:
+        return obj.masked_id_card
+
+    @admin.display(description=_("mobile"))
+    def masked_mobile_display(self, obj) -> str:
+        return obj.masked_mobile
+
+
+# --- committees and terms ------------------------------------------------------
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+    fields = ("number", "start_date", "end_date", "is_current")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "level", "region_code")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "short_name")
+    inlines = [TermInline]
+
+
+# --- sector groups -----------------------------------------------------------------
+
+
+@admin.register(SectorGroup)
+class SectorGroupAdmin(HistoryImportExportAdmin):
+    resource_classes = [SectorGroupResource]
+    list_display = ("short_name", "name", "kind", "sort_order", "member_count", "is_active", "committee")
+    list_display_links = ("short_name", "name")
+    list_editable = ("sort_order",)
+    list_filter = ("kind", "is_active", "committee")
+    list_select_related = ("committee",)
+    search_fields = ("name", "short_name")
+    ordering = ("committee", "sort_order", "id")
+
+    def get_queryset(self, request):
+        current = Count("memberships", filter=Q(memberships__end_date__isnull=True))
+        return super().get_queryset(request).annotate(member_count=current)
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, group: SectorGroup) -> int:
+        return group.member_count
+
+
+# --- members ---------------------------------------------------------------------
+
+
+class CurrentGroupFilter(admin.SimpleListFilter):
+    title = _("current group")
+    parameter_name = "current_group"
+
+    def lookups(self, request, model_admin):
+        return [(group.pk, group.short_name) for group in SectorGroup.objects.order_by("committee", "sort_order", "id")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        # One open membership per member, so this join adds no duplicates.
+        return queryset.filter(memberships__group_id=self.value(), memberships__end_date__isnull=True)
+
+
+class MembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    fields = ("group", "role", "start_date", "end_date")
+    autocomplete_fields = ("group",)
+
+
+@admin.register(Member)
+class MemberAdmin(PersonalDataAdminMixin, HistoryImportExportAdmin):
+    resource_classes = [MemberResource]
+    personal_fields = ("id_card", "mobile")
+    list_display = (
+        "member_number",
+        "name",
+        "gender",
+        "current_group",
+        "party",
+        "employer",
+        "mobile",
+        "id_card",
+        "is_active",
+    )
+    list_display_links = ("member_number", "name")
+    list_filter = ("gender", "is_active", CurrentGroupFilter, "party", "committee")
+    list_select_related = ("committee",)
+    search_fields = ("name", "member_number", "employer")
+    fieldsets = (
+        (None, {"fields": ("committee", "member_number", "name", "gender", "birth_date", "is_active")}),
+        (_("Work"), {"fields": ("party", "employer", "job_title")}),
+        (_("Personal data"), {"fields": ("mobile", "id_card")}),
+    )
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        current = GroupMembership.objects.filter(member=OuterRef("pk"), end_date__isnull=True)
+        return (
+            super().get_queryset(request).annotate(current_group_name=Subquery(current.values("group__short_name")[:1]))
+        )
+
+    @admin.display(description=_("current group"), ordering="current_group_name")
+    def current_group(self, member: Member) -> str:
+        return member.current_group_name or "—"
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        committee = Committee.objects.filter(code=settings.PORTAL_COMMITTEE_CODE).first()
+        return {"committee": committee.pk, **initial} if committee else initial
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        # Import previews and exports both mask for users without the permission.
+        return {
+            **super().get_resource_kwargs(request, *args, **kwargs),
+            "show_personal_data": can_see_personal_data(request),
+        }
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("member", "group", "role", "start_date", "end_date")
+    list_filter = ("role", ("end_date", admin.EmptyFieldListFilter), "group")
+    list_select_related = ("member", "group")
+    search_fields = ("member__name", "member__member_number", "group__name", "group__short_name")
+    autocomplete_fields = ("member", "group")
+    date_hierarchy = "start_date"
+
+
+# --- workstations and constituents --------------------------------------------------
+
+
+@admin.register(Workstation)
+class WorkstationAdmin(HistoryImportExportAdmin):
+    resource_classes = [WorkstationResource]
+    list_display = ("name", "group", "host_kind", "host_member", "established_on", "is_active")
+    list_filter = ("host_kind", "is_active", "group")
+    list_select_related = ("group", "host_member")
+    search_fields = ("name", "address", "host_member__name", "group__short_name")
+    autocomplete_fields = ("group", "host_member")
+
+
+@admin.register(Constituent)
+class ConstituentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    personal_fields = ("mobile",)
+    list_display = ("name", "description", "mobile", "committee", "created_at")
+    list_filter = ("committee",)
+    list_select_related = ("committee",)
+    search_fields = ("name", "description")
+    fields = ("committee", "name", "description", "mobile", "created_at")
+    date_hierarchy = "created_at"
+
+
+# --- users -----------------------------------------------------------------------------
+
+
+class RoleRulesMixin:
+    """A group leader's account names its group; nobody else's does."""
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups") or []
+        is_leader = any(group.name == roles.GROUP_NAMES[roles.LEADER] for group in groups)
+        sector_group = cleaned.get("sector_group")
+        if is_leader and sector_group is None:
+            self.add_error("sector_group", _("A group leader's account needs a sector group."))
+        elif not is_leader and sector_group is not None:
+            self.add_error("sector_group", _("Only group leaders' accounts have a sector group."))
+        return cleaned
+
+
+class PortalUserChangeForm(RoleRulesMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class PortalUserCreationForm(RoleRulesMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "groups", "sector_group", "member")
+
+
+# The four role groups and their permissions come from sectors.roles (the
+# single table of who may do what): they are not edited by hand.
+admin.site.unregister(Group)
+
+# Checked in the order of sectors.roles.role_of, from the already fetched groups.
+_ROLE_ORDER = (roles.LEADER, roles.CHAIRMAN, roles.STAFF, roles.ADMIN)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
+    list_display = ("username", "full_name", "role", "sector_group", "member", "is_active", "is_staff", "last_login")
+    list_filter = ("groups", "is_active", "is_staff", "is_superuser", "sector_group")
+    list_select_related = ("sector_group", "member")
+    search_fields = ("username", "full_name", "email", "member__name")
+    autocomplete_fields = ("sector_group", "member")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Portal"), {"fields": ("full_name", "groups", "sector_group", "member")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Portal"), {"fields": ("full_name", "groups", "sector_group", "member")}),
+    )
+
+    def get_queryset(self, request) -> QuerySet[User]:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("role"))
+    def role(self, user: User) -> str:
+        if user.is_superuser:
+            return roles.ROLE_LABELS[roles.ADMIN]
+        names = {group.name for group in user.groups.all()}
+        code = next((code for code in _ROLE_ORDER if roles.GROUP_NAMES[code] in names), None)
+        return roles.ROLE_LABELS[code] if code else "—"

@@ -1,1 +1,212 @@
-urlpatterns: list = []
+"""Activity pages: list, month calendar, detail, and the entry form with attendance."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sectors import roles
+from sectors.access import portal_view
+from sectors.models import SectorGroup
+
+from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
+from ..models import Activity, Attendance
+from ..selectors import activity as selectors
+from ..services import activity as services
+from . import attachments
+
+PER_PAGE = 25
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+@portal_view(roles.ALL_ROLES)
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    activities = selectors.activity_list(user=request.user, **(form.selector_kwargs() if form.is_bound else {}))
+    page_obj = Paginator(activities, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": form,
+        "page_obj": page_obj,
+        "activities": page_obj.object_list,
+        "querystring_without_page": _querystring_without_page(request),
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+def _month_param(request: HttpRequest) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = int(request.GET.get("year", today.year)), int(request.GET.get("month", today.month))
+    except (TypeError, ValueError):
+        return today.year, today.month
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return today.year, today.month
+    return year, month
+
+
+@portal_view(roles.ALL_ROLES)
+def activity_calendar(request: HttpRequest) -> HttpResponse:
+    year, month = _month_param(request)
+    form = CalendarFilterForm(request.GET or None, user=request.user)
+    group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
+    first = datetime.date(year, month, 1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    context = {
+        "filter_form": form,
+        "first": first,
+        "weeks": selectors.activity_month(user=request.user, year=year, month=month, group=group),
+        "previous": previous,
+        "following": following,
+        "group_param": f"&group={group.pk}" if group else "",
+        "is_activity_month": month == 12,
+        "today": timezone.localdate(),
+    }
+    return render(request, "activities/activity_calendar.html", context)
+
+
+@portal_view(roles.ALL_ROLES)
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    attendance = selectors.activity_attendance(activity=activity)
+    present = [row for row in attendance if row.status == Attendance.Status.PRESENT]
+    context = {
+        "activity": activity,
+        "attendance": attendance,
+        "present_count": len(present),
+        "absent_count": len(attendance) - len(present),
+        "participant_times": selectors.activity_participant_times(activity=activity),
+        "attachments": selectors.activity_attachments(activity=activity),
+        "history": selectors.activity_history(activity=activity),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+def _chosen_groups(user, ids: list[str], activity: Activity | None = None) -> list[SectorGroup]:
+    """The groups named in a request, among those the form offers."""
+    wanted = {int(value) for value in ids if str(value).isdigit()}
+    if roles.role_of(user) == roles.LEADER:
+        wanted.add(user.sector_group_id)
+    current = list(activity.groups.values_list("pk", flat=True)) if activity else []
+    return list(selectors.portal_groups(include=current).filter(pk__in=wanted).order_by("sort_order", "id"))
+
+
+def _form_page(request: HttpRequest, form: ActivityForm, activity: Activity | None) -> HttpResponse:
+    if form.is_bound:
+        groups = _chosen_groups(request.user, request.POST.getlist("groups"), activity)
+        day = parse_date(request.POST.get("date"))
+        selected = parse_attendance(request.POST)
+    elif activity is not None:
+        groups, day, selected = list(activity.groups.all()), activity.date, None
+    else:
+        groups = _chosen_groups(request.user, [str(pk) for pk in form.initial.get("groups", [])])
+        day, selected = form.initial.get("date"), None
+    options = selectors.attendance_options(
+        user=request.user, groups=groups, day=day, activity=activity, selected=selected
+    )
+    show_duplicate = "confirm_duplicate" in form.errors or bool(form.data.get("confirm_duplicate"))
+    context = {
+        "form": form,
+        "activity": activity,
+        "options": options,
+        "reasons": Attendance.AbsenceReason.choices,
+        "show_duplicate": show_duplicate,
+        "attachments": selectors.activity_attachments(activity=activity) if activity else [],
+    }
+    return render(request, "activities/activity_form.html", context)
+
+
+@portal_view(roles.EDITORS, write=True)
+def activity_create(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                user=request.user, attendance=parse_attendance(request.POST), **form.activity_data()
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("activity_detail", activity_id=activity.pk)
+    return _form_page(request, form, None)
+
+
+@portal_view(roles.EDITORS, write=True)
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                user=request.user,
+                activity=activity,
+                attendance=parse_attendance(request.POST),
+                **form.activity_data(),
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("activity_detail", activity_id=activity.pk)
+    return _form_page(request, form, activity)
+
+
+@portal_view(roles.EDITORS, write=True)
+def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.activity_delete(user=request.user, activity=activity)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The activity was deleted."))
+            return redirect("activity_list")
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "error": error})
+
+
+@portal_view(roles.EDITORS)
+def activity_attendance_options(request: HttpRequest) -> HttpResponse:
+    """The htmx partial: the member checklist for the chosen groups and date."""
+    activity = None
+    activity_param = request.GET.get("activity", "")
+    if activity_param.isdigit():
+        activity = selectors.activity_get(user=request.user, activity_id=int(activity_param))
+    has_choices = any(key.startswith("att_") for key in request.GET)
+    options = selectors.attendance_options(
+        user=request.user,
+        groups=_chosen_groups(request.user, request.GET.getlist("groups"), activity),
+        day=parse_date(request.GET.get("date")),
+        activity=activity,
+        selected=parse_attendance(request.GET) if has_choices else None,
+    )
+    context = {"options": options, "reasons": Attendance.AbsenceReason.choices}
+    return render(request, "activities/partials/activity_attendance_options.html", context)
+
+
+urlpatterns = [
+    path("activities/", activity_list, name="activity_list"),
+    path("activities/calendar/", activity_calendar, name="activity_calendar"),
+    path("activities/new/", activity_create, name="activity_create"),
+    path("activities/attendance-options/", activity_attendance_options, name="activity_attendance_options"),
+    path("activities/<int:activity_id>/", activity_detail, name="activity_detail"),
+    path("activities/<int:activity_id>/edit/", activity_edit, name="activity_edit"),
+    path("activities/<int:activity_id>/delete/", activity_delete, name="activity_delete"),
+    *attachments.urlpatterns,
+]

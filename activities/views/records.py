@@ -1,1 +1,385 @@
-urlpatterns: list = []
+"""List, create, detail, edit and delete pages for the six record types.
+
+One `RecordType` per type says what differs (model, form, service, columns,
+filters, URL prefix); one set of function views and generic templates under
+templates/activities/records/ serve them all. A type that needs more on a
+page names an extra template part and a function giving its context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Model, TextField
+from django.db.models.deletion import ProtectedError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+
+from activities.forms import records as forms
+from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.selectors import records as selectors
+from activities.services import records as services
+from sectors import roles
+from sectors.access import get_scoped_or_404, portal_view
+from sectors.history import history_rows
+from sectors.models import Workstation
+
+PAGE_SIZE = 25
+TEMPLATES = "activities/records"
+
+# Related rows that have a page of their own get a link on detail pages.
+LINKED_MODELS = {Workstation: "workstation_detail", Activity: "activity_detail"}
+
+
+@dataclass(frozen=True)
+class RecordType:
+    key: str  # URL names are "<key>_list" etc., the row's URL kwarg "<key>_id"
+    model: type[Model]
+    form_class: type[forms.RecordForm]
+    save: Callable[..., Model]  # the service: save(*, user, form) -> record
+    prefix: str  # URL path, e.g. "proposals/"
+    list_columns: tuple[str, ...]
+    detail_fields: tuple[str, ...]
+    search_fields: tuple[str, ...]
+    year_lookup: str
+    choice_field: str = ""  # a field with choices offered as a list filter
+    select_related: tuple[str, ...] = ("group",)
+    prefetch_related: tuple[str, ...] = ()
+    list_extra_template: str = ""
+    list_extra: Callable[[HttpRequest, dict], dict] | None = None
+    detail_extra_template: str = ""
+    detail_extra: Callable[[Model], dict] | None = None
+    multipart: bool = False
+
+    @property
+    def kwarg(self) -> str:
+        return f"{self.key}_id"
+
+    @property
+    def verbose_name(self) -> str:
+        return self.model._meta.verbose_name
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return self.model._meta.verbose_name_plural
+
+    def url_name(self, action: str) -> str:
+        return f"{self.key}_{action}"
+
+    def url_names(self) -> dict[str, str]:
+        return {action: self.url_name(action) for action in ("list", "create", "detail", "edit", "delete")}
+
+    def records(self, user):
+        return selectors.records_visible(
+            user, self.model, select_related=self.select_related, prefetch_related=self.prefetch_related
+        )
+
+
+@dataclass
+class Cell:
+    label: str
+    text: str
+    url: str = ""
+    long: bool = False
+    items: list = field(default_factory=list)
+
+
+def cell(record: Model, name: str) -> Cell:
+    """One field of a record as a person reads it."""
+    model_field = record._meta.get_field(name)
+    label = str(model_field.verbose_name)
+    if model_field.many_to_many:
+        items = [str(item) for item in getattr(record, name).all()]
+        return Cell(label, "、".join(items) or "—", items=items)
+    if model_field.choices:
+        return Cell(label, getattr(record, f"get_{name}_display")() or "—")
+    value = getattr(record, name)
+    if isinstance(model_field, BooleanField):
+        return Cell(label, _("Yes") if value else _("No"))
+    if value is None or value == "":
+        return Cell(label, "—")
+    url_name = LINKED_MODELS.get(type(value))
+    url = reverse(url_name, args=[value.pk]) if url_name else ""
+    text = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+    return Cell(label, text, url=url, long=isinstance(model_field, TextField))
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _context(request: HttpRequest, rt: RecordType, **extra) -> dict:
+    return {"rt": rt, "urls": rt.url_names(), **extra}
+
+
+# --- the five views, written once --------------------------------------------
+
+
+def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
+    choice_field = rt.model._meta.get_field(rt.choice_field) if rt.choice_field else None
+    filter_form = forms.RecordFilterForm(request.GET or None, user=request.user, choice_field=choice_field)
+    filters = filter_form.values()
+    records = selectors.records_filter(
+        rt.records(request.user),
+        group=filters.get("group"),
+        year=filters.get("year"),
+        year_lookup=rt.year_lookup,
+        choice_field=rt.choice_field,
+        choice=filters.get("choice", ""),
+        text=filters.get("q", ""),
+        search_fields=rt.search_fields,
+    )
+    page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _context(
+        request,
+        rt,
+        filter_form=filter_form,
+        page_obj=page_obj,
+        querystring_without_page=_querystring_without_page(request),
+        headers=[str(rt.model._meta.get_field(name).verbose_name) for name in rt.list_columns],
+        rows=[(record, [cell(record, name) for name in rt.list_columns]) for record in page_obj],
+    )
+    if rt.list_extra:
+        context.update(rt.list_extra(request, filters))
+    return render(request, f"{TEMPLATES}/list.html", context)
+
+
+def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
+    record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk)
+    context = _context(
+        request,
+        rt,
+        record=record,
+        cells=[cell(record, name) for name in rt.detail_fields],
+        history=history_rows(record),
+    )
+    if rt.detail_extra:
+        context.update(rt.detail_extra(record))
+    return render(request, f"{TEMPLATES}/detail.html", context)
+
+
+def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> HttpResponse:
+    record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk) if pk else None
+    if request.method == "POST":
+        form = rt.form_class(request.POST, request.FILES, instance=record, user=request.user)
+        if form.is_valid():
+            saved = rt.save(user=request.user, form=form)
+            messages.success(request, _("Saved: %(record)s") % {"record": saved})
+            return redirect(rt.url_name("detail"), saved.pk)
+    else:
+        form = rt.form_class(instance=record, user=request.user)
+    return render(request, f"{TEMPLATES}/form.html", _context(request, rt, form=form, record=record))
+
+
+def record_delete(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
+    record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            services.record_delete(user=request.user, record=record)
+        except ProtectedError:
+            messages.error(request, _("This record is still referred to by other records and cannot be deleted."))
+            return redirect(rt.url_name("detail"), pk)
+        messages.success(request, _("Deleted: %(record)s") % {"record": record})
+        return redirect(rt.url_name("list"))
+    return render(request, f"{TEMPLATES}/confirm_delete.html", _context(request, rt, record=record))
+
+
+def record_urls(rt: RecordType) -> list[URLPattern]:
+    """The five URLs of a record type, each view declaring its roles."""
+
+    @portal_view(roles.ALL_ROLES)
+    def list_view(request: HttpRequest) -> HttpResponse:
+        return record_list(request, rt)
+
+    @portal_view(roles.EDITORS, write=True)
+    def create_view(request: HttpRequest) -> HttpResponse:
+        return record_form(request, rt)
+
+    @portal_view(roles.ALL_ROLES)
+    def detail_view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        return record_detail(request, rt, kwargs[rt.kwarg])
+
+    @portal_view(roles.EDITORS, write=True)
+    def edit_view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        return record_form(request, rt, kwargs[rt.kwarg])
+
+    @portal_view(roles.EDITORS, write=True)
+    def delete_view(request: HttpRequest, **kwargs: int) -> HttpResponse:
+        return record_delete(request, rt, kwargs[rt.kwarg])
+
+    row = f"{rt.prefix}<int:{rt.kwarg}>/"
+    return [
+        path(rt.prefix, list_view, name=rt.url_name("list")),
+        path(f"{rt.prefix}new/", create_view, name=rt.url_name("create")),
+        path(row, detail_view, name=rt.url_name("detail")),
+        path(f"{row}edit/", edit_view, name=rt.url_name("edit")),
+        path(f"{row}delete/", delete_view, name=rt.url_name("delete")),
+    ]
+
+
+# --- what differs per type ----------------------------------------------------
+
+
+def _contact_summary(request: HttpRequest, filters: dict) -> dict:
+    """Each member's distinct constituents in the year, against the year's rule."""
+    year = filters.get("year") or selectors.this_year()
+    minimum = selectors.constituents_per_member(year)
+    groups = selectors.portal_groups(request.user)
+    if filters.get("group"):
+        groups = groups.filter(pk=filters["group"].pk)
+    elif roles.role_of(request.user) != roles.LEADER:
+        groups = None  # every group at once would be too long: ask for one
+    summary = selectors.contact_summary(groups=groups, year=year, minimum=minimum) if groups is not None else None
+    return {"summary_year": year, "summary_minimum": minimum, "summary": summary}
+
+
+def _workstation_extra(workstation: Workstation) -> dict:
+    return {
+        "station_reports": selectors.workstation_reports(workstation),
+        "station_activities": selectors.workstation_activities(workstation),
+    }
+
+
+RECORD_TYPES = [
+    RecordType(
+        key="opinionreport",
+        model=OpinionReport,
+        form_class=forms.OpinionReportForm,
+        save=services.opinion_report_save,
+        prefix="opinion-reports/",
+        list_columns=("title", "group", "submitters", "submitted_on", "workstation", "status"),
+        detail_fields=(
+            "title",
+            "group",
+            "workstation",
+            "submitters",
+            "submitted_on",
+            "status",
+            "content",
+            "leader_comment",
+        ),
+        search_fields=("title", "content"),
+        year_lookup="submitted_on__year",
+        choice_field="status",
+        select_related=("group", "workstation"),
+        prefetch_related=("submitters",),
+    ),
+    RecordType(
+        key="proposal",
+        model=Proposal,
+        form_class=forms.ProposalForm,
+        save=services.proposal_save,
+        prefix="proposals/",
+        list_columns=("number", "title", "group", "proposers", "submitted_on", "status", "is_key"),
+        detail_fields=(
+            "number",
+            "title",
+            "group",
+            "proposers",
+            "is_group_proposal",
+            "submitted_on",
+            "status",
+            "is_key",
+        ),
+        search_fields=("title", "number"),
+        year_lookup="submitted_on__year",
+        choice_field="status",
+        prefetch_related=("proposers",),
+    ),
+    RecordType(
+        key="contact",
+        model=ConstituentContact,
+        form_class=forms.ConstituentContactForm,
+        save=services.contact_save,
+        prefix="contacts/",
+        list_columns=("contacted_on", "member", "constituent", "group", "way"),
+        detail_fields=("member", "group", "constituent", "way", "contacted_on", "note"),
+        search_fields=("member__name", "constituent__name", "note"),
+        year_lookup="contacted_on__year",
+        choice_field="way",
+        select_related=("group", "member", "constituent"),
+        list_extra_template=f"{TEMPLATES}/contact_summary.html",
+        list_extra=_contact_summary,
+        detail_extra_template=f"{TEMPLATES}/contact_constituent.html",
+    ),
+    RecordType(
+        key="dutyreport",
+        model=DutyReport,
+        form_class=forms.DutyReportForm,
+        save=services.duty_report_save,
+        prefix="duty-reports/",
+        list_columns=("reported_on", "member", "title", "group", "meeting"),
+        detail_fields=("member", "group", "title", "reported_on", "meeting"),
+        search_fields=("title", "member__name"),
+        year_lookup="reported_on__year",
+        select_related=("group", "member", "meeting"),
+    ),
+    RecordType(
+        key="workstation",
+        model=Workstation,
+        form_class=forms.WorkstationForm,
+        save=services.workstation_save,
+        prefix="workstations/",
+        list_columns=("name", "group", "host_kind", "host_member", "established_on", "is_active"),
+        detail_fields=(
+            "name",
+            "group",
+            "host_kind",
+            "host_member",
+            "address",
+            "established_on",
+            "is_active",
+            "description",
+        ),
+        search_fields=("name", "address", "description"),
+        year_lookup="established_on__year",
+        choice_field="host_kind",
+        select_related=("group", "host_member"),
+        detail_extra_template=f"{TEMPLATES}/workstation_extra.html",
+        detail_extra=_workstation_extra,
+    ),
+    RecordType(
+        key="document",
+        model=GroupDocument,
+        form_class=forms.GroupDocumentForm,
+        save=services.document_save,
+        prefix="documents/",
+        list_columns=("year", "group", "kind", "title", "dated"),
+        detail_fields=("group", "year", "kind", "title", "dated", "original_name", "uploaded_by"),
+        search_fields=("title", "original_name"),
+        year_lookup="year",
+        choice_field="kind",
+        select_related=("group", "uploaded_by"),
+        detail_extra_template=f"{TEMPLATES}/document_file.html",
+        multipart=True,
+    ),
+]
+
+DOCUMENTS = RECORD_TYPES[-1]
+
+
+@portal_view(roles.ALL_ROLES)
+def document_file(request: HttpRequest, document_id: int) -> FileResponse:
+    """The uploaded file, to those who may see the document (never a media URL)."""
+    document = get_scoped_or_404(request.user, DOCUMENTS.records(request.user), pk=document_id)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=document.original_name or document.file.name)
+
+
+urlpatterns = [
+    *(pattern for rt in RECORD_TYPES for pattern in record_urls(rt)),
+    path("documents/<int:document_id>/file/", document_file, name="document_file"),
+]

@@ -44,9 +44,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
 def group_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     groups = selectors.group_list_for(user=request.user, year=year)
-    return render(
-        request, "sectors/group_list.html", {"groups": groups, "year": year, "years": _year_choices(year)}
-    )
+    return render(request, "sectors/group_list.html", {"groups": groups, "year": year, "years": _year_choices(year)})
 
 
 @portal_view(roles.ALL_ROLES)

@@ -1,0 +1,241 @@
+"""The activity entry form, the list filters and the attendance fields.
+
+The form checks the shape of the input; the rules spanning rows (held dates,
+attendees, duplicates, upload limits) live in services.activity and come back
+as errors on these fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sectors import roles
+from sectors.access import visible_groups
+from sectors.models import SectorGroup, Workstation
+
+from ..carriers import ActivityKind
+from ..models import Activity, Attendance
+from ..selectors.activity import portal_groups
+from ..services.activity import can_set_highlight
+
+_ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
+
+
+class GroupCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes for groups; the leader's own group is ticked and cannot be unticked."""
+
+    locked: int | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"]["class"] = "form-check-input group-choice"
+        if self.locked is not None and getattr(value, "value", value) == self.locked:
+            option["attrs"]["checked"] = True
+            option["attrs"]["onclick"] = "return false;"
+            option["attrs"]["aria-readonly"] = "true"
+        return option
+
+
+class WorkstationSelect(forms.Select):
+    """A select whose options carry their group, so the page can hide other groups' stations."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-group"] = instance.group_id
+        return option
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ActivityForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        queryset=SectorGroup.objects.none(),
+        label=_("Sector groups"),
+        widget=GroupCheckboxes,
+        error_messages={"required": _("Choose at least one group.")},
+    )
+    other_participants = forms.IntegerField(
+        label=_("Other participants"),
+        min_value=0,
+        initial=0,
+        help_text=_("People attending who are not committee members."),
+        error_messages={"min_value": _("The number of other participants cannot be negative.")},
+    )
+    files = MultipleFileField(label=_("Attachments"), required=False, help_text=_("You may choose several files."))
+    # Carries the attendance errors; the attendance itself comes as att_<id>/reason_<id>.
+    attendance = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirm_duplicate = forms.BooleanField(label=_("Save it anyway"), required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "groups",
+            "kind",
+            "title",
+            "date",
+            "status",
+            "format",
+            "location",
+            "partners",
+            "summary",
+            "other_participants",
+            "workstation",
+            "is_highlight",
+            "highlight_note",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "workstation": WorkstationSelect,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.is_leader = roles.role_of(user) == roles.LEADER
+        current = list(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else []
+        self.fields["groups"].queryset = portal_groups(include=current).order_by("sort_order", "id")
+        stations = Workstation.objects.filter(group__in=self.fields["groups"].queryset).filter(
+            Q(is_active=True) | Q(pk=self.instance.workstation_id)
+        )
+        if self.is_leader:
+            stations = stations.filter(Q(group_id=user.sector_group_id) | Q(pk=self.instance.workstation_id))
+            self.fields["groups"].widget.locked = user.sector_group_id
+            self.fields["groups"].help_text = _(
+                "Your group always takes part; tick partner groups of a joint activity."
+            )
+            if not self.instance.pk:
+                self.initial.setdefault("groups", [user.sector_group_id])
+        self.fields["workstation"].queryset = stations.select_related("group").order_by("group__sort_order", "name")
+        self.fields["workstation"].label_from_instance = lambda s: f"{s.group.short_name} · {s.name}"
+        if not self.instance.pk:
+            self.initial.setdefault("date", timezone.localdate())
+        if not can_set_highlight(user):
+            del self.fields["is_highlight"]
+            del self.fields["highlight_note"]
+
+    def clean_groups(self):
+        groups = list(self.cleaned_data["groups"])
+        if self.is_leader and self.user.sector_group_id not in {g.pk for g in groups}:
+            groups.insert(0, SectorGroup.objects.get(pk=self.user.sector_group_id))
+        return groups
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def _post_clean(self):
+        # The service validates and saves; the model instance is not touched here.
+        pass
+
+    def activity_data(self) -> dict:
+        """The cleaned values as keyword arguments of the activity services."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        data.setdefault("is_highlight", None)
+        data.setdefault("highlight_note", None)
+        data["files"] = self.cleaned_data.get("files") or []
+        data["allow_duplicate"] = bool(self.cleaned_data.get("confirm_duplicate"))
+        return data
+
+
+def parse_attendance(data: QueryDict) -> dict[int, tuple[str, str]]:
+    """The attendance chosen on the page: {member id: (status, reason)}; "not recorded" is left out."""
+    result = {}
+    for key in data:
+        match = _ATTENDANCE_KEY.match(key)
+        if not match:
+            continue
+        status = data.get(key, "")
+        if not status:
+            continue
+        reason = data.get(f"reason_{match.group(1)}", "") if status == Attendance.Status.ABSENT else ""
+        result[int(match.group(1))] = (status, reason)
+    return result
+
+
+def parse_date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+class ActivityFilterForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=SectorGroup.objects.none(), required=False, label=_("Group"))
+    kind = forms.ChoiceField(choices=[("", _("All types")), *ActivityKind.choices], required=False, label=_("Type"))
+    month = forms.CharField(
+        required=False, label=_("Month"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    )
+    format = forms.ChoiceField(
+        choices=[("", _("All formats")), *Activity.Format.choices], required=False, label=_("Format")
+    )
+    highlight = forms.ChoiceField(
+        choices=[("", _("All")), ("yes", _("Highlights only")), ("no", _("Not highlights"))],
+        required=False,
+        label=_("Highlight"),
+    )
+    q = forms.CharField(required=False, label=_("Title contains"), max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
+        self.fields["group"].empty_label = _("All groups")
+
+    def clean_month(self) -> datetime.date | None:
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, "%Y-%m").date()
+        except ValueError as wrong:
+            raise ValidationError(_("Enter a month as YYYY-MM, for example 2025-12.")) from wrong
+
+    def selector_kwargs(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        highlight = {"yes": True, "no": False}.get(data["highlight"])
+        return {
+            "group": data["group"],
+            "kind": data["kind"],
+            "month": data["month"],
+            "format": data["format"],
+            "highlight": highlight,
+            "text": data["q"].strip(),
+        }
+
+
+class CalendarFilterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        queryset=SectorGroup.objects.none(),
+        required=False,
+        label=_("Group"),
+        widget=forms.Select(attrs={"class": "form-select", "aria-label": _("Group")}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
+        self.fields["group"].empty_label = _("All groups")

@@ -1,0 +1,314 @@
+"""Forms for the six record types, and the filter bar of their lists.
+
+Each form takes the user: a group leader's group is fixed (a hidden field
+whose only valid choice is their group), and the members, workstations and
+meetings offered are those of the groups the user may see. The rules a
+person can break by typing (future dates, members of another group,
+duplicates) are checked here, next to the field concerned.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.selectors import records as selectors
+from activities.uploads import validate_upload
+from sectors.access import is_leader
+from sectors.models import Member, SectorGroup, Workstation
+from sectors.validators import validate_mobile
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.group_short}）" if getattr(obj, "group_short", None) else obj.name
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return MemberChoiceField.label_from_instance(self, obj)
+
+
+class WorkstationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Workstation) -> str:
+        return f"{obj.name}（{obj.group.short_name}）"
+
+
+def _names(members: list[Member]) -> str:
+    return "、".join(member.name for member in members)
+
+
+class RecordForm(forms.ModelForm):
+    """What every record form shares: the user's groups and no future dates."""
+
+    not_future: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name in self.fields:
+            if isinstance(self.fields[name], forms.DateField):
+                self.fields[name].widget = DATE_WIDGET
+        if "group" in self.fields:
+            self.fields["group"].queryset = selectors.portal_groups(user)
+            if is_leader(user):
+                self.fields["group"].initial = user.sector_group_id
+                self.fields["group"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        today = timezone.localdate()
+        for name in self.not_future:
+            value = cleaned.get(name)
+            if value and value > today:
+                self.add_error(name, _("This date is in the future."))
+        return cleaned
+
+    def check_members_in_group(self, field: str, day: datetime.date | None) -> None:
+        group, chosen = self.cleaned_data.get("group"), self.cleaned_data.get(field)
+        if not group or not chosen:
+            return
+        members = [chosen] if isinstance(chosen, Member) else list(chosen)
+        outside = selectors.members_outside_group(members, group, day)
+        if outside:
+            self.add_error(
+                field, _("Not a member of %(group)s: %(names)s.") % {"group": group, "names": _names(outside)}
+            )
+
+
+class OpinionReportForm(RecordForm):
+    not_future = ("submitted_on",)
+    submitters = MembersChoiceField(queryset=Member.objects.none(), label=_("submitters"))
+    workstation = WorkstationChoiceField(queryset=Workstation.objects.none(), required=False, label=_("workstation"))
+
+    class Meta:
+        model = OpinionReport
+        fields = ["group", "workstation", "title", "content", "submitted_on", "submitters", "status", "leader_comment"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 6}), "leader_comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submitters"].queryset = selectors.member_choices(self.user)
+        self.fields["submitters"].widget.attrs["size"] = 10
+        self.fields["workstation"].queryset = selectors.workstation_choices(self.user)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        group, workstation = cleaned.get("group"), cleaned.get("workstation")
+        if group and workstation and workstation.group_id != group.pk:
+            self.add_error("workstation", _("This workstation belongs to another group."))
+        self.check_members_in_group("submitters", cleaned.get("submitted_on"))
+        return cleaned
+
+
+class ProposalForm(RecordForm):
+    not_future = ("submitted_on",)
+    proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
+
+    class Meta:
+        model = Proposal
+        fields = ["group", "number", "title", "submitted_on", "proposers", "is_group_proposal", "status", "is_key"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposers"].queryset = selectors.member_choices(self.user)
+        self.fields["proposers"].widget.attrs["size"] = 10
+        self.fields["proposers"].help_text = _("Required unless the proposal is in the group's name.")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        number, group = cleaned.get("number", "").strip(), cleaned.get("group")
+        if number and group:
+            taken = Proposal.objects.filter(committee=group.committee, number=number).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error("number", _("Another proposal already has this number."))
+        if not cleaned.get("proposers") and not cleaned.get("is_group_proposal") and "proposers" not in self.errors:
+            self.add_error("proposers", _("Choose at least one proposer, or mark it as the group's proposal."))
+        self.check_members_in_group("proposers", cleaned.get("submitted_on"))
+        return cleaned
+
+
+class ConstituentContactForm(RecordForm):
+    """A contact with an existing constituent, or with a new one typed in."""
+
+    not_future = ("contacted_on",)
+    member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
+    new_name = forms.CharField(label=_("new constituent: name"), max_length=40, required=False)
+    new_description = forms.CharField(label=_("new constituent: description"), max_length=100, required=False)
+    new_mobile = forms.CharField(
+        label=_("new constituent: mobile"), max_length=11, required=False, validators=[validate_mobile]
+    )
+
+    class Meta:
+        model = ConstituentContact
+        fields = ["member", "constituent", "new_name", "new_description", "new_mobile", "way", "contacted_on", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = selectors.member_choices(self.user)
+        self.fields["constituent"].queryset = selectors.constituent_choices(self.user)
+        self.fields["constituent"].required = False
+        self.fields["constituent"].help_text = _("Pick a constituent, or type a new one's name below.")
+        self.group: SectorGroup | None = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        constituent, new_name = cleaned.get("constituent"), cleaned.get("new_name", "").strip()
+        if constituent and new_name:
+            self.add_error("new_name", _("Pick a constituent or type a new one, not both."))
+        elif not constituent and not new_name and "constituent" not in self.errors:
+            self.add_error("constituent", _("Pick a constituent or type a new one's name."))
+        member, day = cleaned.get("member"), cleaned.get("contacted_on")
+        if member and day:
+            self.group = selectors.member_group_on(member, day)
+            if self.group is None:
+                self.add_error("member", _("This member belonged to no group on that date."))
+            elif is_leader(self.user) and self.group.pk != self.user.sector_group_id:
+                self.add_error("member", _("This member was not in your group on that date."))
+        way = cleaned.get("way")
+        if member and constituent and day and way:
+            duplicate = ConstituentContact.objects.filter(
+                member=member, constituent=constituent, contacted_on=day, way=way
+            ).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error("constituent", _("This contact is already recorded."))
+        return cleaned
+
+
+class DutyReportForm(RecordForm):
+    not_future = ("reported_on",)
+    member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
+
+    class Meta:
+        model = DutyReport
+        fields = ["member", "meeting", "title", "reported_on"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = selectors.member_choices(self.user)
+        self.fields["meeting"].queryset = selectors.duty_meeting_choices(self.user)
+        self.fields["reported_on"].required = False
+        self.fields["reported_on"].help_text = _("Leave empty to use the meeting's date.")
+        self.group: SectorGroup | None = None
+
+    def clean(self) -> dict:
+        cleaned = self.cleaned_data
+        member, meeting = cleaned.get("member"), cleaned.get("meeting")
+        if not cleaned.get("reported_on") and "reported_on" not in self.errors:
+            if meeting:
+                cleaned["reported_on"] = meeting.date
+            else:
+                self.add_error("reported_on", _("Enter the date, or pick the meeting."))
+        cleaned = super().clean()
+        day = cleaned.get("reported_on")
+        if member and day:
+            self.group = selectors.member_group_on(member, day)
+            if self.group is None:
+                self.add_error("member", _("This member belonged to no group on that date."))
+            elif is_leader(self.user) and self.group.pk != self.user.sector_group_id:
+                self.add_error("member", _("This member was not in your group on that date."))
+        if self.group and meeting and not meeting.groups.filter(pk=self.group.pk).exists():
+            self.add_error("meeting", _("This meeting is not one of the member's group."))
+        if member and meeting:
+            duplicate = DutyReport.objects.filter(member=member, meeting=meeting).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error("meeting", _("This member has already reported at this meeting."))
+        return cleaned
+
+
+class WorkstationForm(RecordForm):
+    not_future = ("established_on",)
+    host_member = MemberChoiceField(queryset=Member.objects.none(), required=False, label=_("host member"))
+
+    class Meta:
+        model = Workstation
+        fields = ["group", "name", "host_kind", "host_member", "address", "established_on", "is_active", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host_member"].queryset = selectors.member_choices(self.user)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name, group = cleaned.get("name", "").strip(), cleaned.get("group")
+        if name and group:
+            taken = Workstation.objects.filter(group=group, name=name).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error("name", _("This group already has a workstation of this name."))
+        self.check_members_in_group("host_member", None)
+        return cleaned
+
+
+class GroupDocumentForm(RecordForm):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = GroupDocument
+        fields = ["group", "year", "kind", "title", "dated", "file"]
+        widgets = {"file": forms.FileInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        if self.instance.pk and self.instance.file:
+            self.fields["file"].help_text = _("Current file: %(name)s. Upload another to replace it.") % {
+                "name": self.instance.original_name
+            }
+        else:
+            self.fields["file"].required = True
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            validate_upload(upload)
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        group, year, kind = cleaned.get("group"), cleaned.get("year"), cleaned.get("kind")
+        if group and year and kind:
+            taken = GroupDocument.objects.filter(group=group, year=year, kind=kind).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "kind",
+                    _("%(group)s already has a %(kind)s for %(year)s.")
+                    % {"group": group, "kind": GroupDocument.Kind(kind).label, "year": year},
+                )
+        return cleaned
+
+
+class RecordFilterForm(forms.Form):
+    """The filter bar of every record list: group, year, one choice field, text."""
+
+    group = forms.ModelChoiceField(queryset=SectorGroup.objects.none(), required=False, label=_("sector group"))
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("year"))
+    choice = forms.ChoiceField(required=False, label=_("status"))
+    q = forms.CharField(required=False, max_length=100, label=_("search"))
+
+    def __init__(self, *args, user, choice_field=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = selectors.portal_groups(user)
+        self.fields["group"].empty_label = _("All groups")
+        if is_leader(user):
+            del self.fields["group"]
+        if choice_field is None:
+            del self.fields["choice"]
+        else:
+            self.fields["choice"].label = choice_field.verbose_name
+            self.fields["choice"].choices = [("", _("All"))] + list(choice_field.choices)
+
+    def values(self) -> dict:
+        """The valid filters (invalid ones are ignored, as if not given)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -1,0 +1,282 @@
+"""Reads of activities, scoped to what the user may see, without N+1 queries.
+
+Every list annotates its counts in the same query and prefetches the groups,
+so a page costs the same number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from reports import figures
+from sectors import roles
+from sectors.access import get_scoped_or_404, scope
+from sectors.history import HistoryRow, history_rows
+from sectors.models import GroupMembership, Member, SectorGroup
+
+from ..models import Activity, Attachment, Attendance
+
+_PRESENT = Q(attendance__status=Attendance.Status.PRESENT)
+_GROUPS_IN_ORDER = Prefetch("groups", queryset=SectorGroup.objects.order_by("sort_order", "id"))
+
+
+def _portal_activities() -> QuerySet[Activity]:
+    return Activity.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
+
+
+def portal_groups(*, include: Iterable[int] = ()) -> QuerySet[SectorGroup]:
+    """The portal committee's active groups (plus `include`, e.g. an old activity's groups)."""
+    return SectorGroup.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE).filter(
+        Q(is_active=True) | Q(pk__in=list(include))
+    )
+
+
+def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Annotate present members and participant-times (人次, as reports.figures counts them)."""
+    return activities.annotate(
+        present_count=Count("attendance", filter=_PRESENT, distinct=True),
+    ).annotate(participant_times=F("present_count") + F("other_participants"))
+
+
+def activity_list(
+    *,
+    user,
+    group: SectorGroup | None = None,
+    kind: str = "",
+    month: datetime.date | None = None,
+    format: str = "",
+    highlight: bool | None = None,
+    text: str = "",
+) -> QuerySet[Activity]:
+    """The activities a user may see, newest first, filtered, with counts and groups."""
+    activities = scope(user, _portal_activities(), "groups")
+    if group is not None:
+        activities = activities.filter(groups=group)
+    if kind:
+        activities = activities.filter(kind=kind)
+    if month is not None:
+        last_day = calendar.monthrange(month.year, month.month)[1]
+        activities = activities.filter(date__range=(month.replace(day=1), month.replace(day=last_day)))
+    if format:
+        activities = activities.filter(format=format)
+    if highlight is not None:
+        activities = activities.filter(is_highlight=highlight)
+    if text:
+        activities = activities.filter(title__icontains=text)
+    return with_counts(activities).prefetch_related(_GROUPS_IN_ORDER).order_by("-date", "-id")
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    is_study_day: bool
+    activities: list[Activity] = field(default_factory=list)
+
+
+def activity_month(*, user, year: int, month: int, group: SectorGroup | None = None) -> list[list[CalendarDay]]:
+    """A month as weeks (Monday to Sunday) of days with their activities, in one query."""
+    weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
+    activities = scope(user, _portal_activities(), "groups").filter(date__range=(weeks[0][0], weeks[-1][-1]))
+    if group is not None:
+        activities = activities.filter(groups=group)
+    by_day: dict[datetime.date, list[Activity]] = {}
+    for activity in activities.only("id", "date", "kind", "title", "status", "is_highlight").order_by("date", "id"):
+        by_day.setdefault(activity.date, []).append(activity)
+    return [
+        [
+            CalendarDay(
+                date=day, in_month=day.month == month, is_study_day=day.day == 1, activities=by_day.get(day, [])
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]
+
+
+def activity_get(*, user, activity_id: int) -> Activity:
+    """One activity the user may see (404 otherwise), with its groups and workstation."""
+    activities = _portal_activities().select_related("workstation", "created_by").prefetch_related(_GROUPS_IN_ORDER)
+    return get_scoped_or_404(user, activities, "groups", pk=activity_id)
+
+
+def activity_attendance(*, activity: Activity) -> list[Attendance]:
+    return list(
+        activity.attendance.select_related("member").order_by(
+            F("status").desc(), "absence_reason", "member__member_number"
+        )
+    )
+
+
+def activity_participant_times(*, activity: Activity) -> int:
+    return figures.participant_times(Activity.objects.filter(pk=activity.pk))
+
+
+def activity_attachments(*, activity: Activity) -> list[Attachment]:
+    return list(activity.attachments.select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+def attachment_get(*, user, attachment_id: int) -> Attachment:
+    """An attachment of an activity the user may see (404 otherwise)."""
+    attachments = Attachment.objects.filter(activity__committee__code=settings.PORTAL_COMMITTEE_CODE)
+    return get_scoped_or_404(user, attachments.select_related("activity"), "activity__groups", pk=attachment_id)
+
+
+def activity_duplicates(
+    *,
+    groups: Iterable[SectorGroup],
+    kind: str,
+    date: datetime.date,
+    title: str,
+    exclude_id: int | None = None,
+) -> list[Activity]:
+    """Existing activities of one of the groups with the same kind, date and title."""
+    duplicates = Activity.objects.filter(
+        groups__in=list(groups), kind=kind, date=date, title__iexact=title.strip()
+    ).distinct()
+    if exclude_id is not None:
+        duplicates = duplicates.exclude(pk=exclude_id)
+    return list(duplicates[:5])
+
+
+# --- Attendance options --------------------------------------------------------
+
+
+def _status_label(status: str, reason: str) -> str:
+    if not status:
+        return "—"
+    if status == Attendance.Status.ABSENT and reason:
+        return f"{Attendance.Status(status).label}（{Attendance.AbsenceReason(reason).label}）"
+    return str(Attendance.Status(status).label)
+
+
+@dataclass
+class AttendanceChoice:
+    member: Member
+    status: str = ""  # "" means not recorded
+    reason: str = ""
+
+
+@dataclass
+class AttendanceSection:
+    title: str
+    group_id: int | None
+    rows: list[AttendanceChoice] = field(default_factory=list)
+
+
+@dataclass
+class AttendanceOptions:
+    """The members whose attendance the user may record for an activity."""
+
+    ready: bool  # False until groups and a date are chosen
+    sections: list[AttendanceSection] = field(default_factory=list)
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {row.member.pk for section in self.sections for row in section.rows}
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {row.member.pk: row.member.name for section in self.sections for row in section.rows}
+
+
+def attendance_groups(*, user, groups: Iterable[SectorGroup]) -> list[SectorGroup]:
+    """The chosen groups whose members this user may record: a leader records only their own group."""
+    groups = list(groups)
+    if roles.role_of(user) == roles.LEADER:
+        return [group for group in groups if group.pk == user.sector_group_id]
+    return groups
+
+
+def attendance_options(
+    *,
+    user,
+    groups: Iterable[SectorGroup],
+    day: datetime.date | None,
+    activity: Activity | None = None,
+    selected: dict[int, tuple[str, str]] | None = None,
+) -> AttendanceOptions:
+    """Members of the groups on `day`, grouped by group, plus the activity's recorded attendees.
+
+    `selected` (what the user already chose) wins over what is recorded. Two
+    or three queries whatever the number of members.
+    """
+    groups = attendance_groups(user=user, groups=groups)
+    if not groups or day is None:
+        return AttendanceOptions(ready=False)
+    memberships = (
+        GroupMembership.objects.filter(group__in=groups, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("member")
+        .order_by("member__member_number", "member_id")
+    )
+    recorded: dict[int, Attendance] = {}
+    if activity is not None and activity.pk:
+        existing = activity.attendance.select_related("member")
+        if roles.role_of(user) == roles.LEADER:
+            existing = existing.filter(member__memberships__group_id=user.sector_group_id).distinct()
+        recorded = {row.member_id: row for row in existing.order_by("member__member_number")}
+
+    sections = {group.pk: AttendanceSection(title=group.name, group_id=group.pk) for group in groups}
+    seen: set[int] = set()
+    for membership in memberships:
+        if membership.member_id in seen:
+            continue
+        seen.add(membership.member_id)
+        sections[membership.group_id].rows.append(AttendanceChoice(member=membership.member))
+    others = AttendanceSection(title=_("Already recorded, not in these groups on this date"), group_id=None)
+    for member_id, row in recorded.items():
+        if member_id not in seen:
+            seen.add(member_id)
+            others.rows.append(AttendanceChoice(member=row.member))
+    result = [*sections.values(), *([others] if others.rows else [])]
+
+    for section in result:
+        for choice in section.rows:
+            member_id = choice.member.pk
+            if selected is not None:
+                choice.status, choice.reason = selected.get(member_id, ("", ""))
+            elif member_id in recorded:
+                choice.status, choice.reason = recorded[member_id].status, recorded[member_id].absence_reason
+    return AttendanceOptions(ready=True, sections=result)
+
+
+# --- History ---------------------------------------------------------------------
+
+
+def activity_history(*, activity: Activity, limit: int = 50) -> list[HistoryRow]:
+    """The activity's field changes and its attendance changes, newest first.
+
+    Attendance rows written by one save share one history date (see the
+    service), so each save shows as one "attendance changed" line.
+    """
+    rows = history_rows(activity, limit=limit)
+    records = (
+        Attendance.history.filter(activity_id=activity.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    member_ids = {record.member_id for record in records}
+    names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "name")) if member_ids else {}
+    last: dict[int, str] = {}
+    batches: dict[object, HistoryRow] = {}
+    for record in records:
+        batch = batches.setdefault(
+            record.history_date,
+            HistoryRow(when=record.history_date, who=record.history_user, action=_("Attendance changed")),
+        )
+        old = last.get(record.member_id, "—")
+        new = "—" if record.history_type == "-" else _status_label(record.status, record.absence_reason)
+        last[record.member_id] = new
+        if old != new:
+            batch.changes.append((names.get(record.member_id, str(record.member_id)), old, new))
+    rows.extend(batch for batch in batches.values() if batch.changes)
+    rows.sort(key=lambda row: row.when, reverse=True)
+    return rows[:limit]

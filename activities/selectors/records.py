@@ -1,0 +1,174 @@
+"""Reads for the six record types: scoped lists, filters and form choices.
+
+Every queryset here is already limited to the groups the user may see
+(`sectors.access.scope`), so views never filter by group themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from activities.carriers import ActivityKind
+from activities.models import Activity, OpinionReport
+from reports.models import Measure, Requirement
+from sectors.access import is_leader, scope, visible_groups
+from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation
+
+# The e-network rule (界别e联网) when the year sets no other number.
+CONSTITUENTS_PER_MEMBER = 3
+
+
+def portal_groups(user) -> QuerySet[SectorGroup]:
+    """The portal committee's groups this user may see or write for."""
+    return visible_groups(user).filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
+
+
+def records_visible(
+    user,
+    model: type[Model],
+    *,
+    select_related: Sequence[str] = (),
+    prefetch_related: Sequence[str] = (),
+    group_path: str = "group",
+) -> QuerySet:
+    queryset = model.objects.select_related(*select_related).prefetch_related(*prefetch_related)
+    return scope(user, queryset, group_path)
+
+
+def records_filter(
+    queryset: QuerySet,
+    *,
+    group: SectorGroup | None = None,
+    year: int | None = None,
+    year_lookup: str = "",
+    choice_field: str = "",
+    choice: str = "",
+    text: str = "",
+    search_fields: Iterable[str] = (),
+    group_path: str = "group",
+) -> QuerySet:
+    if group is not None:
+        queryset = queryset.filter(**{group_path: group})
+    if year and year_lookup:
+        queryset = queryset.filter(**{year_lookup: year})
+    if choice and choice_field:
+        queryset = queryset.filter(**{choice_field: choice})
+    text = text.strip()
+    if text and search_fields:
+        condition = Q()
+        for field in search_fields:
+            condition |= Q(**{f"{field}__icontains": text})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _covering(day: datetime.date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def member_choices(user) -> QuerySet[Member]:
+    """Members who belong or belonged to a group the user may see, labelled
+    with their current (or last) group's short name."""
+    latest_group = (
+        GroupMembership.objects.filter(member=OuterRef("pk"))
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date")
+        .values("group__short_name")[:1]
+    )
+    members = Member.objects.filter(
+        pk__in=GroupMembership.objects.filter(group__in=portal_groups(user)).values("member")
+    )
+    return members.annotate(group_short=Subquery(latest_group)).order_by("name", "id")
+
+
+def members_outside_group(
+    members: Iterable[Member], group: SectorGroup, day: datetime.date | None = None
+) -> list[Member]:
+    """The members who did not belong to `group` on `day` (at any time when
+    `day` is None)."""
+    members = list(members)
+    memberships = GroupMembership.objects.filter(group=group, member__in=members)
+    if day is not None:
+        memberships = memberships.filter(_covering(day))
+    inside = set(memberships.values_list("member_id", flat=True))
+    return [member for member in members if member.pk not in inside]
+
+
+def member_group_on(member: Member, day: datetime.date) -> SectorGroup | None:
+    membership = (
+        GroupMembership.objects.filter(_covering(day), member=member).select_related("group").order_by("-start_date")
+    ).first()
+    return membership.group if membership else None
+
+
+def workstation_choices(user) -> QuerySet[Workstation]:
+    return Workstation.objects.filter(group__in=portal_groups(user)).select_related("group").order_by("group", "name")
+
+
+def duty_meeting_choices(user) -> QuerySet[Activity]:
+    meetings = Activity.objects.filter(kind=ActivityKind.DUTY_REPORT)
+    return scope(user, meetings, "groups").distinct().order_by("-date", "-id")
+
+
+def constituent_choices(user) -> QuerySet[Constituent]:
+    """Staff pick from every constituent; a leader from those their group's
+    members have contacted (a new one is typed into the contact form)."""
+    constituents = Constituent.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
+    if is_leader(user):
+        constituents = constituents.filter(contacts__group_id=user.sector_group_id).distinct()
+    return constituents.order_by("name", "id")
+
+
+def constituents_per_member(year: int) -> int:
+    """How many distinct constituents each member should have in `year`."""
+    per_member = (
+        Requirement.objects.filter(
+            assessment_year__committee__code=settings.PORTAL_COMMITTEE_CODE,
+            assessment_year__year=year,
+            measure=Measure.CONSTITUENTS_PER_MEMBER,
+        )
+        .values_list("per_member", flat=True)
+        .first()
+    )
+    return per_member or CONSTITUENTS_PER_MEMBER
+
+
+def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -> list[Member]:
+    """Each member of `groups` during `year`, with the number of distinct
+    constituents and of contacts they recorded that year, and how many
+    constituents they still miss, fewest first."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    in_year = GroupMembership.objects.filter(group__in=groups, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    contacts_in_year = Q(constituent_contacts__contacted_on__range=(start, end))
+    latest_group = in_year.filter(member=OuterRef("pk")).order_by("-start_date").values("group__short_name")[:1]
+    members = (
+        Member.objects.filter(pk__in=in_year.values("member"))
+        .annotate(
+            group_short=Subquery(latest_group),
+            constituent_count=Count("constituent_contacts__constituent", filter=contacts_in_year, distinct=True),
+            contact_count=Count("constituent_contacts", filter=contacts_in_year, distinct=True),
+        )
+        .order_by("constituent_count", "name", "id")
+    )
+    members = list(members)
+    for member in members:
+        member.missing = max(0, minimum - member.constituent_count)
+    return members
+
+
+def workstation_reports(workstation: Workstation) -> QuerySet[OpinionReport]:
+    return workstation.opinion_reports.prefetch_related("submitters").order_by("-submitted_on", "-id")
+
+
+def workstation_activities(workstation: Workstation) -> QuerySet[Activity]:
+    return workstation.activities.prefetch_related("groups").order_by("-date", "-id")
+
+
+def this_year() -> int:
+    return timezone.localdate().year

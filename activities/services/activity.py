@@ -1,0 +1,375 @@
+"""Writes of activities: the activity, its attendance and its attachments,
+validated together and saved in one transaction, so nothing is half-saved.
+
+Validation errors are raised as one ValidationError keyed by form field
+(groups, date, other_participants, workstation, attendance, files,
+confirm_duplicate), so the view can show each next to its field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from sectors import roles
+from sectors.models import SectorGroup, Workstation
+
+from ..models import Activity, Attachment, Attendance
+from ..selectors.activity import activity_duplicates, attendance_options
+from ..uploads import validate_upload
+
+AttendanceInput = dict[int, tuple[str, str]]  # member id -> (status, absence reason)
+
+DUPLICATE_CODE = "duplicate"
+_FIELDS = (
+    "kind",
+    "title",
+    "date",
+    "status",
+    "format",
+    "location",
+    "partners",
+    "summary",
+    "other_participants",
+    "workstation",
+)
+
+
+def can_set_highlight(user) -> bool:
+    """Highlights (亮点) are recognised by committee staff, not claimed by the groups."""
+    return roles.role_of(user) in {roles.STAFF, roles.ADMIN}
+
+
+def _check_role(user, activity: Activity | None, groups: Sequence[SectorGroup]) -> None:
+    role = roles.role_of(user)
+    if role not in roles.EDITORS:
+        raise PermissionDenied
+    if role == roles.LEADER and activity is not None and not activity.groups.filter(pk=user.sector_group_id).exists():
+        raise PermissionDenied
+
+
+def _validate(
+    *,
+    user,
+    activity: Activity | None,
+    groups: Sequence[SectorGroup],
+    fields: dict,
+    attendance: AttendanceInput,
+    files: Sequence[UploadedFile],
+    allow_duplicate: bool,
+) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    day: datetime.date = fields["date"]
+    if not groups:
+        add("groups", _("Choose at least one group."))
+    if roles.role_of(user) == roles.LEADER and user.sector_group_id not in {g.pk for g in groups}:
+        add("groups", _("Your own group must take part in the activity."))
+    if len({g.committee_id for g in groups}) > 1:
+        add("groups", _("The groups belong to different committees."))
+    if fields["status"] == Activity.Status.HELD and day > timezone.localdate():
+        add("date", _("A held activity cannot be in the future; record it as planned instead."))
+    if fields["other_participants"] is None or fields["other_participants"] < 0:
+        add("other_participants", _("The number of other participants cannot be negative."))
+    station: Workstation | None = fields["workstation"]
+    if station is not None and station.group_id not in {g.pk for g in groups}:
+        add("workstation", _("The workstation must belong to one of the chosen groups."))
+
+    for status, reason in attendance.values():
+        if status not in Attendance.Status.values or (reason and reason not in Attendance.AbsenceReason.values):
+            add("attendance", _("The attendance contains an unknown choice."))
+            break
+        if status == Attendance.Status.PRESENT and reason:
+            add("attendance", _("A member who was present has no reason for absence."))
+            break
+    if attendance and groups:
+        options = attendance_options(user=user, groups=groups, day=day, activity=activity)
+        strangers = sorted(set(attendance) - options.member_ids)
+        if strangers:
+            add(
+                "attendance",
+                _("These attendees are not members of the chosen groups on that date: %(ids)s.")
+                % {"ids": "、".join(_member_names(strangers))},
+            )
+
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as refused:
+            errors.setdefault("files", []).extend(refused.messages)
+
+    if groups and not errors and not allow_duplicate:
+        duplicates = activity_duplicates(
+            groups=groups,
+            kind=fields["kind"],
+            date=day,
+            title=fields["title"],
+            exclude_id=activity.pk if activity else None,
+        )
+        if duplicates:
+            raise ValidationError(
+                {
+                    "confirm_duplicate": ValidationError(
+                        _(
+                            "An activity of the same group, type, date and title is already recorded. "
+                            "Tick the box to save this one anyway."
+                        ),
+                        code=DUPLICATE_CODE,
+                    )
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _member_names(member_ids: Iterable[int]) -> list[str]:
+    from sectors.models import Member
+
+    ids = list(member_ids)
+    names = dict(Member.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [names.get(member_id, f"#{member_id}") for member_id in ids]
+
+
+def _save_attendance(
+    *, user, activity: Activity, groups: Sequence[SectorGroup], attendance: AttendanceInput, is_new: bool
+) -> None:
+    """Write the attendance of the members the user may record; leave other rows alone.
+
+    All rows of one save share one history date, so the history shows the
+    save as one "attendance changed" line.
+    """
+    now = timezone.now()
+    if is_new:
+        editable = set(attendance)
+    else:
+        editable = attendance_options(user=user, groups=groups, day=activity.date, activity=activity).member_ids
+    existing = {row.member_id: row for row in activity.attendance.filter(member_id__in=editable)}
+    to_create, to_update, to_delete = [], [], []
+    for member_id in editable:
+        wanted = attendance.get(member_id)
+        row = existing.get(member_id)
+        if wanted is None:
+            if row is not None:
+                to_delete.append(row)
+            continue
+        status, reason = wanted
+        reason = reason if status == Attendance.Status.ABSENT else ""
+        if row is None:
+            to_create.append(Attendance(activity=activity, member_id=member_id, status=status, absence_reason=reason))
+        elif (row.status, row.absence_reason) != (status, reason):
+            row.status, row.absence_reason = status, reason
+            to_update.append(row)
+    if to_create:
+        bulk_create_with_history(to_create, Attendance, default_user=user, default_date=now)
+    if to_update:
+        bulk_update_with_history(
+            to_update, Attendance, ["status", "absence_reason"], default_user=user, default_date=now
+        )
+    for row in to_delete:
+        row._history_user = user
+        row._history_date = now
+        row.delete()
+
+
+def _save_files(*, user, activity: Activity, files: Sequence[UploadedFile], stored: list[str]) -> None:
+    for upload in files:
+        attachment = Attachment(
+            activity=activity,
+            original_name=upload.name[-200:],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "")[:100],
+            uploaded_by=user,
+        )
+        attachment._history_user = user
+        attachment.file.save(upload.name, upload, save=False)
+        stored.append(attachment.file.name)
+        attachment.save()
+
+
+def _remove_stored(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
+def activity_create(
+    *,
+    user,
+    groups: Sequence[SectorGroup],
+    kind: str,
+    title: str,
+    date: datetime.date,
+    status: str = Activity.Status.HELD,
+    format: str = Activity.Format.OFFLINE,
+    location: str = "",
+    partners: str = "",
+    summary: str = "",
+    other_participants: int = 0,
+    workstation: Workstation | None = None,
+    is_highlight: bool | None = None,
+    highlight_note: str | None = None,
+    attendance: AttendanceInput | None = None,
+    files: Sequence[UploadedFile] = (),
+    allow_duplicate: bool = False,
+) -> Activity:
+    """Record an activity with its attendance and attachments, all or nothing."""
+    groups = list(groups)
+    attendance = dict(attendance or {})
+    _check_role(user, None, groups)
+    if (is_highlight is not None or highlight_note is not None) and not can_set_highlight(user):
+        raise PermissionDenied
+    fields = {
+        "kind": kind,
+        "title": title.strip(),
+        "date": date,
+        "status": status,
+        "format": format,
+        "location": location,
+        "partners": partners,
+        "summary": summary,
+        "other_participants": other_participants,
+        "workstation": workstation,
+    }
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _validate(
+                user=user,
+                activity=None,
+                groups=groups,
+                fields=fields,
+                attendance=attendance,
+                files=files,
+                allow_duplicate=allow_duplicate,
+            )
+            activity = Activity(
+                committee_id=groups[0].committee_id,
+                created_by=user,
+                is_highlight=bool(is_highlight),
+                highlight_note=highlight_note or "",
+                **fields,
+            )
+            activity._history_user = user
+            activity.save()
+            activity.groups.set(groups)
+            _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=True)
+            _save_files(user=user, activity=activity, files=files, stored=stored)
+    except BaseException:
+        _remove_stored(stored)
+        raise
+    return activity
+
+
+def activity_update(
+    *,
+    user,
+    activity: Activity,
+    groups: Sequence[SectorGroup],
+    kind: str,
+    title: str,
+    date: datetime.date,
+    status: str = Activity.Status.HELD,
+    format: str = Activity.Format.OFFLINE,
+    location: str = "",
+    partners: str = "",
+    summary: str = "",
+    other_participants: int = 0,
+    workstation: Workstation | None = None,
+    is_highlight: bool | None = None,
+    highlight_note: str | None = None,
+    attendance: AttendanceInput | None = None,
+    files: Sequence[UploadedFile] = (),
+    allow_duplicate: bool = False,
+) -> Activity:
+    """Change an activity, its attendance and add attachments, all or nothing.
+
+    Attendance is written only for the members the user may record (see
+    selectors.attendance_options); a member left "not recorded" loses their row.
+    `is_highlight`/`highlight_note` of None keep the current values.
+    """
+    groups = list(groups)
+    attendance = dict(attendance or {})
+    _check_role(user, activity, groups)
+    if (is_highlight is not None or highlight_note is not None) and not can_set_highlight(user):
+        raise PermissionDenied
+    fields = {
+        "kind": kind,
+        "title": title.strip(),
+        "date": date,
+        "status": status,
+        "format": format,
+        "location": location,
+        "partners": partners,
+        "summary": summary,
+        "other_participants": other_participants,
+        "workstation": workstation,
+    }
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _validate(
+                user=user,
+                activity=activity,
+                groups=groups,
+                fields=fields,
+                attendance=attendance,
+                files=files,
+                allow_duplicate=allow_duplicate,
+            )
+            changed = [name for name, value in fields.items() if getattr(activity, name) != value]
+            for name in changed:
+                setattr(activity, name, fields[name])
+            if is_highlight is not None and activity.is_highlight != is_highlight:
+                activity.is_highlight = is_highlight
+                changed.append("is_highlight")
+            if highlight_note is not None and activity.highlight_note != highlight_note:
+                activity.highlight_note = highlight_note
+                changed.append("highlight_note")
+            activity._history_user = user
+            if changed:
+                activity.save(update_fields=[*changed, "updated_at"])
+            if {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True)):
+                activity.groups.set(groups)
+            _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False)
+            _save_files(user=user, activity=activity, files=files, stored=stored)
+    except BaseException:
+        _remove_stored(stored)
+        raise
+    return activity
+
+
+def activity_delete(*, user, activity: Activity) -> None:
+    """Delete an activity with its attendance and attachments (files go after the commit)."""
+    _check_role(user, activity, [])
+    names = [name for name in activity.attachments.values_list("file", flat=True) if name]
+    activity._history_user = user
+    try:
+        with transaction.atomic():
+            activity.delete()
+            transaction.on_commit(lambda: _remove_stored(names))
+    except ProtectedError as linked:
+        raise ValidationError(
+            _("This activity cannot be deleted: duty reports refer to it. Change or delete them first.")
+        ) from linked
+
+
+def attachment_delete(*, user, attachment: Attachment) -> None:
+    """Delete one attachment; its file goes after the commit."""
+    _check_role(user, attachment.activity, [])
+    name = attachment.file.name
+    attachment._history_user = user
+    with transaction.atomic():
+        attachment.delete()
+        if name:
+            transaction.on_commit(lambda: _remove_stored([name]))

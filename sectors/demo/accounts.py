@@ -1,0 +1,67 @@
+"""One demo login per role, all with the same well-known password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+
+from sectors import roles
+from sectors.models import GroupMembership, SectorGroup, User
+
+DEMO_PASSWORD = "demo12345"
+LEADER_GROUP = "致公党"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    full_name: str
+
+
+# The leader's full name is that of the 致公党 group's (fictional) leader.
+_ACCOUNTS = [
+    DemoAccount("staff", roles.STAFF, "林晓静"),
+    DemoAccount("leader", roles.LEADER, ""),
+    DemoAccount("chairman", roles.CHAIRMAN, "郑文华"),
+    DemoAccount("admin", roles.ADMIN, "周立新"),
+]
+
+
+def _leader_member(group: SectorGroup):
+    membership = (
+        GroupMembership.objects.filter(group=group, role=GroupMembership.Role.LEADER, end_date__isnull=True)
+        .select_related("member")
+        .first()
+    )
+    return membership.member if membership else None
+
+
+def _account_upsert(account: DemoAccount, leader_group: SectorGroup) -> User:
+    user, created = User.objects.get_or_create(username=account.username)
+    is_leader = account.role == roles.LEADER
+    member = _leader_member(leader_group) if is_leader else None
+    # Another account may hold the member already (a re-run after manual edits).
+    if member and User.objects.filter(member=member).exclude(pk=user.pk).exists():
+        member = None
+    user.full_name = (member.name if member else account.full_name) or account.username
+    user.sector_group = leader_group if is_leader else None
+    user.member = member
+    user.is_staff = account.role == roles.ADMIN
+    user.is_active = True
+    user.set_password(DEMO_PASSWORD)
+    fields = ["full_name", "sector_group", "member", "is_staff", "is_active", "password"]
+    user.save(update_fields=None if created else fields)
+    user.groups.set([Group.objects.get(name=roles.GROUP_NAMES[account.role])])
+    return user
+
+
+def demo_users_ensure(*, committee) -> dict[str, User]:
+    """The four demo users by role; re-running resets them to the demo state."""
+    leader_group = SectorGroup.objects.get(committee=committee, short_name=LEADER_GROUP)
+    return {account.role: _account_upsert(account, leader_group) for account in _ACCOUNTS}
+
+
+def demo_accounts() -> list[DemoAccount]:
+    return list(_ACCOUNTS)

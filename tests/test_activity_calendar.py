@@ -1,0 +1,79 @@
+"""The month calendar: Monday to Sunday, study days, the December activity month."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.carriers import ActivityKind
+
+from .factories import make_activity
+from .test_activity_form import portal_urls  # noqa: F401  (autouse: stub links of unbuilt sections)
+
+URL = "/activities/calendar/"
+
+
+def _days(response) -> dict[datetime.date, list[str]]:
+    return {day.date: [a.title for a in day.activities] for week in response.context["weeks"] for day in week}
+
+
+def test_it_shows_a_month_from_monday_to_sunday_with_its_activities(staff_client, group_a, group_b):
+    study = make_activity([group_a], title="三月学习日", date=datetime.date(2025, 3, 1))
+    make_activity([group_b], kind=ActivityKind.SERVICE, title="义诊", date=datetime.date(2025, 3, 15))
+    make_activity([group_a], title="四月的会", date=datetime.date(2025, 4, 10))
+    response = staff_client.get(f"{URL}?year=2025&month=3")
+    weeks = response.context["weeks"]
+    assert weeks[0][0].date == datetime.date(2025, 2, 24) and weeks[0][0].date.weekday() == 0
+    assert weeks[-1][-1].date == datetime.date(2025, 4, 6) and len(weeks[0]) == 7
+    days = _days(response)
+    assert days[datetime.date(2025, 3, 1)] == ["三月学习日"] and days[datetime.date(2025, 3, 15)] == ["义诊"]
+    page = response.content.decode()
+    assert reverse("activity_detail", args=[study.pk]) in page
+    assert "study-day" in page and "四月的会" not in page
+    assert "year=2025&amp;month=2" in page and "year=2025&amp;month=4" in page
+    assert "calendar-month-december" not in page
+
+
+def test_it_marks_december_as_the_activity_month(staff_client):
+    response = staff_client.get(f"{URL}?year=2024&month=12")
+    page = response.content.decode()
+    assert "calendar-month-december" in page
+    assert "year=2025&amp;month=1" in page and "year=2024&amp;month=11" in page
+
+
+def test_it_filters_by_group_and_keeps_the_filter_in_the_links(staff_client, group_a, group_b):
+    make_activity([group_a], title="民盟学习", date=datetime.date(2025, 3, 3))
+    make_activity([group_b], title="医卫学习", date=datetime.date(2025, 3, 3))
+    response = staff_client.get(f"{URL}?year=2025&month=3&group={group_b.pk}")
+    assert _days(response)[datetime.date(2025, 3, 3)] == ["医卫学习"]
+    assert f"group={group_b.pk}" in response.content.decode()
+
+
+def test_it_falls_back_to_this_month_for_a_wrong_month(staff_client):
+    today = timezone.localdate()
+    for query in ("year=2025&month=13", "year=abc", "year=1800&month=1"):
+        first = staff_client.get(f"{URL}?{query}").context["first"]
+        assert (first.year, first.month) == (today.year, today.month)
+
+
+def test_it_shows_a_leader_only_their_groups_activities(leader_client, group_a, group_b):
+    make_activity([group_a], title="民盟学习", date=datetime.date(2025, 3, 3))
+    make_activity([group_b], title="医卫学习", date=datetime.date(2025, 3, 3))
+    make_activity([group_a, group_b], title="联合协商", date=datetime.date(2025, 3, 4))
+    days = _days(leader_client.get(f"{URL}?year=2025&month=3"))
+    assert days[datetime.date(2025, 3, 3)] == ["民盟学习"] and days[datetime.date(2025, 3, 4)] == ["联合协商"]
+
+
+def test_it_shows_the_chairman_and_admin_every_group(chairman_client, admin_client_role, group_a, group_b):
+    make_activity([group_a], title="民盟学习", date=datetime.date(2025, 3, 3))
+    make_activity([group_b], title="医卫学习", date=datetime.date(2025, 3, 3))
+    for client in (chairman_client, admin_client_role):
+        days = _days(client.get(f"{URL}?year=2025&month=3"))
+        assert sorted(days[datetime.date(2025, 3, 3)]) == ["医卫学习", "民盟学习"]
+
+
+def test_it_sends_anonymous_users_to_the_login(clients):
+    response = clients["anonymous"].get(URL)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
