@@ -131,13 +131,27 @@ class LabelChoiceWidget(widgets.Widget):
 
 
 class WholeSheetMixin:
-    """One bad row rejects the whole sheet, in the admin and outside it."""
+    """One bad row rejects the whole sheet, in the admin and outside it, and
+    errors name the sheet's columns."""
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(
             dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions, **kwargs
         )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True) -> None:
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            # Name the sheet's column, not the model attribute, in the report.
+            columns = {field.attribute: field.column_name for field in self.fields.values()}
+            raise ValidationError(
+                {
+                    key if key == NON_FIELD_ERRORS else columns.get(key, key): messages
+                    for key, messages in error.message_dict.items()
+                }
+            ) from None
 
 
 class MemberResource(WholeSheetMixin, resources.ModelResource):
@@ -268,19 +282,6 @@ class MemberResource(WholeSheetMixin, resources.ModelResource):
         others = Member.objects.filter(committee=self.committee, id_card=instance.id_card).exclude(pk=instance.pk)
         if others.exists():
             errors["id_card"] = [_("Another member already has this ID-card number.")]
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True) -> None:
-        try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
-        except ValidationError as error:
-            # Name the sheet's column, not the model attribute, in the report.
-            columns = {field.attribute: field.column_name for field in self.fields.values()}
-            raise ValidationError(
-                {
-                    key if key == NON_FIELD_ERRORS else columns.get(key, key): messages
-                    for key, messages in error.message_dict.items()
-                }
-            ) from None
 
     def after_save_instance(self, instance: Member, row, **kwargs) -> None:
         group, role = instance.placement

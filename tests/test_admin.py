@@ -378,3 +378,27 @@ def test_it_adds_the_default_requirements_to_a_year(admin_client_role, committee
 
     assert year.requirements.count() == len(DEFAULT_REQUIREMENTS)
     assert year.requirements.get(measure=Measure.PLAN_FILED).threshold == 2  # kept as staff set it
+
+
+# --- uploads ----------------------------------------------------------------------------------------------
+
+
+def test_it_checks_and_describes_an_attachment_uploaded_in_the_admin(admin_client_role, users, group_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    activity = make_activity([group_a])
+    url = _url(Attachment, "add")
+
+    refused = admin_client_role.post(url, {"activity": activity.pk, "file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert refused.status_code == 200 and "file" in refused.context["adminform"].form.errors
+    assert not Attachment.objects.exists()
+
+    pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
+    assert admin_client_role.post(url, {"activity": activity.pk, "file": pdf}).status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.size, attachment.content_type) == (
+        "会议纪要.pdf",
+        len(b"%PDF-1.4 minutes"),
+        "application/pdf",
+    )
+    assert attachment.uploaded_by == users[roles.ADMIN]

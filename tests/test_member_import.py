@@ -18,7 +18,7 @@ from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
 from sectors.models import GroupMembership, Member, SectorGroup, User
-from sectors.resources import MEMBER_COLUMNS, MemberResource, SectorGroupResource
+from sectors.resources import MEMBER_COLUMNS, MemberResource, SectorGroupResource, WorkstationResource
 
 from .factories import make_member, valid_id_card
 
@@ -295,3 +295,17 @@ def test_it_imports_sector_groups_by_short_name(committee, group_a):
     group_a.refresh_from_db()
     assert group_a.sort_order == 3
     assert committee.sector_groups.get(short_name="新界别").kind == "field"
+
+
+def test_it_imports_workstations_and_rejects_an_unknown_host(committee, group_a, leader_member):
+    headers = ["界别", "名称", "类型", "依托委员编号", "地址", "成立日期", "启用", "简介"]
+    good = ["民盟", "同舟驿站", "studio", leader_member.member_number, "鹿城区", "2024-05-01", "1", ""]
+    result = WorkstationResource().import_data(XLSX().create_dataset(sheet(good, headers=headers)), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
+    station = group_a.workstations.get()
+    assert (station.host_member, station.established_on) == (leader_member, datetime.date(2024, 5, 1))
+
+    bad = ["民盟", "第二驿站", "studio", "NOBODY", "", "2024-05-01", "1", ""]
+    result = WorkstationResource().import_data(XLSX().create_dataset(sheet(bad, headers=headers)), dry_run=False)
+    assert "依托委员编号" in result.invalid_rows[0].error_dict
+    assert group_a.workstations.count() == 1

@@ -6,7 +6,6 @@ import datetime
 import os
 from urllib.parse import quote
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -55,7 +54,7 @@ def assert_field_error(response, field: str, message: str | None = None) -> None
             assert escape(gettext(message)) in response.content.decode()
 
 
-def test_it_lets_staff_upload_edit_and_delete(staff_client, users, group_a, settings):
+def test_it_lets_staff_upload_edit_and_delete(staff_client, users, group_a, django_capture_on_commit_callbacks):
     response = staff_client.post(reverse("document_create"), form_data(group_a, upload()))
 
     document = GroupDocument.objects.get()
@@ -72,13 +71,15 @@ def test_it_lets_staff_upload_edit_and_delete(staff_client, users, group_a, sett
     document.refresh_from_db()
     assert (document.title, document.file.path) == ("改后的计划", first_path)
     data = form_data(group_a, upload("修订版.docx", b"docx"), title="改后的计划")
-    staff_client.post(reverse("document_edit", args=[document.pk]), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("document_edit", args=[document.pk]), data)
     document.refresh_from_db()
     assert document.original_name == "修订版.docx"
     assert document.file.read() == b"docx"
     assert not os.path.exists(first_path)
 
-    staff_client.post(reverse("document_delete", args=[document.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("document_delete", args=[document.pk]))
     assert not GroupDocument.objects.exists()
     assert not os.path.exists(document.file.path)
 

@@ -36,7 +36,6 @@ class GroupCheckboxes(forms.CheckboxSelectMultiple):
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        option["attrs"]["class"] = "form-check-input group-choice"
         if self.locked is not None and getattr(value, "value", value) == self.locked:
             option["attrs"]["checked"] = True
             option["attrs"]["onclick"] = "return false;"

@@ -9,7 +9,7 @@ page names an extra template part and a function giving its context.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -86,7 +86,6 @@ class Cell:
     text: str
     url: str = ""
     long: bool = False
-    items: list = field(default_factory=list)
 
 
 def cell(record: Model, name: str) -> Cell:
@@ -95,7 +94,7 @@ def cell(record: Model, name: str) -> Cell:
     label = str(model_field.verbose_name)
     if model_field.many_to_many:
         items = [str(item) for item in getattr(record, name).all()]
-        return Cell(label, "、".join(items) or "—", items=items)
+        return Cell(label, "、".join(items) or "—")
     if model_field.choices:
         return Cell(label, getattr(record, f"get_{name}_display")() or "—")
     value = getattr(record, name)
@@ -116,7 +115,7 @@ def _querystring_without_page(request: HttpRequest) -> str:
     return f"{encoded}&" if encoded else ""
 
 
-def _context(request: HttpRequest, rt: RecordType, **extra) -> dict:
+def _context(rt: RecordType, **extra) -> dict:
     return {"rt": rt, "urls": rt.url_names(), **extra}
 
 
@@ -139,7 +138,6 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
     )
     page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = _context(
-        request,
         rt,
         filter_form=filter_form,
         page_obj=page_obj,
@@ -155,7 +153,6 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
 def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
     record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk)
     context = _context(
-        request,
         rt,
         record=record,
         cells=[cell(record, name) for name in rt.detail_fields],
@@ -176,7 +173,7 @@ def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> 
             return redirect(rt.url_name("detail"), saved.pk)
     else:
         form = rt.form_class(instance=record, user=request.user)
-    return render(request, f"{TEMPLATES}/form.html", _context(request, rt, form=form, record=record))
+    return render(request, f"{TEMPLATES}/form.html", _context(rt, form=form, record=record))
 
 
 def record_delete(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
@@ -189,7 +186,7 @@ def record_delete(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse
             return redirect(rt.url_name("detail"), pk)
         messages.success(request, _("Deleted: %(record)s") % {"record": record})
         return redirect(rt.url_name("list"))
-    return render(request, f"{TEMPLATES}/confirm_delete.html", _context(request, rt, record=record))
+    return render(request, f"{TEMPLATES}/confirm_delete.html", _context(rt, record=record))
 
 
 def record_urls(rt: RecordType) -> list[URLPattern]:

@@ -15,7 +15,7 @@ from activities.models import Activity, Attendance, DutyReport
 from sectors.models import Workstation
 
 from . import words
-from .context import DemoContext, aware_noon, random_day
+from .context import DemoContext, aware_noon
 from .profiles import Profile, group_profiles
 
 K = ActivityKind
@@ -41,10 +41,7 @@ class Plan:
 
 
 def _day_in_months(rng: random.Random, ctx: DemoContext, year: int, months: tuple[int, int]) -> datetime.date | None:
-    start = datetime.date(year, months[0], 1)
-    end = datetime.date(year, months[1] + 1, 1) - datetime.timedelta(days=1) if months[1] < 12 else None
-    end = min(end or datetime.date(year, 12, 31), ctx.today)
-    return random_day(rng, start, end)
+    return ctx.past_day(rng, year, months)
 
 
 def _study(ctx: DemoContext, year: int, profiles: dict[int, Profile]) -> list[Plan]:

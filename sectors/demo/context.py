@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from sectors.models import Committee, SectorGroup, User, Workstation
 
 SEED = "wenzhou-168-demo"
@@ -62,8 +64,16 @@ class DemoContext:
         # others' data as it was.
         return random.Random(f"{SEED}:{purpose}")
 
-    def window(self, year: int) -> tuple[datetime.date, datetime.date]:
-        return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), self.today)
+    def past_day(self, rng: random.Random, year: int, months: tuple[int, int] = (1, 12)) -> datetime.date | None:
+        """A day in those months of the year, or None when it falls after today.
+
+        Drawing over the whole range and dropping future days keeps the
+        records of past months the same whatever day the demo is seeded on.
+        """
+        start = datetime.date(year, months[0], 1)
+        end = datetime.date(year + months[1] // 12, months[1] % 12 + 1, 1) - datetime.timedelta(days=1)
+        day = random_day(rng, start, end)
+        return day if day <= self.today else None
 
     def set_spans(self, spans: list[Span]) -> None:
         self.spans = spans
@@ -98,6 +108,4 @@ def random_day(rng: random.Random, start: datetime.date, end: datetime.date) -> 
 
 
 def aware_noon(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))

@@ -9,7 +9,7 @@ from activities.models import ConstituentContact
 from sectors.models import Constituent
 
 from . import words
-from .context import DemoContext, aware_noon, random_day
+from .context import DemoContext, aware_noon
 from .people import mobile_number
 from .profiles import group_profiles
 
@@ -49,7 +49,7 @@ def _member_contacts(ctx, rng, member_id: int, pool: list[Constituent], seen: se
     for year in ctx.years:
         for constituent in pool:
             for _i in range(rng.choice((1, 1, 2))):
-                day = random_day(rng, *ctx.window(year))
+                day = ctx.past_day(rng, year)
                 group_id = ctx.group_of(member_id, day) if day else None
                 if group_id is None:
                     continue

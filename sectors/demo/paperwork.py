@@ -22,7 +22,7 @@ def _members_of(ctx: DemoContext, group_id: int, day: datetime.date) -> list[int
 
 
 def _report(ctx: DemoContext, rng: random.Random, group_id: int, year: int, station=None) -> tuple | None:
-    day = random_day(rng, *ctx.window(year))
+    day = ctx.past_day(rng, year)
     members = _members_of(ctx, group_id, day) if day else []
     if not members:
         return None
@@ -40,12 +40,9 @@ def _report(ctx: DemoContext, rng: random.Random, group_id: int, year: int, stat
 
 def _year_reports(ctx: DemoContext, year: int) -> list[tuple]:
     rng, profiles, found = ctx.rng(f"opinions-{year}"), group_profiles(ctx, year), []
-    start, end = ctx.window(year)
     zhigong = ctx.by_short["致公党"]
     station = next(s for s in ctx.workstations[zhigong.pk] if s.name == "致公驿站")
-    share_of_year = ((end - start).days + 1) / 365
-    for _i in range(round(ZHIGONG_REPORTS_PER_YEAR * share_of_year)):
-        found.append(_report(ctx, rng, zhigong.pk, year, station))
+    found += [_report(ctx, rng, zhigong.pk, year, station) for _i in range(ZHIGONG_REPORTS_PER_YEAR)]
     for group in ctx.groups:
         if group.pk == zhigong.pk:
             continue
@@ -75,9 +72,7 @@ def _proposal_status(rng: random.Random, year: int, ctx: DemoContext) -> str:
 
 def _proposal(ctx: DemoContext, rng: random.Random, group_id: int, year: int) -> tuple | None:
     # Most proposals are tabled at the plenary session early in the year.
-    start, end = ctx.window(year)
-    day = random_day(rng, start, min(end, datetime.date(year, 2, 28))) if rng.random() < 0.8 else None
-    day = day or random_day(rng, start, end)
+    day = ctx.past_day(rng, year, (1, 2) if rng.random() < 0.8 else (1, 12))
     members = _members_of(ctx, group_id, day) if day else []
     if not members:
         return None

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 "year": year,
             }
         )
-        message = _("%(created)d rows created, %(updated)d rows updated.") % {
+        message = _("Rows created: %(created)d, updated: %(updated)d.") % {
             "created": counts.created,
             "updated": counts.updated,
         }
