@@ -32,7 +32,9 @@ def member_b(group_b):
 
 @pytest.fixture
 def person(committee):
-    return Constituent.objects.create(committee=committee, name="陈师傅", description="出租车司机", mobile="13812345678")
+    return Constituent.objects.create(
+        committee=committee, name="陈师傅", description="出租车司机", mobile="13812345678"
+    )
 
 
 def make_contact(member, constituent, *, day=DAY, way=ConstituentContact.Way.PHONE, **fields) -> ConstituentContact:
@@ -134,7 +136,9 @@ def test_it_hides_other_groups_contacts_from_a_leader(leader_client, member_b, p
 
     for name in ("contact_detail", "contact_edit", "contact_delete"):
         assert leader_client.get(reverse(name, args=[contact.pk])).status_code == 404
-    assert leader_client.post(reverse("contact_edit", args=[contact.pk]), form_data(member_b, person)).status_code == 404
+    assert (
+        leader_client.post(reverse("contact_edit", args=[contact.pk]), form_data(member_b, person)).status_code == 404
+    )
     assert leader_client.post(reverse("contact_delete", args=[contact.pk])).status_code == 404
 
     contact.refresh_from_db()

@@ -176,7 +176,7 @@ def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> 
     return render(request, f"{TEMPLATES}/form.html", _context(rt, form=form, record=record))
 
 
-def record_delete(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
+def record_delete_page(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
     record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk)
     if request.method == "POST":
         try:
@@ -210,7 +210,7 @@ def record_urls(rt: RecordType) -> list[URLPattern]:
 
     @portal_view(roles.EDITORS, write=True)
     def delete_view(request: HttpRequest, **kwargs: int) -> HttpResponse:
-        return record_delete(request, rt, kwargs[rt.kwarg])
+        return record_delete_page(request, rt, kwargs[rt.kwarg])
 
     row = f"{rt.prefix}<int:{rt.kwarg}>/"
     return [
