@@ -52,40 +52,6 @@ def setup_django(workdir: Path) -> None:
     django.setup()
 
 
-# Links of base.html to sections that may not be built yet; stubbed only while missing.
-NAV_URL_NAMES = [
-    "opinionreport_list",
-    "proposal_list",
-    "contact_list",
-    "dutyreport_list",
-    "workstation_list",
-    "document_list",
-    "group_list",
-    "member_list",
-]
-urlpatterns: list = []
-
-
-def stub_missing_nav_urls() -> None:
-    from django.conf import settings
-    from django.http import HttpResponse
-    from django.urls import NoReverseMatch, clear_url_caches, include, path, reverse
-
-    missing = []
-    for name in NAV_URL_NAMES:
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            missing.append(name)
-    if missing:
-        urlpatterns[:] = [
-            path("", include(settings.ROOT_URLCONF)),
-            *[path(f"_stub/{name}/", lambda request: HttpResponse(""), name=name) for name in missing],
-        ]
-        settings.ROOT_URLCONF = __name__
-        clear_url_caches()
-
-
 def generate(n_activities: int, per_activity: int, rng: random.Random) -> dict:
     from django.contrib.auth.models import Group
 
@@ -199,7 +165,6 @@ def main() -> None:
 
         from activities.models import Activity, Attendance
 
-        stub_missing_nav_urls()
         began = time.perf_counter()
         call_command("migrate", verbosity=0)
         migrated = time.perf_counter()

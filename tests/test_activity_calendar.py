@@ -10,7 +10,6 @@ from django.utils import timezone
 from activities.carriers import ActivityKind
 
 from .factories import make_activity
-from .test_activity_form import portal_urls  # noqa: F401  (autouse: stub links of unbuilt sections)
 
 URL = "/activities/calendar/"
 

@@ -6,8 +6,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.carriers import ActivityKind
@@ -17,49 +16,6 @@ from sectors import roles
 from sectors.models import Workstation
 
 from .factories import make_activity, make_member
-
-# --- Navigation links of pages other engineers build --------------------------------
-# base.html links to every section of the portal. While a section's views are not
-# in the URLconf yet, these tests serve a stub under its name, so that the
-# activity pages can render; once the section exists nothing is stubbed.
-NAV_URL_NAMES = [
-    "opinionreport_list",
-    "proposal_list",
-    "contact_list",
-    "dutyreport_list",
-    "workstation_list",
-    "document_list",
-    "group_list",
-    "member_list",
-]
-
-
-def _missing_nav_names() -> list[str]:
-    missing = []
-    for name in NAV_URL_NAMES:
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            missing.append(name)
-    return missing
-
-
-def _stub(request):
-    return HttpResponse("")
-
-
-MISSING_NAV_NAMES = _missing_nav_names()
-urlpatterns = [
-    path("", include("wenzhou_sectors.urls")),
-    *[path(f"_stub/{name}/", _stub, name=name) for name in MISSING_NAV_NAMES],
-]
-
-
-@pytest.fixture(autouse=True)
-def portal_urls(settings):
-    if MISSING_NAV_NAMES:
-        settings.ROOT_URLCONF = __name__
-
 
 # --- Helpers ------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from activities.models import Activity, Attendance
 from sectors import roles
 
 from .factories import make_activity, make_member
-from .test_activity_form import portal_urls  # noqa: F401  (autouse: stub links of unbuilt sections)
 
 URL = "/activities/"
 

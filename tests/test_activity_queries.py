@@ -11,7 +11,6 @@ from django.urls import reverse
 from activities.models import Attendance
 
 from .factories import make_activity, make_member
-from .test_activity_form import portal_urls  # noqa: F401  (autouse: stub links of unbuilt sections)
 
 DAY = datetime.date(2025, 3, 3)
 

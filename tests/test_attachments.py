@@ -13,7 +13,6 @@ from activities.models import Attachment
 from sectors import roles
 
 from .factories import make_activity
-from .test_activity_form import portal_urls  # noqa: F401  (autouse: stub links of unbuilt sections)
 
 
 def _attach(activity, name="会议纪要.txt", content=b"minutes of the meeting") -> Attachment:

@@ -53,3 +53,8 @@ def test_it_switches_to_english_on_request(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     page = client.get("/accounts/login/").content.decode()
     assert "Log in" in page
+
+
+def test_it_ignores_an_english_browser_until_the_user_picks_english(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from activities.carriers import KIND_RULES, Carrier
 from activities.models import Activity
 from reports import figures
+from reports.selectors import carrier_summary
 from sectors import roles
 from sectors.access import portal_view, scope
-
-
-def _carrier_counts(activities) -> list[tuple[str, int]]:
-    by_kind = dict(activities.values_list("kind").annotate(n=Count("id", distinct=True)).order_by())
-    totals = dict.fromkeys(Carrier.values, 0)
-    for kind, count in by_kind.items():
-        carrier = KIND_RULES[kind].carrier
-        if carrier:
-            totals[carrier] += count
-    return [(Carrier(code).label, count) for code, count in totals.items()]
 
 
 @portal_view(roles.ALL_ROLES)
@@ -32,11 +21,15 @@ def home(request: HttpRequest) -> HttpResponse:
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     held = scope(request.user, Activity.objects.filter(date__range=(start, end), status=Activity.Status.HELD), "groups")
     recent = (
-        scope(request.user, Activity.objects.all(), "groups").prefetch_related("groups").order_by("-date", "-id")[:8]
+        scope(
+            request.user, Activity.objects.filter(status=Activity.Status.HELD, date__lte=timezone.localdate()), "groups"
+        )
+        .prefetch_related("groups")
+        .order_by("-date", "-id")[:8]
     )
     context = {
         "year": year,
-        "carrier_counts": _carrier_counts(held),
+        "carriers": carrier_summary(user=request.user, year=year),
         "activity_count": held.count(),
         "participant_times": figures.participant_times(held),
         "recent": recent,
