@@ -6,10 +6,16 @@ from django.utils.translation import gettext_lazy as _
 def _sync_roles(sender, **kwargs) -> None:
     # Keeps the role groups' permissions equal to sectors.roles after every
     # migrate, so a model added later reaches the roles without a new migration.
+    # It also runs after a test database is flushed, when the other apps'
+    # permissions may not have been re-created yet: make them first.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from .roles import sync_role_groups
 
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
     sync_role_groups(Group, Permission)
 
 
