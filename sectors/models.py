@@ -78,7 +78,7 @@ class SectorGroup(models.Model):
     """One of the committee's sector activity groups (界别活动组)."""
 
     class Kind(models.TextChoices):
-        PARTY = "party", _("Democratic party or non-party")
+        PARTY = "party", _("Political party or non-party")
         ORGANISATION = "organisation", _("People's organisation")
         FIELD = "field", _("Field of work")
 

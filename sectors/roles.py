@@ -8,6 +8,7 @@ change), so the table is the single answer to "who may do what".
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 STAFF = "staff"
 LEADER = "group_leader"
@@ -19,7 +20,7 @@ EDITORS = frozenset({STAFF, LEADER, ADMIN})
 
 # Group names as administrators see them in Django admin.
 GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员"}
-ROLE_LABELS = {STAFF: _("Staff"), LEADER: _("Group leader"), CHAIRMAN: _("Chairman"), ADMIN: _("Administrator")}
+ROLE_LABELS = {STAFF: _("Staff"), LEADER: pgettext_lazy("portal role", "Group leader"), CHAIRMAN: _("Chairman"), ADMIN: _("Administrator")}
 
 _RECORDS = [
     "activities.activity",

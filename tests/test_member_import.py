@@ -125,12 +125,12 @@ def test_it_moves_a_member_to_another_group_closing_the_old_membership(committee
 @pytest.mark.parametrize(
     ("cells", "column", "message"),
     [
-        ({"id_card": ID_CARD[:17] + ("1" if ID_CARD[17] != "1" else "2")}, "身份证号", "check digit"),
-        ({"id_card": "33030219801301123X"}, "身份证号", "not a real date"),
-        ({"mobile": "1381234567"}, "手机", "11 digits"),
-        ({"mobile": "23812345678"}, "手机", "11 digits"),
+        ({"id_card": ID_CARD[:17] + ("1" if ID_CARD[17] != "1" else "2")}, "身份证号", "校验码"),
+        ({"id_card": "33030219801301123X"}, "身份证号", "不是有效日期"),
+        ({"mobile": "1381234567"}, "手机", "11位数字"),
+        ({"mobile": "23812345678"}, "手机", "11位数字"),
         ({"group": "不存在界别"}, "界别", "不存在界别"),
-        ({"group": ""}, "界别", "needs a sector group"),
+        ({"group": ""}, "界别", "必须指定界别活动组"),
         ({"gender": "未知"}, "性别", "未知"),
         ({"role": "秘书长"}, "界内职务", "秘书长"),
         ({"birth_date": "1980年1月"}, "出生日期", "1980-01-31"),
@@ -219,7 +219,7 @@ def test_it_shows_row_errors_in_the_admin_and_offers_no_confirmation(admin_clien
     [invalid] = response.context["result"].invalid_rows
     assert invalid.number == 2
     content = response.content.decode()
-    assert "身份证号" in content and "check digit" in content
+    assert "身份证号" in content and "校验码" in content
     assert not Member.objects.filter(member_number__startswith="W").exists()
 
 

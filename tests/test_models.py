@@ -62,7 +62,8 @@ def test_it_refuses_malformed_personal_fields_in_the_database(committee, fields)
 
 
 def test_it_validates_the_id_card_check_digit_in_full_clean(committee):
-    bad = valid_id_card()[:-1] + ("1" if valid_id_card()[-1] != "1" else "2")
+    good = valid_id_card()
+    bad = good[:-1] + ("1" if good[-1] != "1" else "2")
     member = Member(committee=committee, member_number="C1", name="x", gender="M", id_card=bad)
     with pytest.raises(ValidationError) as error:
         member.full_clean()

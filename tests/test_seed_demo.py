@@ -272,7 +272,7 @@ def test_it_leaves_some_groups_short_of_the_requirements(demo):
 def test_it_adds_nothing_on_a_second_run(demo):
     assert _counts() == demo.counts
     assert _fingerprints() == demo.fingerprints
-    assert "nothing added" in demo.second_output
+    assert "未添加任何数据" in demo.second_output
 
 
 def test_it_creates_the_same_data_every_time(demo):

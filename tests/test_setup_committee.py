@@ -89,7 +89,7 @@ def test_it_changes_nothing_when_run_twice():
     before = _row_counts()
     output = _setup()
     assert _row_counts() == before
-    assert "created: 0, updated: 0" in output
+    assert "新增 0 行，更新 0 行" in output
 
 
 def test_it_restores_groups_but_keeps_the_thresholds_staff_changed():
@@ -104,7 +104,7 @@ def test_it_restores_groups_but_keeps_the_thresholds_staff_changed():
     assert SectorGroup.objects.get(pk=group.pk).short_name == "民盟"
     requirement.refresh_from_db()
     assert requirement.threshold == 10
-    assert "updated: 1." in output
+    assert "更新 1 行" in output
 
 
 def test_it_makes_the_twelfth_term_the_only_current_one(settings):
