@@ -20,7 +20,12 @@ EDITORS = frozenset({STAFF, LEADER, ADMIN})
 
 # Group names as administrators see them in Django admin.
 GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员"}
-ROLE_LABELS = {STAFF: _("Staff"), LEADER: pgettext_lazy("portal role", "Group leader"), CHAIRMAN: _("Chairman"), ADMIN: _("Administrator")}
+ROLE_LABELS = {
+    STAFF: _("Staff"),
+    LEADER: pgettext_lazy("portal role", "Group leader"),
+    CHAIRMAN: _("Chairman"),
+    ADMIN: _("Administrator"),
+}
 
 _RECORDS = [
     "activities.activity",
