@@ -87,3 +87,14 @@ def chairman_client(clients):
 @pytest.fixture
 def admin_client_role(clients):
     return clients[roles.ADMIN]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """List the browser tests' screenshots, so they are part of the run's output."""
+    from .test_browser_journey import SHOTS
+
+    shots = sorted(SHOTS.glob("*.png")) if SHOTS.exists() else []
+    if shots:
+        terminalreporter.section("screenshots")
+        for shot in shots:
+            terminalreporter.write_line(str(shot.relative_to(SHOTS.parent.parent)))

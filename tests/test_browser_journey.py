@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make around it are ordinary synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    shutil.rmtree(SHOTS, ignore_errors=True)  # this run's screenshots only
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
