@@ -3,6 +3,8 @@ user per role (the leader leads group A, so group B is "another group")."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client, override_settings
 
@@ -89,11 +91,14 @@ def admin_client_role(clients):
     return clients[roles.ADMIN]
 
 
+_SESSION_STARTED = time.time()
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
-    """List the browser tests' screenshots, so they are part of the run's output."""
+    """List this run's screenshots of the browser tests, as part of its output."""
     from .test_browser_journey import SHOTS
 
-    shots = sorted(SHOTS.glob("*.png")) if SHOTS.exists() else []
+    shots = sorted(p for p in SHOTS.glob("*.png") if p.stat().st_mtime >= _SESSION_STARTED) if SHOTS.exists() else []
     if shots:
         terminalreporter.section("screenshots")
         for shot in shots:

@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from activities import models as records
 from sectors.demo import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
@@ -48,6 +49,7 @@ class Command(BaseCommand):
     def _print_accounts(self) -> None:
         self.stdout.write("")
         self.stdout.write(self.style.WARNING(_("Demo accounts (for demonstration only, never in production):")))
-        self.stdout.write(f"  {_('Username'):<10} {_('Password'):<12} {_('Role')}")
+        headers = (_("User name"), _("Password"), pgettext("portal role", "Role"))
+        self.stdout.write("  {:<10} {:<12} {}".format(*headers))
         for account in demo_accounts():
             self.stdout.write(f"  {account.username:<10} {DEMO_PASSWORD:<12} {ROLE_LABELS[account.role]}")
