@@ -9,7 +9,8 @@ confirm_duplicate), so the view can show each next to its field.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -203,6 +204,30 @@ def _remove_stored(names: list[str]) -> None:
         storage.delete(name)
 
 
+def _check_highlight(user, is_highlight: bool | None, highlight_note: str | None) -> None:
+    if (is_highlight is not None or highlight_note is not None) and not can_set_highlight(user):
+        raise PermissionDenied
+
+
+def _activity_fields(values: dict) -> dict:
+    """The activity's own fields out of a service's keyword arguments."""
+    fields = {name: values[name] for name in _FIELDS}
+    fields["title"] = fields["title"].strip()
+    return fields
+
+
+@contextmanager
+def _all_or_nothing() -> Iterator[list[str]]:
+    """One transaction; files stored during it are removed again if it fails."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        _remove_stored(stored)
+        raise
+
+
 def activity_create(
     *,
     user,
@@ -224,50 +249,32 @@ def activity_create(
     allow_duplicate: bool = False,
 ) -> Activity:
     """Record an activity with its attendance and attachments, all or nothing."""
-    groups = list(groups)
-    attendance = dict(attendance or {})
+    groups, attendance = list(groups), dict(attendance or {})
     _check_role(user, None, groups)
-    if (is_highlight is not None or highlight_note is not None) and not can_set_highlight(user):
-        raise PermissionDenied
-    fields = {
-        "kind": kind,
-        "title": title.strip(),
-        "date": date,
-        "status": status,
-        "format": format,
-        "location": location,
-        "partners": partners,
-        "summary": summary,
-        "other_participants": other_participants,
-        "workstation": workstation,
-    }
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            _validate(
-                user=user,
-                activity=None,
-                groups=groups,
-                fields=fields,
-                attendance=attendance,
-                files=files,
-                allow_duplicate=allow_duplicate,
-            )
-            activity = Activity(
-                committee_id=groups[0].committee_id,
-                created_by=user,
-                is_highlight=bool(is_highlight),
-                highlight_note=highlight_note or "",
-                **fields,
-            )
-            activity._history_user = user
-            activity.save()
-            activity.groups.set(groups)
-            _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=True)
-            _save_files(user=user, activity=activity, files=files, stored=stored)
-    except BaseException:
-        _remove_stored(stored)
-        raise
+    _check_highlight(user, is_highlight, highlight_note)
+    fields = _activity_fields(locals())
+    with _all_or_nothing() as stored:
+        _validate(
+            user=user,
+            activity=None,
+            groups=groups,
+            fields=fields,
+            attendance=attendance,
+            files=files,
+            allow_duplicate=allow_duplicate,
+        )
+        activity = Activity(
+            committee_id=groups[0].committee_id,
+            created_by=user,
+            is_highlight=bool(is_highlight),
+            highlight_note=highlight_note or "",
+            **fields,
+        )
+        activity._history_user = user
+        activity.save()
+        activity.groups.set(groups)
+        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=True)
+        _save_files(user=user, activity=activity, files=files, stored=stored)
     return activity
 
 
@@ -298,54 +305,34 @@ def activity_update(
     selectors.attendance_options); a member left "not recorded" loses their row.
     `is_highlight`/`highlight_note` of None keep the current values.
     """
-    groups = list(groups)
-    attendance = dict(attendance or {})
+    groups, attendance = list(groups), dict(attendance or {})
     _check_role(user, activity, groups)
-    if (is_highlight is not None or highlight_note is not None) and not can_set_highlight(user):
-        raise PermissionDenied
-    fields = {
-        "kind": kind,
-        "title": title.strip(),
-        "date": date,
-        "status": status,
-        "format": format,
-        "location": location,
-        "partners": partners,
-        "summary": summary,
-        "other_participants": other_participants,
-        "workstation": workstation,
-    }
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            _validate(
-                user=user,
-                activity=activity,
-                groups=groups,
-                fields=fields,
-                attendance=attendance,
-                files=files,
-                allow_duplicate=allow_duplicate,
-            )
-            changed = [name for name, value in fields.items() if getattr(activity, name) != value]
-            for name in changed:
-                setattr(activity, name, fields[name])
-            if is_highlight is not None and activity.is_highlight != is_highlight:
-                activity.is_highlight = is_highlight
-                changed.append("is_highlight")
-            if highlight_note is not None and activity.highlight_note != highlight_note:
-                activity.highlight_note = highlight_note
-                changed.append("highlight_note")
-            activity._history_user = user
-            if changed:
-                activity.save(update_fields=[*changed, "updated_at"])
-            if {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True)):
-                activity.groups.set(groups)
-            _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False)
-            _save_files(user=user, activity=activity, files=files, stored=stored)
-    except BaseException:
-        _remove_stored(stored)
-        raise
+    _check_highlight(user, is_highlight, highlight_note)
+    fields = _activity_fields(locals())
+    with _all_or_nothing() as stored:
+        _validate(
+            user=user,
+            activity=activity,
+            groups=groups,
+            fields=fields,
+            attendance=attendance,
+            files=files,
+            allow_duplicate=allow_duplicate,
+        )
+        if is_highlight is not None:
+            fields["is_highlight"] = is_highlight
+        if highlight_note is not None:
+            fields["highlight_note"] = highlight_note
+        changed = [name for name, value in fields.items() if getattr(activity, name) != value]
+        for name in changed:
+            setattr(activity, name, fields[name])
+        activity._history_user = user
+        if changed:
+            activity.save(update_fields=[*changed, "updated_at"])
+        if {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True)):
+            activity.groups.set(groups)
+        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False)
+        _save_files(user=user, activity=activity, files=files, stored=stored)
     return activity
 
 
