@@ -4,7 +4,7 @@ The member sheet is the one the members' affairs committee already keeps in
 Excel, with Chinese column headers (编号, 姓名, 性别 …). A member is found by
 their member number within the portal's committee; importing a sheet again
 updates members instead of duplicating them, and moves a member to another
-group by closing their open membership and opening a new one from today.
+group or role from today through `sectors.services.membership_change`.
 
 A sheet is imported whole or not at all: one bad row rejects the file (the
 import runs in one transaction and validation errors roll it back), and every
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .models import Committee, GroupMembership, Member, SectorGroup, Workstation, committee_for_portal
+from .services import membership_change
 from .validators import id_card_birth_date, mask_id_card, mask_mobile, normalize_id_card
 
 # The sheet's column headers are part of the file format, not of the UI: the
@@ -285,7 +286,13 @@ class MemberResource(WholeSheetMixin, resources.ModelResource):
 
     def after_save_instance(self, instance: Member, row, **kwargs) -> None:
         group, role = instance.placement
-        membership_place(member=instance, group=group, role=role, today=timezone.localdate())
+        try:
+            membership_change(member=instance, group=group, role=role, on=timezone.localdate(), user=kwargs.get("user"))
+        except ValidationError as error:
+            columns = {"group": MEMBER_COLUMNS["group"], "role": MEMBER_COLUMNS["group_role"]}
+            raise ValidationError(
+                {columns.get(key, NON_FIELD_ERRORS): messages for key, messages in error.message_dict.items()}
+            ) from None
 
     # --- export -----------------------------------------------------------------
 
@@ -306,27 +313,6 @@ class MemberResource(WholeSheetMixin, resources.ModelResource):
     def dehydrate_group_role(self, member: Member) -> str:
         current = self._current(member)
         return ROLE_LABELS.get(current.role, "") if current else ""
-
-
-def membership_place(*, member: Member, group: SectorGroup, role: str, today: datetime.date) -> GroupMembership:
-    """Make `group` the member's current group with `role`, from `today`.
-
-    A member already in the group keeps their membership (only the role
-    changes); a member moving group leaves the old one yesterday. Runs inside
-    the caller's transaction (the import's).
-    """
-    current = member.memberships.filter(end_date__isnull=True).first()
-    if current is not None and (current.group_id == group.pk or current.start_date >= today):
-        # Same group, or a membership opened today: correct it in place.
-        changed = [name for name, value in (("group", group), ("role", role)) if getattr(current, name) != value]
-        if changed:
-            current.group, current.role = group, role
-            current.save(update_fields=changed)
-        return current
-    if current is not None:
-        current.end_date = today - datetime.timedelta(days=1)
-        current.save(update_fields=["end_date"])
-    return GroupMembership.objects.create(member=member, group=group, role=role, start_date=today)
 
 
 class SectorGroupResource(WholeSheetMixin, resources.ModelResource):

@@ -17,6 +17,7 @@ ADMIN = "admin"
 
 ALL_ROLES = frozenset({STAFF, LEADER, CHAIRMAN, ADMIN})
 EDITORS = frozenset({STAFF, LEADER, ADMIN})
+ROSTER_EDITORS = frozenset({STAFF, ADMIN})  # who keeps the roster in the portal
 
 # Group names as administrators see them in Django admin.
 GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员"}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sectors import roles, selectors
 from sectors.access import portal_view, visible_groups
+from sectors.history import member_history
 
 MEMBERS_PER_PAGE = 50
 FIRST_YEAR = 2019  # the "168" model was launched in April 2019
@@ -113,6 +114,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "year": year,
         "years": _year_choices(year),
         "show_personal": request.user.has_perm(PERSONAL_DATA_PERM),
+        "history": member_history(member=record.member),
     }
     return render(request, "sectors/member_detail.html", context)
 
