@@ -8,6 +8,7 @@ machine: SQLite, no Redis, Celery tasks run eagerly.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -165,6 +166,9 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Until `collectstatic` has filled STATIC_ROOT (production only), WhiteNoise serves
+# through the finders and would warn about the empty folder on every start.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
