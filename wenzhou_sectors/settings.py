@@ -168,7 +168,7 @@ STATICFILES_DIRS = [
 ]
 # Until `collectstatic` has filled STATIC_ROOT (production only), WhiteNoise serves
 # through the finders and would warn about the empty folder on every start.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
