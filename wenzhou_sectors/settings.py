@@ -153,7 +153,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and uploaded files ----------------------------------------------
-# Third-party front-end code (Bootstrap, ECharts, htmx) is installed by npm into
+# Third-party front-end code (Bootstrap, ECharts, htmx, Tom Select) is installed by npm into
 # node_modules/ and served from there under /static/vendor/: nothing is
 # committed and nothing is loaded from a CDN.
 STATIC_URL = "static/"
@@ -165,6 +165,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 # Until `collectstatic` has filled STATIC_ROOT (production only), WhiteNoise serves
 # through the finders and would warn about the empty folder on every start.

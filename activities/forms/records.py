@@ -53,9 +53,12 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        for name in self.fields:
-            if isinstance(self.fields[name], forms.DateField):
-                self.fields[name].widget = DATE_WIDGET
+        for name, field in self.fields.items():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE_WIDGET
+            elif isinstance(field, forms.ModelChoiceField) and name != "group":
+                # Hundreds of members or constituents: a select one can type into (static/js/portal.js).
+                field.widget.attrs["data-searchable"] = ""
         if "group" in self.fields:
             self.fields["group"].queryset = selectors.portal_groups(user)
             if is_leader(user):

@@ -1,5 +1,20 @@
 // The portal's own small scripts. Third-party code lives in /static/vendor/.
+// Long member or constituent lists become selects one can type into (Tom Select).
+const makeSearchable = (root) => {
+  if (!window.TomSelect) return;
+  const noResults = document.documentElement.dataset.noResults;
+  root.querySelectorAll("select[data-searchable]").forEach((select) => {
+    if (select.tomselect) return;
+    new TomSelect(select, {
+      maxOptions: null,
+      plugins: select.multiple ? ["remove_button"] : [],
+      render: { no_results: () => `<div class="no-results">${noResults}</div>` },
+    });
+  });
+};
+
 document.addEventListener("DOMContentLoaded", () => {
+  makeSearchable(document);
   // Confirm before destructive actions: <button data-confirm="...">.
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => {
