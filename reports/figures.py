@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
-from activities.carriers import ActivityKind
+from activities.carriers import ActivityKind, Carrier, kinds_for_carrier
 from activities.models import Activity, Attendance, DutyReport, OpinionReport
 from sectors.models import Workstation
 
@@ -51,7 +51,7 @@ def distinct_groups(activities: QuerySet[Activity]) -> int:
 
 @dataclass(frozen=True)
 class YearFigures:
-    study_sessions: int
+    study_sessions: int  # study sessions and trainings: the study-day carrier
     study_participant_times: int
     workstations: int
     consultations: int
@@ -64,7 +64,7 @@ class YearFigures:
 def year_figures(committee_id: int, start: datetime.date, end: datetime.date) -> YearFigures:
     """The article's headline figures for any period."""
     held = activities_between(committee_id, start, end)
-    study = held.filter(kind=ActivityKind.STUDY)
+    study = held.filter(kind__in=kinds_for_carrier(Carrier.STUDY_DAY))
     consultations = held.filter(kind=ActivityKind.CONSULTATION)
     duty_meetings = held.filter(kind=ActivityKind.DUTY_REPORT)
     stations = Workstation.objects.filter(group__committee_id=committee_id, established_on__lte=end).filter(
@@ -87,7 +87,3 @@ def year_figures(committee_id: int, start: datetime.date, end: datetime.date) ->
         duty_reporters=reporters,
         opinion_reports=reports.count(),
     )
-
-
-def activity_counts_by_kind(activities: QuerySet[Activity]) -> dict[str, int]:
-    return dict(activities.values_list("kind").annotate(n=Count("id")).order_by())

@@ -61,10 +61,6 @@ def is_leader(user) -> bool:
     return roles.role_of(user) == roles.LEADER
 
 
-def can_edit(user) -> bool:
-    return roles.role_of(user) in roles.EDITORS
-
-
 def visible_groups(user) -> QuerySet[SectorGroup]:
     """The sector groups whose records this user may see."""
     groups = SectorGroup.objects.all()

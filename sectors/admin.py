@@ -22,11 +22,9 @@ from . import roles
 from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
 from .resources import MemberResource, SectorGroupResource, WorkstationResource
 
-PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
-
 
 def can_see_personal_data(request: HttpRequest) -> bool:
-    return request.user.has_perm(PERSONAL_DATA_PERM)
+    return request.user.has_perm(roles.PERSONAL_DATA_PERM)
 
 
 class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -276,9 +274,6 @@ class PortalUserCreationForm(RoleRulesMixin, AdminUserCreationForm):
 # single table of who may do what): they are not edited by hand.
 admin.site.unregister(Group)
 
-# Checked in the order of sectors.roles.role_of, from the already fetched groups.
-_ROLE_ORDER = (roles.LEADER, roles.CHAIRMAN, roles.STAFF, roles.ADMIN)
-
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -308,6 +303,5 @@ class UserAdmin(DjangoUserAdmin):
     def role(self, user: User) -> str:
         if user.is_superuser:
             return roles.ROLE_LABELS[roles.ADMIN]
-        names = {group.name for group in user.groups.all()}
-        code = next((code for code in _ROLE_ORDER if roles.GROUP_NAMES[code] in names), None)
+        code = roles.role_from_group_names({group.name for group in user.groups.all()})
         return roles.ROLE_LABELS[code] if code else "—"

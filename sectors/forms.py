@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import roles, services
 from .models import GroupMembership, Member, SectorGroup, committee_for_portal
 from .validators import id_card_birth_date, normalize_id_card, validate_id_card, validate_mobile
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
 
 
 def _group_choices() -> forms.ModelChoiceField:
@@ -58,7 +57,7 @@ class MemberForm(forms.ModelForm):
                 initial=timezone.localdate,
                 widget=DATE_WIDGET,
             )
-        if not user.has_perm(PERSONAL_DATA_PERM):
+        if not user.has_perm(roles.PERSONAL_DATA_PERM):
             # Only those who may see ID-card and mobile numbers may type them.
             del self.fields["id_card"], self.fields["mobile"]
 

@@ -15,6 +15,9 @@ LEADER = "group_leader"
 CHAIRMAN = "chairman"
 ADMIN = "admin"
 
+# Who may see members' ID-card and mobile numbers unmasked.
+PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
+
 ALL_ROLES = frozenset({STAFF, LEADER, CHAIRMAN, ADMIN})
 EDITORS = frozenset({STAFF, LEADER, ADMIN})
 ROSTER_EDITORS = frozenset({STAFF, ADMIN})  # who keeps the roster in the portal
@@ -54,10 +57,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     STAFF: _perms(_RECORDS, _CRUD)
     | _perms(["sectors.member", "sectors.groupmembership"], ("view", "add", "change"))
     | _perms(["sectors.sectorgroup"] + _RULES, ("view",))
-    | {"sectors.view_member_personal_data"},
+    | {PERSONAL_DATA_PERM},
     LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
-    ADMIN: _perms(_ALL_MODELS, _CRUD) | {"sectors.view_member_personal_data"},
+    ADMIN: _perms(_ALL_MODELS, _CRUD) | {PERSONAL_DATA_PERM},
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the
@@ -74,12 +77,16 @@ def role_of(user) -> str | None:
     cached = getattr(user, "_portal_role", "unset")
     if cached != "unset":
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((code for code in _PRECEDENCE if GROUP_NAMES[code] in names), None)
+    role = role_from_group_names(set(user.groups.values_list("name", flat=True)))
     if role == LEADER and user.sector_group_id is None:
         role = None  # a leader account without a group sees nothing
     user._portal_role = role
     return role
+
+
+def role_from_group_names(names: set[str]) -> str | None:
+    """The role that a set of Django group names gives, by precedence."""
+    return next((code for code in _PRECEDENCE if GROUP_NAMES[code] in names), None)
 
 
 def sync_role_groups(group_model, permission_model) -> None:

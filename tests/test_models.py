@@ -167,3 +167,11 @@ def test_it_maps_every_activity_kind_to_the_168_model():
     haves = {rule.have for rule in KIND_RULES.values()} - {None}
     assert carriers == set(Carrier) - {Carrier.WORKSTATION}  # workstations are places, not activity types
     assert haves == set(Have) - {Have.PLAN_SUMMARY, Have.PROPOSALS_INFORMATION, Have.INNOVATION_HIGHLIGHTS}
+
+
+def test_it_lists_the_activity_kinds_behind_each_carrier_and_have():
+    from activities.carriers import kinds_for_carrier, kinds_for_have
+
+    assert kinds_for_carrier(Carrier.STUDY_DAY) == [ActivityKind.STUDY, ActivityKind.TRAINING]
+    assert kinds_for_have(Have.RESEARCH_INSPECTION) == [ActivityKind.RESEARCH, ActivityKind.INSPECTION]
+    assert kinds_for_have(Have.PLAN_SUMMARY) == []  # documents, not activities
