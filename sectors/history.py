@@ -1,16 +1,29 @@
-"""Readable change history of a record, from django-simple-history."""
+"""Readable change history of a record, from django-simple-history.
+
+The diffs are computed here from the fetched historical rows rather than with
+`diff_against()`, which queries the many-to-many snapshots of every pair of
+rows and leaves foreign keys as raw ids. Here a history of any length costs
+one query for the rows, one per many-to-many field for their snapshots and
+one per related model to name the objects the changes refer to.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Model
+from django.db.models import Field, ManyToManyField, Model
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import GroupMembership, Member, SectorGroup
 
 _ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+EMPTY = "—"
 
 
 @dataclass
@@ -21,30 +34,120 @@ class HistoryRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _display(record, field_name: str, value) -> str:
-    model_field = record.instance_type._meta.get_field(field_name)
+@dataclass(frozen=True)
+class _Snapshot:
+    """One historical row: its plain field values and its many-to-many ids."""
+
+    record: Model
+    values: dict[str, object]
+    related: dict[str, frozenset[int]]
+
+
+def _m2m_snapshots(
+    history_model: type[Model], m2m_fields: list[ManyToManyField], history_ids: list[int]
+) -> dict[str, dict[int, frozenset[int]]]:
+    """For each many-to-many field: history_id -> ids of the related objects then.
+
+    simple-history keeps, for every historical row, a copy of the through rows
+    at that moment; one query per field reads them for all rows at once."""
+    snapshots: dict[str, dict[int, frozenset[int]]] = {}
+    for m2m_field in m2m_fields:
+        through = HistoricalRecords.m2m_models[m2m_field]
+        target = through._meta.get_field(get_m2m_reverse_field_name(m2m_field)).attname
+        ids: dict[int, set[int]] = defaultdict(set)
+        if history_ids:
+            for history_id, target_id in through.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", target
+            ):
+                ids[history_id].add(target_id)
+        snapshots[m2m_field.name] = {history_id: frozenset(ids[history_id]) for history_id in history_ids}
+    return snapshots
+
+
+def _names(wanted: dict[type[Model], set[int]]) -> dict[type[Model], dict[int, str]]:
+    """str() of the related objects, one query per model."""
+    return {
+        model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+        if ids
+    }
+
+
+def _plain_value(model_field: Field, value) -> str:
+    if value is None or value == "":
+        return EMPTY
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, list):  # many-to-many: a list of through rows
-        return str(len(value))
-    return "" if value is None else str(value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _object_name(names: dict[type[Model], dict[int, str]], model: type[Model], pk) -> str:
+    if pk is None:
+        return EMPTY
+    return names.get(model, {}).get(pk) or gettext("(deleted)")
 
 
 def history_rows(obj: Model, limit: int = 50) -> list[HistoryRow]:
-    """Newest first: who changed what, with old and new values of each field."""
+    """Newest first: who changed what, with old and new values of each field.
+
+    Foreign keys show the related object's name, many-to-many fields the
+    names joined by "、". Fields excluded from the history (personal data)
+    are never shown since they are not stored."""
+    history_model = obj.history.model
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    plain_fields = [f for f in history_model.tracked_fields if f.editable and not f.primary_key]
+    m2m_fields = list(history_model._history_m2m_fields)
+    m2m_ids = _m2m_snapshots(history_model, m2m_fields, [record.history_id for record in records])
+    snapshots = [
+        _Snapshot(
+            record=record,
+            values={f.name: getattr(record, f.attname) for f in plain_fields},
+            related={f.name: m2m_ids[f.name][record.history_id] for f in m2m_fields},
+        )
+        for record in records
+    ]
+
+    # First the raw changes, collecting the ids to name; then one query per model.
+    raw: list[tuple[_Snapshot, list[tuple[Field, object, object]]]] = []
+    wanted: dict[type[Model], set[int]] = defaultdict(set)
+    for newer, older in zip(snapshots, snapshots[1:] + [None], strict=False):
+        changed = []
+        if older is not None and newer.record.history_type == "~":
+            for model_field in plain_fields:
+                old, new = older.values[model_field.name], newer.values[model_field.name]
+                if old != new:
+                    changed.append((model_field, old, new))
+                    if model_field.is_relation:
+                        wanted[model_field.related_model].update(v for v in (old, new) if v is not None)
+            for model_field in m2m_fields:
+                old, new = older.related[model_field.name], newer.related[model_field.name]
+                if old != new:
+                    changed.append((model_field, old, new))
+                    wanted[model_field.related_model].update(old | new)
+        raw.append((newer, changed))
+    names = _names(wanted)
+
+    def display(model_field: Field, value) -> str:
+        if model_field.many_to_many:
+            return "、".join(_object_name(names, model_field.related_model, pk) for pk in sorted(value)) or EMPTY
+        if model_field.is_relation:
+            return _object_name(names, model_field.related_model, value)
+        return _plain_value(model_field, value)
+
     rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        row = HistoryRow(when=newer.history_date, who=newer.history_user, action=_ACTIONS[newer.history_type])
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                label = str(obj._meta.get_field(change.field).verbose_name)
-                row.changes.append(
-                    (label, _display(newer, change.field, change.old), _display(newer, change.field, change.new))
-                )
+    for snapshot, changed in raw[:limit]:
+        record = snapshot.record
+        row = HistoryRow(when=record.history_date, who=record.history_user, action=_ACTIONS[record.history_type])
+        for model_field, old, new in changed:
+            row.changes.append((str(model_field.verbose_name), display(model_field, old), display(model_field, new)))
         rows.append(row)
-    return rows[:limit]
+    return rows
 
 
 _MEMBERSHIP_FIELDS = ("group", "role", "start_date", "end_date")
@@ -52,7 +155,7 @@ _MEMBERSHIP_FIELDS = ("group", "role", "start_date", "end_date")
 
 def _membership_value(name: str, value, group_names: dict[int, str]) -> str:
     if value is None or value == "":
-        return "—"
+        return EMPTY
     if name == "group":
         return group_names.get(value, str(value))
     if name == "role":
@@ -60,17 +163,18 @@ def _membership_value(name: str, value, group_names: dict[int, str]) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def member_history(*, member: Member, limit: int = 50) -> list[HistoryRow]:
+def member_history(*, member: Member, group_id: int | None = None, limit: int = 50) -> list[HistoryRow]:
     """Changes to the member's details and to their group memberships, newest first.
 
+    With `group_id` (a group leader's view) only the memberships of that group
+    are shown: where the member went afterwards is another group's business.
     ID-card and mobile numbers are not kept in the history (see the model).
     """
     rows = history_rows(member, limit=limit)
-    records = list(
-        GroupMembership.history.filter(member_id=member.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+    records = GroupMembership.history.filter(member_id=member.pk)
+    if group_id is not None:
+        records = records.filter(group_id=group_id)
+    records = list(records.select_related("history_user").order_by("history_date", "history_id"))
     group_ids = {record.group_id for record in records}
     group_names = dict(SectorGroup.objects.filter(pk__in=group_ids).values_list("pk", "short_name"))
     labels = {name: str(GroupMembership._meta.get_field(name).verbose_name) for name in _MEMBERSHIP_FIELDS}

@@ -4,7 +4,9 @@ Who sees which members: staff, chairman and admin see every member of the
 portal's committee. A group leader sees the members who belong or ever belonged
 to their group (any membership in the group, past or current), so that the
 year-end record of a member who moved away during the year can still be read;
-any other member answers 404.
+any other member answers 404. Of such a member, a leader sees only the
+memberships of their own group: where a member went after leaving is shown as
+"left the group", never as the other group's name and role.
 
 On a member's duty record a group leader sees only their own group's rows
 (activities, reports, proposals, contacts, duty reports), as everywhere else.
@@ -185,7 +187,9 @@ def member_list_for(
 ) -> QuerySet[Member]:
     """Members matching a name or member-number search, a group (members whose
     membership in it covers today) and the active flag, each with
-    `current_memberships` (those covering today, with their group)."""
+    `current_memberships` (those covering today, with their group; for a group
+    leader only those in their own group, so an empty list means the member
+    has left it)."""
     today = timezone.localdate()
     members = visible_members(user)
     query = query.strip()
@@ -197,6 +201,8 @@ def member_list_for(
     if active is not None:
         members = members.filter(is_active=active)
     current = GroupMembership.objects.filter(covering(today)).select_related("group")
+    if is_leader(user):
+        current = current.filter(group_id=user.sector_group_id)
     return members.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships")).order_by(
         "member_number", "id"
     )
@@ -219,7 +225,8 @@ class MemberRecord:
 
     member: Member
     year: int
-    memberships: list[GroupMembership]
+    memberships: list[GroupMembership]  # for a group leader only their group's
+    left_group: bool  # a group leader's member who no longer belongs to their group
     attendance: list[AttendanceRow]
     other_attended: list[Activity]
     opinion_reports: list[OpinionReport]
@@ -306,11 +313,16 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
     if member is None:
         raise Http404
     start, end = year_bounds(year)
-    memberships = list(member.memberships.select_related("group").order_by("start_date", "id"))
     leader_group = user.sector_group if is_leader(user) else None
-    counted = [m for m in memberships if leader_group is None or m.group_id == leader_group.pk]
+    # A leader sees (and counts attendance by) their own group's memberships only.
+    shown = member.memberships.select_related("group").order_by("start_date", "id")
+    if leader_group is not None:
+        shown = shown.filter(group=leader_group)
+    memberships = list(shown)
+    today = timezone.localdate()
+    left_group = leader_group is not None and not any(m.end_date is None or m.end_date >= today for m in memberships)
 
-    expected = list(expected_activities(counted, start, end).prefetch_related("groups").order_by("date", "id"))
+    expected = list(expected_activities(memberships, start, end).prefetch_related("groups").order_by("date", "id"))
     marks = {
         row.activity_id: row
         for row in Attendance.objects.filter(member=member, activity__in=[a.pk for a in expected]).only(
@@ -348,6 +360,7 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
         member=member,
         year=year,
         memberships=memberships,
+        left_group=left_group,
         attendance=attendance,
         other_attended=other_attended,
         opinion_reports=scoped(

@@ -128,17 +128,31 @@ def test_it_hides_highlights_from_a_leader_and_ignores_them_if_posted(leader_cli
     assert len(statuses(activity)) == 3
 
 
-def test_it_fixes_the_leaders_own_group(leader_client, group_a, group_b):
-    leader_client.post(reverse("activity_create"), form_data([group_b]))
-    activity = Activity.objects.get()
-    assert set(activity.groups.all()) == {group_a, group_b}
+def test_it_offers_a_leader_only_their_own_group_fixed(leader_client, group_a, group_b):
+    page = leader_client.get(reverse("activity_create")).content.decode()
+    assert group_a.name in page and group_b.name not in page
+    assert f'value="{group_a.pk}"' in page and 'onclick="return false;"' in page
+    assert "仅限本组的活动" in page  # the help text explains the rule
+
+
+def test_it_refuses_another_group_to_a_leader_next_to_the_field(leader_client, group_a, group_b):
+    response = leader_client.post(reverse("activity_create"), form_data([group_a, group_b], title="想联合"))
+    page = _errors(response)
+    assert "您只能登记本组的活动" in page and 'id="error_1_id_groups"' in page
+    assert 'value="想联合"' in page
+    assert Activity.objects.count() == 0
+
+
+def test_it_records_a_leaders_activity_for_their_own_group_even_if_none_is_posted(leader_client, group_a):
+    data = form_data([])
+    assert leader_client.post(reverse("activity_create"), data).status_code == 302
+    assert list(Activity.objects.get().groups.all()) == [group_a]
 
 
 def test_it_refuses_other_groups_members_to_a_leader(leader_client, group_a, group_b, members_a, member_b):
-    data = form_data([group_a, group_b]) | attendance_fields(present=[members_a[0], member_b])
-    response = leader_client.post(reverse("activity_create"), data)
-    assert response.status_code == 200
-    assert "赵医生" in response.content.decode()  # named in the error
+    data = form_data([group_a]) | attendance_fields(present=[members_a[0], member_b])
+    page = _errors(leader_client.post(reverse("activity_create"), data))
+    assert "赵医生" in page and 'id="attendance-error"' in page  # named in the error
     assert Activity.objects.count() == 0 and Attendance.objects.count() == 0
 
 
@@ -281,27 +295,27 @@ def test_it_changes_an_activity_and_its_attendance(staff_client, recorded, membe
     assert detail.count("王三") >= 2  # in the attendance table and in the history
 
 
-def test_it_keeps_an_existing_attendee_who_has_left_the_group(staff_client, group_a, recorded):
+def test_it_lists_an_attendee_who_has_left_the_group_so_they_can_be_cleared(staff_client, group_a, recorded):
     leaver = make_member(group_a, "老委员", since=datetime.date(2020, 1, 1), until=datetime.date(2024, 6, 30))
     Attendance.objects.create(activity=recorded, member=leaver)
     page = staff_client.get(reverse("activity_edit", args=[recorded.pk])).content.decode()
-    assert "老委员" in page
-    data = form_data([group_a]) | attendance_fields(present=[leaver])
-    staff_client.post(reverse("activity_edit", args=[recorded.pk]), data)
-    assert statuses(recorded) == {"老委员": ("present", "")}
+    assert "老委员" in page and f'id="att_{leaver.pk}_present" value="present" autocomplete="off" checked' in page
 
-
-def test_it_lets_a_leader_edit_a_joint_activity_without_touching_other_groups_attendance(
-    leader_client, group_a, group_b, members_a, member_b
-):
-    joint = make_activity([group_a, group_b], title="联合协商", date=DAY, attendees=[members_a[0], member_b])
-    page = leader_client.get(reverse("activity_edit", args=[joint.pk])).content.decode()
-    assert "赵医生" not in page
-    data = form_data([group_a, group_b], title="联合协商") | attendance_fields(
-        present=[members_a[1]], not_recorded=[members_a[0]]
+    # Submitted as present again, they are refused by name: they were not in the group on that date.
+    page = _errors(
+        staff_client.post(
+            reverse("activity_edit", args=[recorded.pk]),
+            form_data([group_a], title="改") | attendance_fields(present=[leaver]),
+        )
     )
-    assert leader_client.post(reverse("activity_edit", args=[joint.pk]), data).status_code == 302
-    assert statuses(joint) == {"李二": ("present", ""), "赵医生": ("present", "")}
+    assert "以下参加人员在当日不是所选界别活动组的委员：老委员" in page and 'id="attendance-error"' in page
+    recorded.refresh_from_db()
+    assert recorded.title == "学习全会精神" and len(statuses(recorded)) == 3
+
+    # Set to "not recorded", their row goes.
+    data = form_data([group_a]) | attendance_fields(not_recorded=[leaver])
+    assert staff_client.post(reverse("activity_edit", args=[recorded.pk]), data).status_code == 302
+    assert "老委员" not in statuses(recorded)
 
 
 def test_it_keeps_the_highlight_when_a_leader_edits(leader_client, group_a):

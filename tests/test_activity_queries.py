@@ -71,3 +71,16 @@ def test_it_shows_the_edit_form_in_the_same_number_of_queries_whatever_the_atten
     assert _queries(staff_client, f"/activities/{small.pk}/edit/") == _queries(
         staff_client, f"/activities/{big.pk}/edit/"
     )
+
+
+def test_it_shows_a_leader_a_joint_activity_in_the_same_number_of_queries(leader_client, group_a, group_b):
+    def joint(size: int):
+        members = [make_member(group) for group in (group_a, group_b) for _ in range(size)]
+        activity = make_activity([group_a, group_b], date=DAY, attendees=members)
+        Attendance.objects.filter(activity=activity, member__in=members[::2]).update(
+            status="absent", absence_reason="leave"
+        )
+        return activity
+
+    small, big = joint(2), joint(25)
+    assert _queries(leader_client, f"/activities/{small.pk}/") == _queries(leader_client, f"/activities/{big.pk}/")

@@ -353,3 +353,62 @@ def test_it_hides_other_groups_records_from_a_leader(leader_client, committee, g
     html = leader_client.get(member_url(li)).content.decode()
 
     assert "医卫的社情" not in html
+
+
+# --- A member who left the leader's group ------------------------------------------------------
+
+
+@pytest.fixture
+def left_for_b(group_a, group_b):
+    """A member of group A (the leader's) who became deputy leader of group B on 2024-07-01."""
+    member = make_member(group_a, "郑委员", since=datetime.date(2022, 1, 1))
+    membership = member.memberships.get()
+    membership.end_date = datetime.date(2024, 6, 30)
+    membership.save()
+    GroupMembership.objects.create(
+        member=member, group=group_b, role=GroupMembership.Role.DEPUTY, start_date=datetime.date(2024, 7, 1)
+    )
+    return member
+
+
+def test_it_shows_a_leader_only_their_groups_memberships_of_a_member_who_left(leader_client, left_for_b):
+    response = leader_client.get(member_url(left_for_b), {"year": 2024})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [m.group.short_name for m in response.context["record"].memberships] == ["民盟"]
+    assert "2024-06-30" in html  # when they left the leader's group
+    assert "已离开本组" in html
+    assert "医卫" not in html and "副组长" not in html  # neither the other group nor the role there
+    # The membership history: joining and leaving the leader's group, nothing of group B.
+    assert "加入民盟" in html
+    assert "加入医卫" not in html
+    assert all("医卫" not in row.action for row in response.context["history"])
+
+
+def test_it_does_not_say_left_for_a_member_still_in_the_leaders_group(leader_client, li):
+    html = leader_client.get(member_url(li)).content.decode()
+
+    assert "已离开本组" not in html
+    assert "民盟" in html
+
+
+@pytest.mark.parametrize("role", FULL + [roles.CHAIRMAN])
+def test_it_shows_every_membership_and_its_history_to_readers_of_all_groups(clients, left_for_b, role):
+    response = clients[role].get(member_url(left_for_b), {"year": 2024})
+
+    html = response.content.decode()
+    assert [m.group.short_name for m in response.context["record"].memberships] == ["民盟", "医卫"]
+    assert "副组长" in html
+    assert "加入民盟" in html and "加入医卫" in html
+    assert "已离开本组" not in html
+
+
+def test_it_lists_a_member_who_left_as_left_to_the_leader(leader_client, staff_client, left_for_b):
+    leader_html = leader_client.get(reverse("member_list")).content.decode()
+    staff_html = staff_client.get(reverse("member_list"), {"q": "郑委员"}).content.decode()
+
+    assert "郑委员" in leader_html and "已离开本组" in leader_html
+    assert "医卫" not in leader_html and "副组长" not in leader_html
+    assert "医卫" in staff_html and "副组长" in staff_html
+    assert "已离开本组" not in staff_html

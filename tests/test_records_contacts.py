@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from activities.models import ConstituentContact
-from sectors.models import Constituent
+from sectors.models import Constituent, GroupMembership
 
 from .factories import make_member
 
@@ -282,3 +282,26 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, member_a, perso
     newest = response.context["history"][0]
     assert str(newest.who) == "staff"
     assert any(old == "初稿" and new == "定稿" for _label, old, new in newest.changes)
+
+
+def test_it_counts_in_a_groups_summary_only_the_contacts_recorded_for_that_group(
+    staff_client, committee, group_a, group_b
+):
+    moved = make_member(group_a, "郑委员", until=datetime.date(2025, 3, 31))
+    GroupMembership.objects.create(member=moved, group=group_b, start_date=datetime.date(2025, 4, 1))
+    people = [Constituent.objects.create(committee=committee, name=f"群众{n}") for n in range(3)]
+    ConstituentContact.objects.create(
+        group=group_a, member=moved, constituent=people[0], way="phone", contacted_on=datetime.date(2025, 2, 1)
+    )
+    for someone in people[1:]:
+        ConstituentContact.objects.create(
+            group=group_b, member=moved, constituent=someone, way="phone", contacted_on=datetime.date(2025, 5, 1)
+        )
+
+    def counts(group) -> tuple[int, int]:
+        summary = staff_client.get(reverse("contact_list"), {"group": group.pk, "year": 2025}).context["summary"]
+        [row] = [m for m in summary if m.name == "郑委员"]
+        return row.constituent_count, row.contact_count
+
+    assert counts(group_a) == (1, 1)
+    assert counts(group_b) == (2, 2)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -243,3 +243,50 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, group_a):
     newest = response.context["history"][0]
     assert str(newest.who) == "staff"
     assert any(old == "初稿" and new == "定稿" for _label, old, new in newest.changes)
+
+
+def test_it_refuses_a_future_date_or_a_date_outside_the_documents_year(staff_client, group_a):
+    today = timezone.localdate()
+    url = reverse("document_create")
+
+    tomorrow = today + datetime.timedelta(days=1)
+    future = staff_client.post(
+        url, form_data(group_a, upload(), year=today.year, title="明天的计划", dated=tomorrow.isoformat())
+    )
+    assert_field_error(future, "dated")
+    assert "该日期晚于今天。" in future.content.decode()
+    assert "明天的计划" in future.content.decode()
+
+    old_summary = staff_client.post(url, form_data(group_a, upload(), year=2023, kind="summary", dated="2025-01-05"))
+    assert_field_error(old_summary, "dated")
+    assert "2023年的年终总结，日期须在2023年或2024年。" in old_summary.content.decode()
+
+    old_plan = staff_client.post(url, form_data(group_a, upload(), year=2023, kind="plan", dated="2021-12-20"))
+    assert_field_error(old_plan, "dated")
+    assert "2023年的工作计划，日期须在2022年至2024年之间。" in old_plan.content.decode()
+
+    assert not GroupDocument.objects.exists()
+
+
+def test_it_refuses_a_year_more_than_one_year_ahead(staff_client, group_a):
+    today = timezone.localdate()
+
+    response = staff_client.post(
+        reverse("document_create"), form_data(group_a, upload(), year=today.year + 2, dated=today.isoformat())
+    )
+
+    assert_field_error(response, "year")
+    assert "计划和总结最多只能提前一年登记。" in response.content.decode()
+    assert str(today.year + 2) in response.content.decode()  # what was typed is kept
+    assert not GroupDocument.objects.exists()
+
+
+def test_it_accepts_a_summary_dated_early_next_year_and_next_years_plan(staff_client, group_a):
+    today = timezone.localdate()
+    summary = form_data(group_a, upload(), year=2024, kind="summary", title="2024年总结", dated="2025-01-10")
+    plan = form_data(group_a, upload(), year=today.year + 1, kind="plan", title="明年计划", dated=today.isoformat())
+
+    assert staff_client.post(reverse("document_create"), summary).status_code == 302
+    assert staff_client.post(reverse("document_create"), plan).status_code == 302
+
+    assert sorted(GroupDocument.objects.values_list("year", "kind")) == [(2024, "summary"), (today.year + 1, "plan")]

@@ -201,3 +201,45 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, member_a, meeti
     newest = response.context["history"][0]
     assert str(newest.who) == "staff"
     assert any(old == "初稿" and new == "定稿" for _label, old, new in newest.changes)
+
+
+def test_it_refuses_the_same_report_without_a_meeting_twice(staff_client, member_a):
+    make_report(member_a, None, title="我的履职", day=datetime.date(2024, 12, 1))
+    url = reverse("dutyreport_create")
+
+    twice = staff_client.post(url, form_data(member_a, reported_on="2024-12-01"))
+
+    assert_field_error(twice, "title")
+    assert "该述职已登记过。" in twice.content.decode()
+    assert 'value="2024-12-01"' in twice.content.decode()
+    assert DutyReport.objects.count() == 1
+    # Another title or another day is another report.
+    assert staff_client.post(url, form_data(member_a, reported_on="2024-12-02")).status_code == 302
+    assert staff_client.post(url, form_data(member_a, title="补充述职", reported_on="2024-12-01")).status_code == 302
+    assert DutyReport.objects.count() == 3
+
+
+def test_it_refuses_a_meeting_not_yet_held(staff_client, group_a, member_a):
+    planned = make_activity(
+        [group_a], kind=ActivityKind.DUTY_REPORT, date=MEETING_DAY, title="计划中的述职会", status="planned"
+    )
+
+    response = staff_client.post(reverse("dutyreport_create"), form_data(member_a, planned, title="提前的述职"))
+
+    assert_field_error(response, "meeting")
+    assert "该会议尚未召开。" in response.content.decode()
+    assert "提前的述职" in response.content.decode()
+    assert not DutyReport.objects.exists()
+
+
+def test_it_requires_the_meetings_date_for_a_report_at_a_meeting(staff_client, member_a, meeting_a):
+    response = staff_client.post(reverse("dutyreport_create"), form_data(member_a, meeting_a, reported_on="2024-12-19"))
+
+    assert_field_error(response, "reported_on")
+    assert "日期须为会议日期 2024-12-20。" in response.content.decode()
+    assert 'value="2024-12-19"' in response.content.decode()
+    assert not DutyReport.objects.exists()
+
+    same_day = staff_client.post(reverse("dutyreport_create"), form_data(member_a, meeting_a, reported_on="2024-12-20"))
+    assert same_day.status_code == 302
+    assert DutyReport.objects.get().reported_on == MEETING_DAY

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from activities.models import OpinionReport
 from sectors import roles
-from sectors.models import Workstation
+from sectors.models import GroupMembership, Workstation
 
 from .factories import make_member
 
@@ -252,3 +252,43 @@ def test_it_offers_a_leader_only_their_groups_members_and_workstations(
 @pytest.mark.parametrize("role", [roles.STAFF, roles.ADMIN])
 def test_it_shows_add_buttons_to_editors(clients, role, group_a):
     assert reverse("opinionreport_create") in clients[role].get(reverse("opinionreport_list")).content.decode()
+
+
+def test_it_refuses_the_same_report_twice_and_keeps_what_was_typed(staff_client, group_a, group_b, member_a):
+    report = make_report(group_a, [member_a], title="关于校园周边交通安全的建议")
+
+    twice = staff_client.post(reverse("opinionreport_create"), form_data(group_a, [member_a], content="又交了一次"))
+
+    assert_field_error(twice, "title")
+    html = twice.content.decode()
+    assert "本组在该日期已登记过同一标题的社情民意信息。" in html
+    assert "又交了一次" in html
+    assert OpinionReport.objects.count() == 1
+
+    # Another day is another report; editing the report itself is no duplicate.
+    other_day = staff_client.post(
+        reverse("opinionreport_create"), form_data(group_a, [member_a], submitted_on="2025-03-11")
+    )
+    edit = staff_client.post(
+        reverse("opinionreport_edit", args=[report.pk]), form_data(group_a, [member_a], content="补充了内容")
+    )
+    assert (other_day.status_code, edit.status_code) == (302, 302)
+    report.refresh_from_db()
+    assert report.content == "补充了内容"
+    assert OpinionReport.objects.count() == 2
+
+
+def test_it_labels_a_member_who_left_without_naming_their_new_group_to_a_leader(
+    leader_client, staff_client, group_a, group_b
+):
+    moved = make_member(group_a, "郑委员", until=datetime.date(2024, 6, 30))
+    GroupMembership.objects.create(
+        member=moved, group=group_b, role=GroupMembership.Role.DEPUTY, start_date=datetime.date(2024, 7, 1)
+    )
+
+    leader_html = leader_client.get(reverse("opinionreport_create")).content.decode()
+    staff_html = staff_client.get(reverse("opinionreport_create")).content.decode()
+
+    assert "郑委员（已离开本组）" in leader_html
+    assert "医卫" not in leader_html
+    assert "郑委员（医卫）" in staff_html

@@ -24,7 +24,7 @@ from sectors.models import SectorGroup, Workstation
 from ..carriers import ActivityKind
 from ..models import Activity, Attendance
 from ..selectors.activity import portal_groups
-from ..services.activity import can_set_highlight
+from ..services.activity import OWN_GROUP_ONLY, can_set_highlight
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
 
@@ -115,19 +115,25 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.is_leader = roles.role_of(user) == roles.LEADER
-        current = list(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else []
-        self.fields["groups"].queryset = portal_groups(include=current).order_by("sort_order", "id")
-        stations = Workstation.objects.filter(group__in=self.fields["groups"].queryset).filter(
+        groups = self.fields["groups"]
+        if self.is_leader:
+            # A leader records their own group alone (see services.activity): the
+            # only choice is their group, ticked and fixed; any other is refused.
+            groups.queryset = portal_groups(include=[user.sector_group_id]).filter(pk=user.sector_group_id)
+            groups.widget.locked = user.sector_group_id
+            groups.required = False
+            groups.error_messages["invalid_choice"] = OWN_GROUP_ONLY
+            groups.help_text = _(
+                "Activities of your own group only. Joint activities of several groups are recorded "
+                "and changed by the committee staff; name partner bodies under “Partner bodies”."
+            )
+            self.initial["groups"] = [user.sector_group_id]
+        else:
+            current = list(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else []
+            groups.queryset = portal_groups(include=current).order_by("sort_order", "id")
+        stations = Workstation.objects.filter(group__in=groups.queryset).filter(
             Q(is_active=True) | Q(pk=self.instance.workstation_id)
         )
-        if self.is_leader:
-            stations = stations.filter(Q(group_id=user.sector_group_id) | Q(pk=self.instance.workstation_id))
-            self.fields["groups"].widget.locked = user.sector_group_id
-            self.fields["groups"].help_text = _(
-                "Your group always takes part; tick partner groups of a joint activity."
-            )
-            if not self.instance.pk:
-                self.initial.setdefault("groups", [user.sector_group_id])
         self.fields["workstation"].queryset = stations.select_related("group").order_by("group__sort_order", "name")
         self.fields["workstation"].label_from_instance = lambda s: f"{s.group.short_name} · {s.name}"
         if not self.instance.pk:
@@ -137,10 +143,10 @@ class ActivityForm(forms.ModelForm):
             del self.fields["highlight_note"]
 
     def clean_groups(self):
-        groups = list(self.cleaned_data["groups"])
-        if self.is_leader and self.user.sector_group_id not in {g.pk for g in groups}:
-            groups.insert(0, SectorGroup.objects.get(pk=self.user.sector_group_id))
-        return groups
+        if self.is_leader:
+            # Other groups were refused by the field; the leader's own is always there.
+            return list(self.fields["groups"].queryset)
+        return list(self.cleaned_data["groups"])
 
     def clean_title(self):
         return self.cleaned_data["title"].strip()

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.uploads import validate_upload
 from sectors.access import is_leader
@@ -108,6 +108,13 @@ class OpinionReportForm(RecordForm):
         if group and workstation and workstation.group_id != group.pk:
             self.add_error("workstation", _("This workstation belongs to another group."))
         self.check_members_in_group("submitters", cleaned.get("submitted_on"))
+        title, day = cleaned.get("title"), cleaned.get("submitted_on")
+        if group and title and day:
+            duplicate = OpinionReport.objects.filter(group=group, title=title, submitted_on=day).exclude(
+                pk=self.instance.pk
+            )
+            if duplicate.exists():
+                self.add_error("title", _("This report is already recorded for this group on this date."))
         return cleaned
 
 
@@ -218,12 +225,24 @@ class DutyReportForm(RecordForm):
                 self.add_error("member", _("This member belonged to no group on that date."))
             elif is_leader(self.user) and self.group.pk != self.user.sector_group_id:
                 self.add_error("member", _("This member was not in your group on that date."))
+        if meeting and meeting.status != Activity.Status.HELD:
+            self.add_error("meeting", _("This meeting has not been held yet."))
+        elif meeting and day and day != meeting.date and "reported_on" not in self.errors:
+            self.add_error("reported_on", _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()})
         if self.group and meeting and not meeting.groups.filter(pk=self.group.pk).exists():
             self.add_error("meeting", _("This meeting is not one of the member's group."))
         if member and meeting:
             duplicate = DutyReport.objects.filter(member=member, meeting=meeting).exclude(pk=self.instance.pk)
             if duplicate.exists():
                 self.add_error("meeting", _("This member has already reported at this meeting."))
+        title = cleaned.get("title")
+        if member and not meeting and title and day and "meeting" not in self.errors:
+            # The database's unique constraint covers member + meeting only.
+            duplicate = DutyReport.objects.filter(
+                member=member, meeting__isnull=True, title=title, reported_on=day
+            ).exclude(pk=self.instance.pk)
+            if duplicate.exists():
+                self.add_error("title", _("This duty report is already recorded."))
         return cleaned
 
 
@@ -252,6 +271,7 @@ class WorkstationForm(RecordForm):
 
 
 class GroupDocumentForm(RecordForm):
+    not_future = ("dated",)
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
     class Meta:
@@ -269,6 +289,24 @@ class GroupDocumentForm(RecordForm):
         else:
             self.fields["file"].required = True
 
+    def check_dated(self, year: int, kind: str, dated: datetime.date) -> None:
+        """A document is dated in its year or the next (a year-end summary is
+        often finished in January). A work plan may also be dated in the year
+        before: next year's plan is written in December, and without that it
+        could not be entered before its year, as dates are never in the future."""
+        if kind == GroupDocument.Kind.PLAN and dated.year not in (year - 1, year, year + 1):
+            self.add_error(
+                "dated",
+                _("A work plan for %(year)s must be dated between %(first)s and %(last)s.")
+                % {"year": year, "first": year - 1, "last": year + 1},
+            )
+        elif kind == GroupDocument.Kind.SUMMARY and dated.year not in (year, year + 1):
+            self.add_error(
+                "dated",
+                _("A year-end summary for %(year)s must be dated in %(year)s or %(next)s.")
+                % {"year": year, "next": year + 1},
+            )
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
@@ -278,6 +316,11 @@ class GroupDocumentForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         group, year, kind = cleaned.get("group"), cleaned.get("year"), cleaned.get("kind")
+        if year and year > timezone.localdate().year + 1:
+            self.add_error("year", _("Plans and summaries can be entered at most one year ahead."))
+        dated = cleaned.get("dated")
+        if year and kind and dated and "dated" not in self.errors:
+            self.check_dated(year, kind, dated)
         if group and year and kind:
             taken = GroupDocument.objects.filter(group=group, year=year, kind=kind).exclude(pk=self.instance.pk)
             if taken.exists():

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from reports import figures
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
 from sectors.history import HistoryRow, history_rows
@@ -119,16 +118,54 @@ def activity_get(*, user, activity_id: int) -> Activity:
     return get_scoped_or_404(user, activities, "groups", pk=activity_id)
 
 
-def activity_attendance(*, activity: Activity) -> list[Attendance]:
-    return list(
-        activity.attendance.select_related("member").order_by(
-            F("status").desc(), "absence_reason", "member__member_number"
-        )
+def _own_members_on(*, group_id: int, day: datetime.date) -> QuerySet[GroupMembership]:
+    """Memberships of one group that cover `day` (a subquery: filter by its member_id)."""
+    return GroupMembership.objects.filter(group_id=group_id, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
     )
 
 
-def activity_participant_times(*, activity: Activity) -> int:
-    return figures.participant_times(Activity.objects.filter(pk=activity.pk))
+def _sees_all_attendance(user) -> bool:
+    return roles.role_of(user) != roles.LEADER
+
+
+@dataclass
+class AttendanceSummary:
+    """The attendance rows a user may see on an activity's page, with their counts."""
+
+    rows: list[Attendance]
+    other_participants: int
+    partial: bool  # True when only the leader's own group's members are shown
+
+    @property
+    def present_count(self) -> int:
+        return sum(1 for row in self.rows if row.status == Attendance.Status.PRESENT)
+
+    @property
+    def absent_count(self) -> int:
+        return len(self.rows) - self.present_count
+
+    @property
+    def participant_times(self) -> int:
+        """人次 over the rows shown: members present plus other participants (as reports.figures counts)."""
+        return self.present_count + self.other_participants
+
+
+def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
+    """The activity's attendance as this user may see it, in one query.
+
+    A group leader sees only the members of their own group (membership
+    covering the activity's date), also on a joint activity; the counts are
+    over those rows only, so the page reveals nothing of the partner groups'
+    members.
+    """
+    rows = activity.attendance.select_related("member")
+    partial = not _sees_all_attendance(user)
+    if partial:
+        own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
+        rows = rows.filter(Exists(own))
+    ordered = rows.order_by(F("status").desc(), "absence_reason", "member__member_number")
+    return AttendanceSummary(rows=list(ordered), other_participants=activity.other_participants, partial=partial)
 
 
 def activity_attachments(*, activity: Activity) -> list[Attachment]:
@@ -143,16 +180,26 @@ def attachment_get(*, user, attachment_id: int) -> Attachment:
 
 def activity_duplicates(
     *,
+    user,
     groups: Iterable[SectorGroup],
     kind: str,
     date: datetime.date,
     title: str,
     exclude_id: int | None = None,
 ) -> list[Activity]:
-    """Existing activities of one of the groups with the same kind, date and title."""
-    duplicates = Activity.objects.filter(
-        groups__in=list(groups), kind=kind, date=date, title__iexact=title.strip()
-    ).distinct()
+    """Existing activities of one of the groups with the same kind, date and title.
+
+    A group leader's check looks only at their own group, whatever groups are
+    passed, so the warning never reveals another group's activities.
+    """
+    group_ids = {group.pk for group in groups}
+    if roles.role_of(user) == roles.LEADER:
+        group_ids &= {user.sector_group_id}
+    if not group_ids:
+        return []
+    duplicates = (
+        _portal_activities().filter(groups__in=group_ids, kind=kind, date=date, title__iexact=title.strip()).distinct()
+    )
     if exclude_id is not None:
         duplicates = duplicates.exclude(pk=exclude_id)
     return list(duplicates[:5])
@@ -192,7 +239,13 @@ class AttendanceOptions:
 
     @property
     def member_ids(self) -> set[int]:
+        """Everyone listed, incl. recorded attendees who no longer qualify (so they can be cleared)."""
         return {row.member.pk for section in self.sections for row in section.rows}
+
+    @property
+    def eligible_ids(self) -> set[int]:
+        """The members of the chosen groups on the date: the only ones who may be recorded."""
+        return {row.member.pk for section in self.sections if section.group_id is not None for row in section.rows}
 
     @property
     def names(self) -> dict[int, str]:
@@ -263,18 +316,20 @@ def attendance_options(
 # --- History ---------------------------------------------------------------------
 
 
-def activity_history(*, activity: Activity, limit: int = 50) -> list[HistoryRow]:
+def activity_history(*, user, activity: Activity, limit: int = 50) -> list[HistoryRow]:
     """The activity's field changes and its attendance changes, newest first.
 
     Attendance rows written by one save share one history date (see the
-    service), so each save shows as one "attendance changed" line.
+    service), so each save shows as one "attendance changed" line. A group
+    leader sees the activity's own changes and only the attendance changes of
+    their own group's members (as in activity_attendance).
     """
     rows = history_rows(activity, limit=limit)
-    records = (
-        Attendance.history.filter(activity_id=activity.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
+    records = Attendance.history.filter(activity_id=activity.pk)
+    if not _sees_all_attendance(user):
+        own = _own_members_on(group_id=user.sector_group_id, day=activity.date)
+        records = records.filter(member_id__in=own.values("member_id"))
+    records = records.select_related("history_user").order_by("history_date", "history_id")
     member_ids = {record.member_id for record in records}
     names = dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "name")) if member_ids else {}
     last: dict[int, str] = {}

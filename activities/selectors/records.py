@@ -10,8 +10,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
@@ -73,16 +75,24 @@ def _covering(day: datetime.date) -> Q:
 
 def member_choices(user) -> QuerySet[Member]:
     """Members who belong or belonged to a group the user may see, labelled
-    with their current (or last) group's short name."""
-    latest_group = (
-        GroupMembership.objects.filter(member=OuterRef("pk"))
-        .order_by(F("end_date").desc(nulls_first=True), "-start_date")
-        .values("group__short_name")[:1]
-    )
+    with their current (or last) group's short name. A group leader sees
+    only their own group's name: a member who no longer belongs to it is
+    labelled "left the group", not with the group they moved to."""
     members = Member.objects.filter(
         pk__in=GroupMembership.objects.filter(group__in=portal_groups(user)).values("member")
     )
-    return members.annotate(group_short=Subquery(latest_group)).order_by("name", "id")
+    if is_leader(user):
+        in_own_group = GroupMembership.objects.filter(
+            _covering(timezone.localdate()), member=OuterRef("pk"), group_id=user.sector_group_id
+        )
+        group_short = Coalesce(Subquery(in_own_group.values("group__short_name")[:1]), Value(gettext("Left the group")))
+    else:
+        group_short = Subquery(
+            GroupMembership.objects.filter(member=OuterRef("pk"))
+            .order_by(F("end_date").desc(nulls_first=True), "-start_date")
+            .values("group__short_name")[:1]
+        )
+    return members.annotate(group_short=group_short).order_by("name", "id")
 
 
 def members_outside_group(
@@ -145,7 +155,9 @@ def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -
     in_year = GroupMembership.objects.filter(group__in=groups, start_date__lte=end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
     )
-    contacts_in_year = Q(constituent_contacts__contacted_on__range=(start, end))
+    # Only the contacts recorded for these groups: a member who moved counts
+    # here what they did in this group, not in the one before or after.
+    contacts_in_year = Q(constituent_contacts__contacted_on__range=(start, end), constituent_contacts__group__in=groups)
     latest_group = in_year.filter(member=OuterRef("pk")).order_by("-start_date").values("group__short_name")[:1]
     members = (
         Member.objects.filter(pk__in=in_year.values("member"))

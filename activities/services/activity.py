@@ -1,6 +1,21 @@
 """Writes of activities: the activity, its attendance and its attachments,
 validated together and saved in one transaction, so nothing is half-saved.
 
+Who may change what:
+
+- Staff and administrators record, change and delete any activity, also a
+  joint one (an activity of several groups).
+- A group leader records and changes only activities of their own group
+  alone: they cannot add another group (partner bodies are named in the
+  "partners" text instead), and a joint activity is read-only for them (no
+  edit, delete or attachment delete: PermissionDenied), because changing it
+  would change the other groups' records. Their duplicate check looks only at
+  their own group.
+- The chairman changes nothing.
+
+Attendance is recorded only for a held activity, and only for members of the
+chosen groups on the activity's date, on create and on every edit.
+
 Validation errors are raised as one ValidationError keyed by form field
 (groups, date, other_participants, workstation, attendance, files,
 confirm_duplicate), so the view can show each next to its field.
@@ -18,6 +33,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sectors import roles
@@ -30,6 +46,9 @@ from ..uploads import validate_upload
 AttendanceInput = dict[int, tuple[str, str]]  # member id -> (status, absence reason)
 
 DUPLICATE_CODE = "duplicate"
+OWN_GROUP_ONLY = gettext_lazy(
+    "You can record activities of your own group only; name partner bodies under “Partner bodies”."
+)
 _FIELDS = (
     "kind",
     "title",
@@ -49,11 +68,24 @@ def can_set_highlight(user) -> bool:
     return roles.role_of(user) in {roles.STAFF, roles.ADMIN}
 
 
-def _check_role(user, activity: Activity | None, groups: Sequence[SectorGroup]) -> None:
+def can_change_activity(user, activity: Activity) -> bool:
+    """May this user change or delete the activity (and its attachments)?
+
+    A leader only when the activity belongs to their own group alone: a joint
+    activity is read-only for them. Uses the prefetched groups when present.
+    """
     role = roles.role_of(user)
     if role not in roles.EDITORS:
+        return False
+    if role == roles.LEADER:
+        return {group.pk for group in activity.groups.all()} == {user.sector_group_id}
+    return True
+
+
+def _check_role(user, activity: Activity | None) -> None:
+    if roles.role_of(user) not in roles.EDITORS:
         raise PermissionDenied
-    if role == roles.LEADER and activity is not None and not activity.groups.filter(pk=user.sector_group_id).exists():
+    if activity is not None and not can_change_activity(user, activity):
         raise PermissionDenied
 
 
@@ -75,8 +107,8 @@ def _validate(
     day: datetime.date = fields["date"]
     if not groups:
         add("groups", _("Choose at least one group."))
-    if roles.role_of(user) == roles.LEADER and user.sector_group_id not in {g.pk for g in groups}:
-        add("groups", _("Your own group must take part in the activity."))
+    if roles.role_of(user) == roles.LEADER and {g.pk for g in groups} != {user.sector_group_id}:
+        add("groups", OWN_GROUP_ONLY)
     if len({g.committee_id for g in groups}) > 1:
         add("groups", _("The groups belong to different committees."))
     if fields["status"] == Activity.Status.HELD and day > timezone.localdate():
@@ -87,6 +119,8 @@ def _validate(
     if station is not None and station.group_id not in {g.pk for g in groups}:
         add("workstation", _("The workstation must belong to one of the chosen groups."))
 
+    if attendance and fields["status"] == Activity.Status.PLANNED:
+        add("attendance", _("Record attendance once the activity has been held."))
     for status, reason in attendance.values():
         if status not in Attendance.Status.values or (reason and reason not in Attendance.AbsenceReason.values):
             add("attendance", _("The attendance contains an unknown choice."))
@@ -95,8 +129,10 @@ def _validate(
             add("attendance", _("A member who was present has no reason for absence."))
             break
     if attendance and groups:
+        # Every submitted row is checked, also on edit: an attendee recorded
+        # earlier no longer qualifies once the date or the groups change.
         options = attendance_options(user=user, groups=groups, day=day, activity=activity)
-        strangers = sorted(set(attendance) - options.member_ids)
+        strangers = sorted(set(attendance) - options.eligible_ids)
         if strangers:
             add(
                 "attendance",
@@ -112,6 +148,7 @@ def _validate(
 
     if groups and not errors and not allow_duplicate:
         duplicates = activity_duplicates(
+            user=user,
             groups=groups,
             kind=fields["kind"],
             date=day,
@@ -250,7 +287,7 @@ def activity_create(
 ) -> Activity:
     """Record an activity with its attendance and attachments, all or nothing."""
     groups, attendance = list(groups), dict(attendance or {})
-    _check_role(user, None, groups)
+    _check_role(user, None)
     _check_highlight(user, is_highlight, highlight_note)
     fields = _activity_fields(locals())
     with _all_or_nothing() as stored:
@@ -306,7 +343,7 @@ def activity_update(
     `is_highlight`/`highlight_note` of None keep the current values.
     """
     groups, attendance = list(groups), dict(attendance or {})
-    _check_role(user, activity, groups)
+    _check_role(user, activity)
     _check_highlight(user, is_highlight, highlight_note)
     fields = _activity_fields(locals())
     with _all_or_nothing() as stored:
@@ -338,7 +375,7 @@ def activity_update(
 
 def activity_delete(*, user, activity: Activity) -> None:
     """Delete an activity with its attendance and attachments (files go after the commit)."""
-    _check_role(user, activity, [])
+    _check_role(user, activity)
     names = [name for name in activity.attachments.values_list("file", flat=True) if name]
     activity._history_user = user
     try:
@@ -353,7 +390,7 @@ def activity_delete(*, user, activity: Activity) -> None:
 
 def attachment_delete(*, user, attachment: Attachment) -> None:
     """Delete one attachment; its file goes after the commit."""
-    _check_role(user, attachment.activity, [])
+    _check_role(user, attachment.activity)
     name = attachment.file.name
     attachment._history_user = user
     with transaction.atomic():

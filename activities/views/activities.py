@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,25 +82,26 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 @portal_view(roles.ALL_ROLES)
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, activity_id=activity_id)
-    attendance = selectors.activity_attendance(activity=activity)
-    present = [row for row in attendance if row.status == Attendance.Status.PRESENT]
+    summary = selectors.activity_attendance(user=request.user, activity=activity)
     context = {
         "activity": activity,
-        "attendance": attendance,
-        "present_count": len(present),
-        "absent_count": len(attendance) - len(present),
-        "participant_times": selectors.activity_participant_times(activity=activity),
+        "can_change": services.can_change_activity(request.user, activity),
+        "attendance": summary.rows,
+        "attendance_partial": summary.partial,
+        "present_count": summary.present_count,
+        "absent_count": summary.absent_count,
+        "participant_times": summary.participant_times,
         "attachments": selectors.activity_attachments(activity=activity),
-        "history": selectors.activity_history(activity=activity),
+        "history": selectors.activity_history(user=request.user, activity=activity),
     }
     return render(request, "activities/activity_detail.html", context)
 
 
 def _chosen_groups(user, ids: list[str], activity: Activity | None = None) -> list[SectorGroup]:
-    """The groups named in a request, among those the form offers."""
+    """The groups named in a request, among those the form offers (a leader: their own group only)."""
     wanted = {int(value) for value in ids if str(value).isdigit()}
     if roles.role_of(user) == roles.LEADER:
-        wanted.add(user.sector_group_id)
+        wanted = {user.sector_group_id}
     current = list(activity.groups.values_list("pk", flat=True)) if activity else []
     return list(selectors.portal_groups(include=current).filter(pk__in=wanted).order_by("sort_order", "id"))
 
@@ -146,9 +147,17 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
+def _changeable_activity(request: HttpRequest, activity_id: int) -> Activity:
+    """The activity, if the user may change it: 404 if they cannot see it, 403 if it is read-only for them."""
+    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    if not services.can_change_activity(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
 @portal_view(roles.EDITORS, write=True)
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    activity = _changeable_activity(request, activity_id)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +177,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @portal_view(roles.EDITORS, write=True)
 def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = selectors.activity_get(user=request.user, activity_id=activity_id)
+    activity = _changeable_activity(request, activity_id)
     error = ""
     if request.method == "POST":
         try:

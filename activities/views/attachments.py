@@ -4,6 +4,7 @@ through this view, which checks that the user may see the activity."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
@@ -14,6 +15,7 @@ from sectors.access import portal_view
 
 from ..selectors.activity import attachment_get
 from ..services.activity import attachment_delete as delete_attachment
+from ..services.activity import can_change_activity
 
 
 @portal_view(roles.ALL_ROLES)
@@ -33,8 +35,11 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
 
 @portal_view(roles.EDITORS, write=True)
 def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    # Look the row up first, so that another group's attachment answers 404 to any method.
+    # Look the row up first, so that another group's attachment answers 404 to any
+    # method, and an attachment of an activity the user may only read 403.
     attachment = attachment_get(user=request.user, attachment_id=attachment_id)
+    if not can_change_activity(request.user, attachment.activity):
+        raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     activity_id = attachment.activity_id

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sectors import roles, selectors
-from sectors.access import portal_view, visible_groups
+from sectors.access import is_leader, portal_view, visible_groups
 from sectors.history import member_history
 
 MEMBERS_PER_PAGE = 50
@@ -100,6 +100,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "members": page_obj.object_list,
         "querystring_without_page": _querystring_without_page(request),
         "show_personal": request.user.has_perm(PERSONAL_DATA_PERM),
+        # A leader sees memberships of their own group only: no current one there means "left".
+        "own_group_only": is_leader(request.user),
     }
     return render(request, "sectors/member_list.html", context)
 
@@ -114,7 +116,9 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "year": year,
         "years": _year_choices(year),
         "show_personal": request.user.has_perm(PERSONAL_DATA_PERM),
-        "history": member_history(member=record.member),
+        "history": member_history(
+            member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
+        ),
     }
     return render(request, "sectors/member_detail.html", context)
 
