@@ -85,6 +85,9 @@ class Requirement(models.Model):
         return f"{self.get_have_display()}: {self.get_measure_display()} ≥ {self.threshold}"
 
 
+# "1名委员至少联系3名界别群众": the article's rule, when a year sets no other.
+DEFAULT_CONSTITUENTS_PER_MEMBER = 3
+
 # The article's rules, used to fill a new year; staff adjust them per year.
 DEFAULT_REQUIREMENTS: list[tuple[str, str, int, int]] = [
     (Have.PLAN_SUMMARY, Measure.PLAN_FILED, 1, 0),
@@ -96,6 +99,6 @@ DEFAULT_REQUIREMENTS: list[tuple[str, str, int, int]] = [
     (Have.PROPOSALS_INFORMATION, Measure.PROPOSALS, 1, 0),
     (Have.ACTIVITIES_SERVICES, Measure.SERVICE_ACTIVITIES, 2, 0),
     (Have.ACTIVITIES_SERVICES, Measure.DECEMBER_ACTIVITIES, 1, 0),
-    (Have.FELLOWSHIP_EXCHANGE, Measure.CONSTITUENTS_PER_MEMBER, 100, 3),
+    (Have.FELLOWSHIP_EXCHANGE, Measure.CONSTITUENTS_PER_MEMBER, 100, DEFAULT_CONSTITUENTS_PER_MEMBER),
     (Have.INNOVATION_HIGHLIGHTS, Measure.HIGHLIGHTS, 1, 0),
 ]

@@ -15,6 +15,7 @@ from sectors.access import scope
 from sectors.models import Workstation
 
 from . import figures
+from .models import DEFAULT_CONSTITUENTS_PER_MEMBER, Measure, Requirement
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,17 @@ def carrier_summary(*, user, year: int) -> list[CarrierFigure]:
 
 def _groups_holding(held, carrier: Carrier) -> int:
     return figures.distinct_groups(held.filter(Q(kind__in=kinds_for_carrier(carrier))))
+
+
+def constituent_target(*, committee_id: int, year: int) -> int:
+    """How many distinct constituents each member should keep in touch with in `year`."""
+    per_member = (
+        Requirement.objects.filter(
+            assessment_year__committee_id=committee_id,
+            assessment_year__year=year,
+            measure=Measure.CONSTITUENTS_PER_MEMBER,
+        )
+        .values_list("per_member", flat=True)
+        .first()
+    )
+    return per_member or DEFAULT_CONSTITUENTS_PER_MEMBER

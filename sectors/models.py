@@ -161,6 +161,13 @@ class Member(models.Model):
         return mask_mobile(self.mobile)
 
 
+def membership_covers(day: datetime.date, prefix: str = "") -> Q:
+    """Memberships (reached through the lookup `prefix`) that cover the given day."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
 class GroupMembership(models.Model):
     """A member's dated place in a sector group, with their role there."""
 

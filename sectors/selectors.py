@@ -34,15 +34,11 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
-from reports.models import Measure, Requirement
+from reports.selectors import constituent_target
 
 from . import roles
 from .access import is_leader, scope, visible_groups
-from .models import GroupMembership, Member, SectorGroup, Workstation
-
-# The article's rule (界别e联网): each member keeps in touch with at least 3
-# constituents. A year's Requirement row (per_member) overrides it.
-DEFAULT_CONSTITUENT_TARGET = 3
+from .models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
 
 OFFICER_ROLES = (GroupMembership.Role.LEADER, GroupMembership.Role.DEPUTY, GroupMembership.Role.LIAISON)
 _ROLE_RANK = {role: rank for rank, role in enumerate(GroupMembership.Role.values)}
@@ -50,13 +46,6 @@ _ROLE_RANK = {role: rank for rank, role in enumerate(GroupMembership.Role.values
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def covering(day: datetime.date, prefix: str = "") -> Q:
-    """Memberships (reached through `prefix`) that cover the given day."""
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
-    )
 
 
 def _committee_groups(user) -> QuerySet[SectorGroup]:
@@ -74,12 +63,14 @@ def group_list_for(*, user, year: int) -> QuerySet[SectorGroup]:
     One query for the groups and one for the leaders, however many groups."""
     today = timezone.localdate()
     start, end = year_bounds(year)
-    leaders = GroupMembership.objects.filter(covering(today), role=GroupMembership.Role.LEADER).select_related("member")
+    leaders = GroupMembership.objects.filter(membership_covers(today), role=GroupMembership.Role.LEADER).select_related(
+        "member"
+    )
     return (
         _committee_groups(user)
         .filter(is_active=True)
         .annotate(
-            member_count=Count("memberships", filter=covering(today, "memberships__"), distinct=True),
+            member_count=Count("memberships", filter=membership_covers(today, "memberships__"), distinct=True),
             workstation_count=Count("workstations", filter=Q(workstations__is_active=True), distinct=True),
             activity_count=Count(
                 "activities",
@@ -137,7 +128,7 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
     start, end = year_bounds(year)
 
     memberships = sorted(
-        group.memberships.filter(covering(today)).select_related("member"),
+        group.memberships.filter(membership_covers(today)).select_related("member"),
         key=lambda m: (_ROLE_RANK.get(m.role, 99), m.member.member_number),
     )
     activities = list(
@@ -196,11 +187,13 @@ def member_list_for(
     if query:
         members = members.filter(Q(name__icontains=query) | Q(member_number__icontains=query))
     if group_id is not None:
-        current_in_group = GroupMembership.objects.filter(covering(today), member=OuterRef("pk"), group_id=group_id)
+        current_in_group = GroupMembership.objects.filter(
+            membership_covers(today), member=OuterRef("pk"), group_id=group_id
+        )
         members = members.filter(Exists(current_in_group))
     if active is not None:
         members = members.filter(is_active=active)
-    current = GroupMembership.objects.filter(covering(today)).select_related("group")
+    current = GroupMembership.objects.filter(membership_covers(today)).select_related("group")
     if is_leader(user):
         current = current.filter(group_id=user.sector_group_id)
     return members.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships")).order_by(
@@ -291,19 +284,6 @@ def expected_activities(memberships: list[GroupMembership], start: datetime.date
     held = Activity.objects.filter(status=Activity.Status.HELD, date__gte=start, date__lte=end)
     # A subquery on ids keeps each activity once without DISTINCT on the outer query.
     return Activity.objects.filter(pk__in=held.filter(reduce(or_, matches)).values("pk"))
-
-
-def constituent_target(*, committee_id: int, year: int) -> int:
-    per_member = (
-        Requirement.objects.filter(
-            assessment_year__committee_id=committee_id,
-            assessment_year__year=year,
-            measure=Measure.CONSTITUENTS_PER_MEMBER,
-        )
-        .values_list("per_member", flat=True)
-        .first()
-    )
-    return per_member or DEFAULT_CONSTITUENT_TARGET
 
 
 def member_record(*, user, member_id: int, year: int) -> MemberRecord:

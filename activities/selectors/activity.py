@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
 from sectors.history import HistoryRow, history_rows
-from sectors.models import GroupMembership, Member, SectorGroup
+from sectors.models import GroupMembership, Member, SectorGroup, membership_covers
 
 from ..models import Activity, Attachment, Attendance
 
@@ -120,9 +120,7 @@ def activity_get(*, user, activity_id: int) -> Activity:
 
 def _own_members_on(*, group_id: int, day: datetime.date) -> QuerySet[GroupMembership]:
     """Memberships of one group that cover `day` (a subquery: filter by its member_id)."""
-    return GroupMembership.objects.filter(group_id=group_id, start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
+    return GroupMembership.objects.filter(membership_covers(day), group_id=group_id)
 
 
 def _sees_all_attendance(user) -> bool:
@@ -277,8 +275,7 @@ def attendance_options(
     if not groups or day is None:
         return AttendanceOptions(ready=False)
     memberships = (
-        GroupMembership.objects.filter(group__in=groups, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        GroupMembership.objects.filter(membership_covers(day), group__in=groups)
         .select_related("member")
         .order_by("member__member_number", "member_id")
     )

@@ -17,12 +17,10 @@ from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
-from reports.models import Measure, Requirement
 from sectors.access import is_leader, scope, visible_groups
-from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation
+from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation, membership_covers
 
 # The e-network rule (界别e联网) when the year sets no other number.
-CONSTITUENTS_PER_MEMBER = 3
 
 
 def portal_groups(user) -> QuerySet[SectorGroup]:
@@ -69,10 +67,6 @@ def records_filter(
     return queryset
 
 
-def _covering(day: datetime.date) -> Q:
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-
-
 def member_choices(user) -> QuerySet[Member]:
     """Members who belong or belonged to a group the user may see, labelled
     with their current (or last) group's short name. A group leader sees
@@ -83,7 +77,7 @@ def member_choices(user) -> QuerySet[Member]:
     )
     if is_leader(user):
         in_own_group = GroupMembership.objects.filter(
-            _covering(timezone.localdate()), member=OuterRef("pk"), group_id=user.sector_group_id
+            membership_covers(timezone.localdate()), member=OuterRef("pk"), group_id=user.sector_group_id
         )
         group_short = Coalesce(Subquery(in_own_group.values("group__short_name")[:1]), Value(gettext("Left the group")))
     else:
@@ -103,14 +97,16 @@ def members_outside_group(
     members = list(members)
     memberships = GroupMembership.objects.filter(group=group, member__in=members)
     if day is not None:
-        memberships = memberships.filter(_covering(day))
+        memberships = memberships.filter(membership_covers(day))
     inside = set(memberships.values_list("member_id", flat=True))
     return [member for member in members if member.pk not in inside]
 
 
 def member_group_on(member: Member, day: datetime.date) -> SectorGroup | None:
     membership = (
-        GroupMembership.objects.filter(_covering(day), member=member).select_related("group").order_by("-start_date")
+        GroupMembership.objects.filter(membership_covers(day), member=member)
+        .select_related("group")
+        .order_by("-start_date")
     ).first()
     return membership.group if membership else None
 
@@ -131,20 +127,6 @@ def constituent_choices(user) -> QuerySet[Constituent]:
     if is_leader(user):
         constituents = constituents.filter(contacts__group_id=user.sector_group_id).distinct()
     return constituents.order_by("name", "id")
-
-
-def constituents_per_member(year: int) -> int:
-    """How many distinct constituents each member should have in `year`."""
-    per_member = (
-        Requirement.objects.filter(
-            assessment_year__committee__code=settings.PORTAL_COMMITTEE_CODE,
-            assessment_year__year=year,
-            measure=Measure.CONSTITUENTS_PER_MEMBER,
-        )
-        .values_list("per_member", flat=True)
-        .first()
-    )
-    return per_member or CONSTITUENTS_PER_MEMBER
 
 
 def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -> list[Member]:

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from sectors import roles
 from sectors.access import portal_view
 from sectors.models import SectorGroup
+from sectors.paging import paginate
 
 from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
 from ..models import Activity, Attendance
@@ -26,23 +26,16 @@ from . import attachments
 PER_PAGE = 25
 
 
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 @portal_view(roles.ALL_ROLES)
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, user=request.user)
     activities = selectors.activity_list(user=request.user, **(form.selector_kwargs() if form.is_bound else {}))
-    page_obj = Paginator(activities, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj, querystring = paginate(request, activities, PER_PAGE)
     context = {
         "filter_form": form,
         "page_obj": page_obj,
         "activities": page_obj.object_list,
-        "querystring_without_page": _querystring_without_page(request),
+        "querystring_without_page": querystring,
     }
     return render(request, "activities/activity_list.html", context)
 

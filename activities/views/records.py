@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Model, TextField
 from django.db.models.deletion import ProtectedError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,10 +23,12 @@ from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services import records as services
+from reports.selectors import constituent_target
 from sectors import roles
 from sectors.access import get_scoped_or_404, portal_view
 from sectors.history import history_rows
-from sectors.models import Workstation
+from sectors.models import Workstation, committee_for_portal
+from sectors.paging import paginate
 
 PAGE_SIZE = 25
 TEMPLATES = "activities/records"
@@ -108,13 +109,6 @@ def cell(record: Model, name: str) -> Cell:
     return Cell(label, text, url=url, long=isinstance(model_field, TextField))
 
 
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
-
-
 def _context(rt: RecordType, **extra) -> dict:
     return {"rt": rt, "urls": rt.url_names(), **extra}
 
@@ -136,12 +130,12 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
         text=filters.get("q", ""),
         search_fields=rt.search_fields,
     )
-    page_obj = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj, querystring = paginate(request, records, PAGE_SIZE)
     context = _context(
         rt,
         filter_form=filter_form,
         page_obj=page_obj,
-        querystring_without_page=_querystring_without_page(request),
+        querystring_without_page=querystring,
         headers=[str(rt.model._meta.get_field(name).verbose_name) for name in rt.list_columns],
         rows=[(record, [cell(record, name) for name in rt.list_columns]) for record in page_obj],
     )
@@ -228,7 +222,7 @@ def record_urls(rt: RecordType) -> list[URLPattern]:
 def _contact_summary(request: HttpRequest, filters: dict) -> dict:
     """Each member's distinct constituents in the year, against the year's rule."""
     year = filters.get("year") or selectors.this_year()
-    minimum = selectors.constituents_per_member(year)
+    minimum = constituent_target(committee_id=committee_for_portal().pk, year=year)
     groups = selectors.portal_groups(request.user)
     if filters.get("group"):
         groups = groups.filter(pk=filters["group"].pk)

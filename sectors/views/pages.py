@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -13,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from sectors import roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
 from sectors.history import member_history
+from sectors.paging import paginate
 
 MEMBERS_PER_PAGE = 50
 FIRST_YEAR = 2019  # the "168" model was launched in April 2019
-PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
 
 
 def _year(request: HttpRequest) -> int:
@@ -32,13 +31,6 @@ def _year(request: HttpRequest) -> int:
 def _year_choices(chosen: int) -> list[int]:
     years = set(range(FIRST_YEAR, timezone.localdate().year + 1)) | {chosen}
     return sorted(years, reverse=True)
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"{encoded}&" if encoded else ""
 
 
 @portal_view(roles.ALL_ROLES)
@@ -93,13 +85,13 @@ def member_list(request: HttpRequest) -> HttpResponse:
     members = selectors.member_list_for(
         user=request.user, query=cleaned.get("q") or "", group_id=group.pk if group else None, active=active
     )
-    page_obj = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj, querystring = paginate(request, members, MEMBERS_PER_PAGE)
     context = {
         "form": form,
         "page_obj": page_obj,
         "members": page_obj.object_list,
-        "querystring_without_page": _querystring_without_page(request),
-        "show_personal": request.user.has_perm(PERSONAL_DATA_PERM),
+        "querystring_without_page": querystring,
+        "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
         # A leader sees memberships of their own group only: no current one there means "left".
         "own_group_only": is_leader(request.user),
     }
@@ -115,7 +107,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "member": record.member,
         "year": year,
         "years": _year_choices(year),
-        "show_personal": request.user.has_perm(PERSONAL_DATA_PERM),
+        "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
         "history": member_history(
             member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
         ),
