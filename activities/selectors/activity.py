@@ -99,7 +99,10 @@ def activity_month(*, user, year: int, month: int, group: SectorGroup | None = N
     if group is not None:
         activities = activities.filter(groups=group)
     by_day: dict[datetime.date, list[Activity]] = {}
-    for activity in activities.only("id", "date", "kind", "title", "status", "is_highlight").order_by("date", "id"):
+    activities = activities.only("id", "date", "kind", "title", "status", "is_highlight").prefetch_related(
+        Prefetch("groups", queryset=SectorGroup.objects.only("id", "short_name").order_by("sort_order", "id"))
+    )
+    for activity in activities.order_by("date", "id"):
         by_day.setdefault(activity.date, []).append(activity)
     return [
         [
