@@ -74,6 +74,20 @@ class RecordForm(forms.ModelForm):
                 self.add_error(name, _("This date is in the future."))
         return cleaned
 
+    def already_recorded(self, model, **lookup) -> bool:
+        """Whether another row (not the one being edited) has these values."""
+        return model.objects.filter(**lookup).exclude(pk=self.instance.pk).exists()
+
+    def member_group_on(self, member: Member, day: datetime.date) -> SectorGroup | None:
+        """The member's group on `day`, with an error on the member field when there is none
+        or, for a group leader, when it is not their group."""
+        group = selectors.member_group_on(member, day)
+        if group is None:
+            self.add_error("member", _("This member belonged to no group on that date."))
+        elif is_leader(self.user) and group.pk != self.user.sector_group_id:
+            self.add_error("member", _("This member was not in your group on that date."))
+        return group
+
     def check_members_in_group(self, field: str, day: datetime.date | None) -> None:
         group, chosen = self.cleaned_data.get("group"), self.cleaned_data.get(field)
         if not group or not chosen:
@@ -109,12 +123,8 @@ class OpinionReportForm(RecordForm):
             self.add_error("workstation", _("This workstation belongs to another group."))
         self.check_members_in_group("submitters", cleaned.get("submitted_on"))
         title, day = cleaned.get("title"), cleaned.get("submitted_on")
-        if group and title and day:
-            duplicate = OpinionReport.objects.filter(group=group, title=title, submitted_on=day).exclude(
-                pk=self.instance.pk
-            )
-            if duplicate.exists():
-                self.add_error("title", _("This report is already recorded for this group on this date."))
+        if group and title and day and self.already_recorded(OpinionReport, group=group, title=title, submitted_on=day):
+            self.add_error("title", _("This report is already recorded for this group on this date."))
         return cleaned
 
 
@@ -135,10 +145,8 @@ class ProposalForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         number, group = cleaned.get("number", "").strip(), cleaned.get("group")
-        if number and group:
-            taken = Proposal.objects.filter(committee=group.committee, number=number).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("number", _("Another proposal already has this number."))
+        if number and group and self.already_recorded(Proposal, committee=group.committee, number=number):
+            self.add_error("number", _("Another proposal already has this number."))
         if not cleaned.get("proposers") and not cleaned.get("is_group_proposal") and "proposers" not in self.errors:
             self.add_error("proposers", _("Choose at least one proposer, or mark it as the group's proposal."))
         self.check_members_in_group("proposers", cleaned.get("submitted_on"))
@@ -178,18 +186,18 @@ class ConstituentContactForm(RecordForm):
             self.add_error("constituent", _("Pick a constituent or type a new one's name."))
         member, day = cleaned.get("member"), cleaned.get("contacted_on")
         if member and day:
-            self.group = selectors.member_group_on(member, day)
-            if self.group is None:
-                self.add_error("member", _("This member belonged to no group on that date."))
-            elif is_leader(self.user) and self.group.pk != self.user.sector_group_id:
-                self.add_error("member", _("This member was not in your group on that date."))
+            self.group = self.member_group_on(member, day)
         way = cleaned.get("way")
-        if member and constituent and day and way:
-            duplicate = ConstituentContact.objects.filter(
-                member=member, constituent=constituent, contacted_on=day, way=way
-            ).exclude(pk=self.instance.pk)
-            if duplicate.exists():
-                self.add_error("constituent", _("This contact is already recorded."))
+        if (
+            member
+            and constituent
+            and day
+            and way
+            and self.already_recorded(
+                ConstituentContact, member=member, constituent=constituent, contacted_on=day, way=way
+            )
+        ):
+            self.add_error("constituent", _("This contact is already recorded."))
         return cleaned
 
 
@@ -220,30 +228,30 @@ class DutyReportForm(RecordForm):
         cleaned = super().clean()
         day = cleaned.get("reported_on")
         if member and day:
-            self.group = selectors.member_group_on(member, day)
-            if self.group is None:
-                self.add_error("member", _("This member belonged to no group on that date."))
-            elif is_leader(self.user) and self.group.pk != self.user.sector_group_id:
-                self.add_error("member", _("This member was not in your group on that date."))
+            self.group = self.member_group_on(member, day)
+        self._check_meeting(member, meeting, day)
+        title = cleaned.get("title")
+        if (
+            member
+            and not meeting
+            and title
+            and day
+            and "meeting" not in self.errors
+            # The database's unique constraint covers member + meeting only.
+            and self.already_recorded(DutyReport, member=member, meeting__isnull=True, title=title, reported_on=day)
+        ):
+            self.add_error("title", _("This duty report is already recorded."))
+        return cleaned
+
+    def _check_meeting(self, member: Member | None, meeting: Activity | None, day: datetime.date | None) -> None:
         if meeting and meeting.status != Activity.Status.HELD:
             self.add_error("meeting", _("This meeting has not been held yet."))
         elif meeting and day and day != meeting.date and "reported_on" not in self.errors:
             self.add_error("reported_on", _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()})
         if self.group and meeting and not meeting.groups.filter(pk=self.group.pk).exists():
             self.add_error("meeting", _("This meeting is not one of the member's group."))
-        if member and meeting:
-            duplicate = DutyReport.objects.filter(member=member, meeting=meeting).exclude(pk=self.instance.pk)
-            if duplicate.exists():
-                self.add_error("meeting", _("This member has already reported at this meeting."))
-        title = cleaned.get("title")
-        if member and not meeting and title and day and "meeting" not in self.errors:
-            # The database's unique constraint covers member + meeting only.
-            duplicate = DutyReport.objects.filter(
-                member=member, meeting__isnull=True, title=title, reported_on=day
-            ).exclude(pk=self.instance.pk)
-            if duplicate.exists():
-                self.add_error("title", _("This duty report is already recorded."))
-        return cleaned
+        if member and meeting and self.already_recorded(DutyReport, member=member, meeting=meeting):
+            self.add_error("meeting", _("This member has already reported at this meeting."))
 
 
 class WorkstationForm(RecordForm):
@@ -262,10 +270,8 @@ class WorkstationForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         name, group = cleaned.get("name", "").strip(), cleaned.get("group")
-        if name and group:
-            taken = Workstation.objects.filter(group=group, name=name).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error("name", _("This group already has a workstation of this name."))
+        if name and group and self.already_recorded(Workstation, group=group, name=name):
+            self.add_error("name", _("This group already has a workstation of this name."))
         self.check_members_in_group("host_member", None)
         return cleaned
 
@@ -321,14 +327,12 @@ class GroupDocumentForm(RecordForm):
         dated = cleaned.get("dated")
         if year and kind and dated and "dated" not in self.errors:
             self.check_dated(year, kind, dated)
-        if group and year and kind:
-            taken = GroupDocument.objects.filter(group=group, year=year, kind=kind).exclude(pk=self.instance.pk)
-            if taken.exists():
-                self.add_error(
-                    "kind",
-                    _("%(group)s already has a %(kind)s for %(year)s.")
-                    % {"group": group, "kind": GroupDocument.Kind(kind).label, "year": year},
-                )
+        if group and year and kind and self.already_recorded(GroupDocument, group=group, year=year, kind=kind):
+            self.add_error(
+                "kind",
+                _("%(group)s already has a %(kind)s for %(year)s.")
+                % {"group": group, "kind": GroupDocument.Kind(kind).label, "year": year},
+            )
         return cleaned
 
 
