@@ -24,7 +24,7 @@ from sectors.models import SectorGroup, Workstation
 from ..carriers import ActivityKind
 from ..models import Activity, Attendance
 from ..selectors.activity import portal_groups
-from ..services.activity import OWN_GROUP_ONLY, can_set_highlight
+from ..services.activity import ACTIVITY_FIELDS, OWN_GROUP_ONLY, can_set_highlight
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
 
@@ -90,21 +90,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "groups",
-            "kind",
-            "title",
-            "date",
-            "status",
-            "format",
-            "location",
-            "partners",
-            "summary",
-            "other_participants",
-            "workstation",
-            "is_highlight",
-            "highlight_note",
-        ]
+        fields = ["groups", *ACTIVITY_FIELDS, "is_highlight", "highlight_note"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),

@@ -49,7 +49,8 @@ DUPLICATE_CODE = "duplicate"
 OWN_GROUP_ONLY = gettext_lazy(
     "You can record activities of your own group only; name partner bodies under “Partner bodies”."
 )
-_FIELDS = (
+# The activity's own fields, as the services take them (and the form asks for them).
+ACTIVITY_FIELDS = (
     "kind",
     "title",
     "date",
@@ -248,7 +249,7 @@ def _check_highlight(user, is_highlight: bool | None, highlight_note: str | None
 
 def _activity_fields(values: dict) -> dict:
     """The activity's own fields out of a service's keyword arguments."""
-    fields = {name: values[name] for name in _FIELDS}
+    fields = {name: values[name] for name in ACTIVITY_FIELDS}
     fields["title"] = fields["title"].strip()
     return fields
 
