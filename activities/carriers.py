@@ -7,6 +7,7 @@ table; nothing else decides what an activity counts for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
@@ -74,3 +75,29 @@ def kinds_for_carrier(carrier: Carrier) -> list[str]:
 
 def kinds_for_have(have: Have) -> list[str]:
     return [kind for kind, rule in KIND_RULES.items() if rule.have == have]
+
+
+# --- 界别e联网: "1名委员至少联系3名界别群众" -------------------------------------
+# The article's number is the default. A year's own number is one of the yearly
+# rules (reports.models.Requirement), which live in reports, a layer above this
+# app. Record pages here (the contacts list's progress toward the target) ask
+# `constituent_target()`; reports registers the lookup that answers it from the
+# year's rules when it is loaded (reports.apps.ReportsConfig.ready), so activities
+# never imports reports, and the number still has one source.
+DEFAULT_CONSTITUENTS_PER_MEMBER = 3
+
+ConstituentTargetLookup = Callable[..., int]
+_constituent_target_lookup: ConstituentTargetLookup | None = None
+
+
+def constituent_target_lookup_register(lookup: ConstituentTargetLookup) -> None:
+    """Called once by reports: `lookup(committee_id=…, year=…)` returns the year's target."""
+    global _constituent_target_lookup
+    _constituent_target_lookup = lookup
+
+
+def constituent_target(*, committee_id: int, year: int) -> int:
+    """How many distinct constituents each member should keep in touch with in `year`."""
+    if _constituent_target_lookup is None:
+        return DEFAULT_CONSTITUENTS_PER_MEMBER
+    return _constituent_target_lookup(committee_id=committee_id, year=year)

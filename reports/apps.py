@@ -6,3 +6,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Assessment and reports")
+
+    def ready(self) -> None:
+        # Record pages in activities show the year's constituent target without
+        # importing this app (see activities.carriers.constituent_target).
+        from activities.carriers import constituent_target_lookup_register
+
+        from .selectors.summary import constituent_target
+
+        constituent_target_lookup_register(constituent_target)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from activities.carriers import Have
+from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, Have
 from sectors.models import Committee
 
 
@@ -84,9 +84,6 @@ class Requirement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_have_display()}: {self.get_measure_display()} ≥ {self.threshold}"
 
-
-# "1名委员至少联系3名界别群众": the article's rule, when a year sets no other.
-DEFAULT_CONSTITUENTS_PER_MEMBER = 3
 
 # The article's rules, used to fill a new year; staff adjust them per year.
 DEFAULT_REQUIREMENTS: list[tuple[str, str, int, int]] = [

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+"""The pages that summarise work. Mounted at the site root: their addresses
+(/, /groups/, /members/<id>/) predate the move of these pages into reports."""
+
+from django.urls import path
+
+from .views import home, pages
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    *pages.urlpatterns,
+]

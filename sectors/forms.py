@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from sectors import clock
 
 from . import roles, services
 from .models import GroupMembership, Member, SectorGroup, committee_for_portal
@@ -54,7 +55,7 @@ class MemberForm(forms.ModelForm):
             self.fields["role"] = _role_choices()
             self.fields["joined_on"] = forms.DateField(
                 label=capfirst(GroupMembership._meta.get_field("start_date").verbose_name),
-                initial=timezone.localdate,
+                initial=clock.today,
                 widget=DATE_WIDGET,
             )
         if not user.has_perm(roles.PERSONAL_DATA_PERM):
@@ -111,7 +112,7 @@ class MembershipForm(forms.Form):
     role = _role_choices()
     on = forms.DateField(
         label=_("Date of the change"),
-        initial=timezone.localdate,
+        initial=clock.today,
         widget=DATE_WIDGET,
         help_text=_("The current membership ends the day before."),
     )

@@ -18,10 +18,11 @@ from functools import cached_property
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
+
+from sectors import clock
 
 from .models import Committee, GroupMembership, Member, SectorGroup, Workstation, committee_for_portal
 from .services import membership_change
@@ -287,7 +288,7 @@ class MemberResource(WholeSheetMixin, resources.ModelResource):
     def after_save_instance(self, instance: Member, row, **kwargs) -> None:
         group, role = instance.placement
         try:
-            membership_change(member=instance, group=group, role=role, on=timezone.localdate(), user=kwargs.get("user"))
+            membership_change(member=instance, group=group, role=role, on=clock.today(), user=kwargs.get("user"))
         except ValidationError as error:
             columns = {"group": MEMBER_COLUMNS["group"], "role": MEMBER_COLUMNS["group_role"]}
             raise ValidationError(

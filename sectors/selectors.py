@@ -1,4 +1,4 @@
-"""Reads for the sector-group and member pages, scoped to what the user may see.
+"""Reads of the roster (members and their memberships), scoped to what the user may see.
 
 Who sees which members: staff, chairman and admin see every member of the
 portal's committee. A group leader sees the members who belong or ever belonged
@@ -8,157 +8,28 @@ any other member answers 404. Of such a member, a leader sees only the
 memberships of their own group: where a member went after leaving is shown as
 "left the group", never as the other group's name and role.
 
-On a member's duty record a group leader sees only their own group's rows
-(activities, reports, proposals, contacts, duty reports), as everywhere else.
+Pages that summarise work (the group pages, a member's duty record) are in
+reports.selectors: they read activities, which stand on this app.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from functools import reduce
-from operator import or_
-
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from activities.carriers import ActivityKind
-from activities.models import (
-    Activity,
-    Attendance,
-    ConstituentContact,
-    DutyReport,
-    GroupDocument,
-    OpinionReport,
-    Proposal,
-)
-from reports.selectors import constituent_target
+from sectors import clock
 
 from . import roles
-from .access import is_leader, scope, visible_groups
-from .models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
+from .access import is_leader, visible_groups
+from .models import GroupMembership, Member, SectorGroup, membership_covers
 
 OFFICER_ROLES = (GroupMembership.Role.LEADER, GroupMembership.Role.DEPUTY, GroupMembership.Role.LIAISON)
-_ROLE_RANK = {role: rank for rank, role in enumerate(GroupMembership.Role.values)}
+ROLE_RANK = {role: rank for rank, role in enumerate(GroupMembership.Role.values)}
 
 
-def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def _committee_groups(user) -> QuerySet[SectorGroup]:
+def committee_groups(user) -> QuerySet[SectorGroup]:
+    """The groups of the portal's committee that the user may see."""
     return visible_groups(user).filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
-
-
-# --- Groups -------------------------------------------------------------------
-
-
-def group_list_for(*, user, year: int) -> QuerySet[SectorGroup]:
-    """The active groups the user may see, each annotated with
-    `member_count` (memberships covering today), `workstation_count` (active
-    stations), `activity_count` (activities held in `year`, joint ones counted
-    for every group) and `current_leaders` (open leader memberships).
-    One query for the groups and one for the leaders, however many groups."""
-    today = timezone.localdate()
-    start, end = year_bounds(year)
-    leaders = GroupMembership.objects.filter(membership_covers(today), role=GroupMembership.Role.LEADER).select_related(
-        "member"
-    )
-    return (
-        _committee_groups(user)
-        .filter(is_active=True)
-        .annotate(
-            member_count=Count("memberships", filter=membership_covers(today, "memberships__"), distinct=True),
-            workstation_count=Count("workstations", filter=Q(workstations__is_active=True), distinct=True),
-            activity_count=Count(
-                "activities",
-                filter=Q(
-                    activities__date__gte=start, activities__date__lte=end, activities__status=Activity.Status.HELD
-                ),
-                distinct=True,
-            ),
-        )
-        .prefetch_related(Prefetch("memberships", queryset=leaders, to_attr="current_leaders"))
-        .order_by("sort_order", "id")
-    )
-
-
-@dataclass(frozen=True)
-class KindSection:
-    """The activities of one type (ActivityKind) in a group's year."""
-
-    kind: str
-    label: str
-    activities: list[Activity]
-
-    @property
-    def count(self) -> int:
-        return len(self.activities)
-
-
-@dataclass(frozen=True)
-class GroupPage:
-    group: SectorGroup
-    year: int
-    officers: list[GroupMembership]
-    memberships: list[GroupMembership]
-    workstations: list[Workstation]
-    sections: list[KindSection]
-    planned: list[Activity]
-    opinion_reports: int
-    proposals: int
-    contacts: int
-    duty_reports: int
-    plan: GroupDocument | None
-    summary: GroupDocument | None
-
-    @property
-    def held_count(self) -> int:
-        return sum(section.count for section in self.sections)
-
-
-def group_page(*, user, group_id: int, year: int) -> GroupPage:
-    """A group's people, workstations and one year's work; 404 outside the user's scope."""
-    group = _committee_groups(user).filter(pk=group_id).first()
-    if group is None:
-        raise Http404
-    today = timezone.localdate()
-    start, end = year_bounds(year)
-
-    memberships = sorted(
-        group.memberships.filter(membership_covers(today)).select_related("member"),
-        key=lambda m: (_ROLE_RANK.get(m.role, 99), m.member.member_number),
-    )
-    activities = list(
-        group.activities.filter(date__gte=start, date__lte=end).prefetch_related("groups").order_by("date", "id")
-    )
-    held = [a for a in activities if a.status == Activity.Status.HELD]
-    sections = []
-    for kind in ActivityKind:
-        of_kind = [a for a in held if a.kind == kind]
-        if of_kind:
-            sections.append(KindSection(kind=kind.value, label=str(kind.label), activities=of_kind))
-    documents = {doc.kind: doc for doc in GroupDocument.objects.filter(group=group, year=year)}
-    return GroupPage(
-        group=group,
-        year=year,
-        officers=[m for m in memberships if m.role in OFFICER_ROLES],
-        memberships=memberships,
-        workstations=list(group.workstations.select_related("host_member").order_by("-is_active", "name")),
-        sections=sections,
-        planned=[a for a in activities if a.status == Activity.Status.PLANNED],
-        opinion_reports=OpinionReport.objects.filter(group=group, submitted_on__range=(start, end)).count(),
-        proposals=Proposal.objects.filter(group=group, submitted_on__range=(start, end)).count(),
-        contacts=ConstituentContact.objects.filter(group=group, contacted_on__range=(start, end)).count(),
-        duty_reports=DutyReport.objects.filter(group=group, reported_on__range=(start, end)).count(),
-        plan=documents.get(GroupDocument.Kind.PLAN),
-        summary=documents.get(GroupDocument.Kind.SUMMARY),
-    )
-
-
-# --- Members ------------------------------------------------------------------
 
 
 def visible_members(user) -> QuerySet[Member]:
@@ -181,7 +52,7 @@ def member_list_for(
     `current_memberships` (those covering today, with their group; for a group
     leader only those in their own group, so an empty list means the member
     has left it)."""
-    today = timezone.localdate()
+    today = clock.today()
     members = visible_members(user)
     query = query.strip()
     if query:
@@ -198,171 +69,4 @@ def member_list_for(
         current = current.filter(group_id=user.sector_group_id)
     return members.prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships")).order_by(
         "member_number", "id"
-    )
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    activity: Activity
-    status: str | None  # Attendance.Status value, or None when not recorded
-    absence_reason: str = ""
-
-    @property
-    def absence_reason_label(self) -> str:
-        return str(Attendance.AbsenceReason(self.absence_reason).label) if self.absence_reason else ""
-
-
-@dataclass(frozen=True)
-class MemberRecord:
-    """A member's duty record (履职档案) for one year."""
-
-    member: Member
-    year: int
-    memberships: list[GroupMembership]  # for a group leader only their group's
-    left_group: bool  # a group leader's member who no longer belongs to their group
-    attendance: list[AttendanceRow]
-    other_attended: list[Activity]
-    opinion_reports: list[OpinionReport]
-    proposals: list[Proposal]
-    contacts: list[ConstituentContact]
-    constituent_target: int
-    duty_reports: list[DutyReport]
-    scoped_to_group: SectorGroup | None
-
-    @property
-    def expected(self) -> int:
-        return len(self.attendance)
-
-    @property
-    def present(self) -> int:
-        return sum(1 for row in self.attendance if row.status == Attendance.Status.PRESENT)
-
-    @property
-    def absent(self) -> int:
-        return sum(1 for row in self.attendance if row.status == Attendance.Status.ABSENT)
-
-    @property
-    def unrecorded(self) -> int:
-        return sum(1 for row in self.attendance if row.status is None)
-
-    @property
-    def attendance_rate(self) -> float | None:
-        """Present / activities the member was expected at, in percent (None if none)."""
-        return round(100 * self.present / self.expected, 1) if self.expected else None
-
-    @property
-    def distinct_constituents(self) -> int:
-        return len({contact.constituent_id for contact in self.contacts})
-
-    @property
-    def constituent_target_met(self) -> bool:
-        return self.distinct_constituents >= self.constituent_target
-
-
-def expected_activities(memberships: list[GroupMembership], start: datetime.date, end: datetime.date):
-    """Held activities between start and end that the member was expected at.
-
-    Attendance rate (出勤率) = activities the member was present at / the
-    activities of their group(s) held while they belonged to the group: an
-    activity counts only if one of its groups (joint activities have several)
-    is a group of one of the member's memberships AND that membership covers
-    the activity's date (start_date <= date <= end_date, open-ended if no
-    end_date). So a member who moved from group B to group A on 1 July is
-    expected at B's activities up to the move and at A's from it, never at A's
-    activities before they joined. Planned activities are not counted;
-    activities the member attended outside their groups are listed apart and
-    do not count either way. An activity counts once even if several
-    memberships match it.
-    """
-    matches = [
-        Q(groups=m.group_id, date__gte=max(m.start_date, start), date__lte=min(m.end_date or end, end))
-        for m in memberships
-        if m.start_date <= end and (m.end_date is None or m.end_date >= start)
-    ]
-    if not matches:
-        return Activity.objects.none()
-    held = Activity.objects.filter(status=Activity.Status.HELD, date__gte=start, date__lte=end)
-    # A subquery on ids keeps each activity once without DISTINCT on the outer query.
-    return Activity.objects.filter(pk__in=held.filter(reduce(or_, matches)).values("pk"))
-
-
-def member_record(*, user, member_id: int, year: int) -> MemberRecord:
-    """One member's year: groups, attendance, reports, proposals, contacts and
-    duty reports. 404 when the member is outside the user's scope."""
-    member = visible_members(user).filter(pk=member_id).first()
-    if member is None:
-        raise Http404
-    start, end = year_bounds(year)
-    leader_group = user.sector_group if is_leader(user) else None
-    # A leader sees (and counts attendance by) their own group's memberships only.
-    shown = member.memberships.select_related("group").order_by("start_date", "id")
-    if leader_group is not None:
-        shown = shown.filter(group=leader_group)
-    memberships = list(shown)
-    today = timezone.localdate()
-    left_group = leader_group is not None and not any(m.end_date is None or m.end_date >= today for m in memberships)
-
-    expected = list(expected_activities(memberships, start, end).prefetch_related("groups").order_by("date", "id"))
-    marks = {
-        row.activity_id: row
-        for row in Attendance.objects.filter(member=member, activity__in=[a.pk for a in expected]).only(
-            "activity_id", "status", "absence_reason"
-        )
-    }
-    attendance = [
-        AttendanceRow(
-            activity=a,
-            status=marks[a.pk].status if a.pk in marks else None,
-            absence_reason=marks[a.pk].absence_reason if a.pk in marks else "",
-        )
-        for a in expected
-    ]
-    other_attended = list(
-        scope(
-            user,
-            Activity.objects.filter(
-                date__gte=start,
-                date__lte=end,
-                attendance__member=member,
-                attendance__status=Attendance.Status.PRESENT,
-            ),
-            "groups",
-        )
-        .exclude(pk__in=[a.pk for a in expected])
-        .prefetch_related("groups")
-        .order_by("date", "id")
-    )
-
-    def scoped(qs: QuerySet) -> list:
-        return list(scope(user, qs, "group").select_related("group"))
-
-    return MemberRecord(
-        member=member,
-        year=year,
-        memberships=memberships,
-        left_group=left_group,
-        attendance=attendance,
-        other_attended=other_attended,
-        opinion_reports=scoped(
-            OpinionReport.objects.filter(submitters=member, submitted_on__range=(start, end)).order_by("submitted_on")
-        ),
-        proposals=scoped(
-            Proposal.objects.filter(proposers=member, submitted_on__range=(start, end)).order_by("submitted_on")
-        ),
-        contacts=list(
-            scope(
-                user,
-                ConstituentContact.objects.filter(member=member, contacted_on__range=(start, end)),
-                "group",
-            )
-            .select_related("constituent")
-            .order_by("contacted_on", "id")
-        ),
-        constituent_target=constituent_target(committee_id=member.committee_id, year=year),
-        duty_reports=scoped(
-            DutyReport.objects.filter(member=member, reported_on__range=(start, end))
-            .select_related("meeting")
-            .order_by("reported_on")
-        ),
-        scoped_to_group=leader_group,
     )

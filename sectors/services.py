@@ -14,8 +14,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from sectors import clock
 
 from .models import Committee, GroupMembership, Member, SectorGroup, committee_for_portal
 from .validators import id_card_birth_date, normalize_id_card
@@ -83,7 +84,7 @@ def leader_clash(*, group: SectorGroup, role: str, member: Member | None = None)
 
 
 def change_date_problem(*, on: datetime.date, current: GroupMembership | None) -> str | None:
-    if on > timezone.localdate():
+    if on > clock.today():
         return _("This date is in the future.")
     if current is not None and on < current.start_date:
         return _("The change cannot be dated before the current membership began (%(date)s).") % {

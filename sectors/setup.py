@@ -6,14 +6,10 @@ is missing or differs, so a second run writes nothing and adds no history.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils import timezone
-
-from reports.models import DEFAULT_REQUIREMENTS, AssessmentYear, Requirement
 
 from . import committee_data as data
 from .models import Committee, SectorGroup, Term
@@ -67,39 +63,12 @@ def _groups_upsert(committee: Committee, counts: SetupCounts) -> list[SectorGrou
     return groups
 
 
-def assessment_year_ensure(*, committee: Committee, year: int, counts: SetupCounts | None = None) -> AssessmentYear:
-    """The year's deadlines and requirements, created from the defaults if missing.
-
-    Existing rows are left alone: staff adjust thresholds and deadlines per year.
-    """
+def committee_setup(*, counts: SetupCounts | None = None) -> Committee:
+    """The committee, its current term and its 29 groups. The yearly
+    assessment rules are written by reports.setup.portal_setup, which calls this."""
     counts = counts if counts is not None else SetupCounts()
-    assessment, created = AssessmentYear.objects.get_or_create(
-        committee=committee,
-        year=year,
-        defaults={
-            "plan_deadline": datetime.date(year, *data.PLAN_DEADLINE),
-            "summary_deadline": datetime.date(year, *data.SUMMARY_DEADLINE),
-        },
-    )
-    counts.created += int(created)
-    for have, measure, threshold, per_member in DEFAULT_REQUIREMENTS:
-        _requirement, created = Requirement.objects.get_or_create(
-            assessment_year=assessment,
-            measure=measure,
-            defaults={"have": have, "threshold": threshold, "per_member": per_member},
-        )
-        counts.created += int(created)
-    return assessment
-
-
-def committee_setup(*, year: int | None = None, counts: SetupCounts | None = None) -> Committee:
-    """The committee, its current term, its 29 groups and the assessment year
-    (`year`, by default the current one)."""
-    counts = counts if counts is not None else SetupCounts()
-    year = year or timezone.localdate().year
     with transaction.atomic():
         committee = _committee_upsert(counts)
         _current_term_upsert(committee, counts)
         _groups_upsert(committee, counts)
-        assessment_year_ensure(committee=committee, year=year, counts=counts)
     return committee

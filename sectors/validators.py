@@ -12,6 +12,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sectors import clock
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 _ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -42,7 +44,7 @@ def validate_id_card(value: str) -> None:
             _("An ID-card number has 18 characters: 17 digits and a final digit or X."), code="id_card_shape"
         )
     birth = id_card_birth_date(value)
-    if birth is None or birth.year < 1900 or birth > datetime.date.today():
+    if birth is None or birth.year < 1900 or birth > clock.today():
         raise ValidationError(_("The birth date inside this ID-card number is not a real date."), code="id_card_birth")
     if id_card_check_char(value[:17]) != value[17]:
         raise ValidationError(

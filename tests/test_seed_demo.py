@@ -28,9 +28,9 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
+from demo.seed import DEMO_PASSWORD
 from reports.figures import year_figures
 from sectors import roles
-from sectors.demo import DEMO_PASSWORD
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 from sectors.validators import validate_id_card, validate_mobile
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sectors",
     "activities",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +226,7 @@ LOGGING = {
 # The committee this installation serves. The data model holds several
 # committees; the portal's pages show this one.
 PORTAL_COMMITTEE_CODE = os.environ.get("PORTAL_COMMITTEE_CODE", "wenzhou")
+
+# The date the portal believes it is (YYYY-MM-DD), for demonstrations and tests;
+# unset in real use. Every "today" goes through sectors.clock.today().
+PORTAL_TODAY = os.environ.get("PORTAL_TODAY") or None

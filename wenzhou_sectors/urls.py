@@ -21,5 +21,5 @@ urlpatterns = [
     path("accounts/logout/", portal_view(PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),
     path("", include("sectors.urls")),
     path("", include("activities.urls")),
-    path("reports/", include("reports.urls")),
+    path("", include("reports.urls")),
 ]

@@ -14,10 +14,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sectors import roles
+from sectors import clock, roles
 from sectors.access import visible_groups
 from sectors.models import SectorGroup, Workstation
 
@@ -123,7 +122,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["workstation"].queryset = stations.select_related("group").order_by("group__sort_order", "name")
         self.fields["workstation"].label_from_instance = lambda s: f"{s.group.short_name} · {s.name}"
         if not self.instance.pk:
-            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("date", clock.today())
         if not can_set_highlight(user):
             del self.fields["is_highlight"]
             del self.fields["highlight_note"]

@@ -13,12 +13,12 @@ import datetime
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.uploads import validate_upload
+from sectors import clock
 from sectors.access import is_leader
 from sectors.models import Member, SectorGroup, Workstation
 from sectors.validators import validate_mobile
@@ -67,7 +67,7 @@ class RecordForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        today = timezone.localdate()
+        today = clock.today()
         for name in self.not_future:
             value = cleaned.get(name)
             if value and value > today:
@@ -287,7 +287,7 @@ class GroupDocumentForm(RecordForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
         if self.instance.pk and self.instance.file:
             self.fields["file"].help_text = _("Current file: %(name)s. Upload another to replace it.") % {
                 "name": self.instance.original_name
@@ -322,7 +322,7 @@ class GroupDocumentForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         group, year, kind = cleaned.get("group"), cleaned.get("year"), cleaned.get("kind")
-        if year and year > timezone.localdate().year + 1:
+        if year and year > clock.today().year + 1:
             self.add_error("year", _("Plans and summaries can be entered at most one year ahead."))
         dated = cleaned.get("dated")
         if year and kind and dated and "dated" not in self.errors:

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
+from sectors import clock
 from sectors.access import is_leader, scope, visible_groups
 from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation, membership_covers
 
@@ -77,7 +77,7 @@ def member_choices(user) -> QuerySet[Member]:
     )
     if is_leader(user):
         in_own_group = GroupMembership.objects.filter(
-            membership_covers(timezone.localdate()), member=OuterRef("pk"), group_id=user.sector_group_id
+            membership_covers(clock.today()), member=OuterRef("pk"), group_id=user.sector_group_id
         )
         group_short = Coalesce(Subquery(in_own_group.values("group__short_name")[:1]), Value(gettext("Left the group")))
     else:
@@ -165,4 +165,4 @@ def workstation_activities(workstation: Workstation) -> QuerySet[Activity]:
 
 
 def this_year() -> int:
-    return timezone.localdate().year
+    return clock.today().year

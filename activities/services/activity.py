@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from sectors import roles
+from sectors import clock, roles
 from sectors.models import SectorGroup, Workstation
 
 from ..models import Activity, Attachment, Attendance
@@ -112,7 +112,7 @@ def _validate(
         add("groups", OWN_GROUP_ONLY)
     if len({g.committee_id for g in groups}) > 1:
         add("groups", _("The groups belong to different committees."))
-    if fields["status"] == Activity.Status.HELD and day > timezone.localdate():
+    if fields["status"] == Activity.Status.HELD and day > clock.today():
         add("date", _("A held activity cannot be in the future; record it as planned instead."))
     if fields["other_participants"] is None or fields["other_participants"] < 0:
         add("other_participants", _("The number of other participants cannot be negative."))

@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import roles
+from sectors import clock, roles
 from sectors.access import portal_view
 from sectors.models import SectorGroup
 from sectors.paging import paginate
@@ -41,7 +40,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 def _month_param(request: HttpRequest) -> tuple[int, int]:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         year, month = int(request.GET.get("year", today.year)), int(request.GET.get("month", today.month))
     except (TypeError, ValueError):
@@ -67,7 +66,7 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         "following": following,
         "group_param": f"&group={group.pk}" if group else "",
         "is_activity_month": month == 12,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     return render(request, "activities/activity_calendar.html", context)
 

@@ -19,11 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
+from activities.carriers import constituent_target
 from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services import records as services
-from reports.selectors import constituent_target
 from sectors import roles
 from sectors.access import get_scoped_or_404, portal_view
 from sectors.history import history_rows

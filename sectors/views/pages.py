@@ -1,4 +1,4 @@
-"""Read-only pages: the sector groups and the members' duty records (履职档案)."""
+"""The roster's pages: the member list (a member's duty record is in reports)."""
 
 from __future__ import annotations
 
@@ -6,45 +6,13 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sectors import roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
-from sectors.history import member_history
 from sectors.paging import paginate
 
 MEMBERS_PER_PAGE = 50
-FIRST_YEAR = 2019  # the "168" model was launched in April 2019
-
-
-def _year(request: HttpRequest) -> int:
-    """The ?year= asked for, or this year when missing or not a sensible year."""
-    this_year = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this_year))
-    except (TypeError, ValueError):
-        return this_year
-    return year if 2000 <= year <= 2100 else this_year
-
-
-def _year_choices(chosen: int) -> list[int]:
-    years = set(range(FIRST_YEAR, timezone.localdate().year + 1)) | {chosen}
-    return sorted(years, reverse=True)
-
-
-@portal_view(roles.ALL_ROLES)
-def group_list(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
-    groups = selectors.group_list_for(user=request.user, year=year)
-    return render(request, "sectors/group_list.html", {"groups": groups, "year": year, "years": _year_choices(year)})
-
-
-@portal_view(roles.ALL_ROLES)
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    year = _year(request)
-    page = selectors.group_page(user=request.user, group_id=group_id, year=year)
-    return render(request, "sectors/group_detail.html", {"page": page, "year": year, "years": _year_choices(year)})
 
 
 class MemberFilterForm(forms.Form):
@@ -98,26 +66,6 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sectors/member_list.html", context)
 
 
-@portal_view(roles.ALL_ROLES)
-def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
-    year = _year(request)
-    record = selectors.member_record(user=request.user, member_id=member_id, year=year)
-    context = {
-        "record": record,
-        "member": record.member,
-        "year": year,
-        "years": _year_choices(year),
-        "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
-        "history": member_history(
-            member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
-        ),
-    }
-    return render(request, "sectors/member_detail.html", context)
-
-
 urlpatterns = [
-    path("groups/", group_list, name="group_list"),
-    path("groups/<int:group_id>/", group_detail, name="group_detail"),
     path("members/", member_list, name="member_list"),
-    path("members/<int:member_id>/", member_detail, name="member_detail"),
 ]

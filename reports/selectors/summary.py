@@ -14,8 +14,8 @@ from activities.models import Activity, ConstituentContact, DutyReport, OpinionR
 from sectors.access import scope
 from sectors.models import Workstation
 
-from . import figures
-from .models import DEFAULT_CONSTITUENTS_PER_MEMBER, Measure, Requirement
+from .. import figures
+from ..models import DEFAULT_CONSTITUENTS_PER_MEMBER, Measure, Requirement
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from activities import models as records
-from sectors.demo import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
+from demo.seed import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
 from sectors.models import Constituent, Member, Workstation
 from sectors.roles import ROLE_LABELS
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors.setup import SetupCounts, committee_setup
+from reports.setup import portal_setup
+from sectors import clock
+from sectors.setup import SetupCounts
 
 
 class Command(BaseCommand):
@@ -17,8 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int | None = None, **options) -> None:
         counts = SetupCounts()
-        year = year or timezone.localdate().year
-        committee = committee_setup(year=year, counts=counts)
+        year = year or clock.today().year
+        committee = portal_setup(year=year, counts=counts)
         term = committee.current_term
         self.stdout.write(
             _("%(committee)s: term %(term)s, %(groups)d sector groups, assessment year %(year)d.")

@@ -11,11 +11,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
-from sectors import roles
+from reports.setup import assessment_year_ensure, portal_setup
+from sectors import clock, roles
 from sectors.models import Committee, Member
-from sectors.setup import assessment_year_ensure, committee_setup
 
 from .accounts import DEMO_PASSWORD, DemoAccount, demo_accounts, demo_users_ensure
 from .activities import activities_create
@@ -52,10 +51,10 @@ def _records_create(ctx: DemoContext) -> dict[str, int]:
 
 
 def demo_seed(*, today: datetime.date | None = None) -> DemoResult:
-    """The committee (see committee_setup), then demo members and two years of records."""
-    today = today or timezone.localdate()
+    """The committee (see reports.setup.portal_setup), then demo members and two years of records."""
+    today = today or clock.today()
     with transaction.atomic():
-        committee = committee_setup(year=today.year)
+        committee = portal_setup(year=today.year)
         assessment_year_ensure(committee=committee, year=today.year - 1)
         members = Member.objects.filter(committee=committee)
         if members.exclude(member_number__startswith=MEMBER_PREFIX).exists():

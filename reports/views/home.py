@@ -6,24 +6,22 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from activities.models import Activity
-from reports import figures
-from reports.selectors import carrier_summary
-from sectors import roles
+from sectors import clock, roles
 from sectors.access import portal_view, scope
+
+from .. import figures
+from ..selectors.summary import carrier_summary
 
 
 @portal_view(roles.ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    year = timezone.localdate().year
+    year = clock.today().year
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     held = scope(request.user, Activity.objects.filter(date__range=(start, end), status=Activity.Status.HELD), "groups")
     recent = (
-        scope(
-            request.user, Activity.objects.filter(status=Activity.Status.HELD, date__lte=timezone.localdate()), "groups"
-        )
+        scope(request.user, Activity.objects.filter(status=Activity.Status.HELD, date__lte=clock.today()), "groups")
         .prefetch_related("groups")
         .order_by("-date", "-id")[:8]
     )
@@ -34,4 +32,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "participant_times": figures.participant_times(held),
         "recent": recent,
     }
-    return render(request, "sectors/home.html", context)
+    return render(request, "reports/home.html", context)

@@ -1,0 +1,1 @@
+"""Fictional demo data (seed.demo_seed), the layer above sectors, activities and reports."""

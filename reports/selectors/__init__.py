@@ -1,0 +1,1 @@
+"""Reads that summarise work, scoped to what a user may see."""

@@ -1,0 +1,68 @@
+"""Pages that summarise work: the sector groups and the members' duty records (履职档案)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from sectors import clock, roles
+from sectors.access import portal_view
+from sectors.history import member_history
+
+from ..selectors import pages as selectors
+
+FIRST_YEAR = 2019  # the "168" model was launched in April 2019
+
+
+def _year(request: HttpRequest) -> int:
+    """The ?year= asked for, or this year when missing or not a sensible year."""
+    this_year = clock.today().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except (TypeError, ValueError):
+        return this_year
+    return year if 2000 <= year <= 2100 else this_year
+
+
+def _year_choices(chosen: int) -> list[int]:
+    years = set(range(FIRST_YEAR, clock.today().year + 1)) | {chosen}
+    return sorted(years, reverse=True)
+
+
+@portal_view(roles.ALL_ROLES)
+def group_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    groups = selectors.group_list_for(user=request.user, year=year)
+    return render(request, "reports/group_list.html", {"groups": groups, "year": year, "years": _year_choices(year)})
+
+
+@portal_view(roles.ALL_ROLES)
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    year = _year(request)
+    page = selectors.group_page(user=request.user, group_id=group_id, year=year)
+    return render(request, "reports/group_detail.html", {"page": page, "year": year, "years": _year_choices(year)})
+
+
+@portal_view(roles.ALL_ROLES)
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    year = _year(request)
+    record = selectors.member_record(user=request.user, member_id=member_id, year=year)
+    context = {
+        "record": record,
+        "member": record.member,
+        "year": year,
+        "years": _year_choices(year),
+        "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
+        "history": member_history(
+            member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
+        ),
+    }
+    return render(request, "reports/member_detail.html", context)
+
+
+urlpatterns = [
+    path("groups/", group_list, name="group_list"),
+    path("groups/<int:group_id>/", group_detail, name="group_detail"),
+    path("members/<int:member_id>/", member_detail, name="member_detail"),
+]
