@@ -125,9 +125,7 @@ class ActivityImporter(Importer):
     template_choices = {"kind": KINDS_IN_SHEET, "format": FORMATS_IN_SHEET}
     template_group_keys = ("groups",)
 
-    @classmethod
-    def label(cls) -> str:
-        return gettext_lazy("Activities")
+    label = gettext_lazy("Activities")
 
     def _parse(self, row: Row, groups: Groups, members: GroupMembers) -> ActivityRow:
         """One row, or the first RowError met (a row is rejected for one reason at a time)."""

@@ -173,6 +173,8 @@ class Importer:
     `plan_rows` and `write`."""
 
     kind: str = ""
+    label: str = ""
+    do_not_call_in_templates = True  # templates read the class's attributes
     columns: tuple[Column, ...] = ()
     anchor: str = "name"
     roles: frozenset[str] = frozenset()
@@ -187,10 +189,6 @@ class Importer:
         self.committee = committee
         self.user = user
         self.progress = progress or (lambda done, total: None)
-
-    @classmethod
-    def label(cls) -> str:
-        raise NotImplementedError
 
     @classmethod
     def column(cls, key: str) -> Column:

@@ -179,9 +179,7 @@ class MemberImporter(Importer):
     template_choices = {"gender": ("男", "女"), "role": ROLE_CHOICES_IN_SHEET}
     template_text_keys = ("member_number", "mobile", "id_card")
 
-    @classmethod
-    def label(cls) -> str:
-        return gettext_lazy("Members")
+    label = gettext_lazy("Members")
 
     # --- the plan ---------------------------------------------------------------------
 

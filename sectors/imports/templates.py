@@ -40,7 +40,7 @@ def template_bytes(importer: type[Importer], committee: Committee) -> bytes:
     keys = importer.template_keys
     headers = ["序号"] + [importer.column(key).label for key in keys]
     example = ["示例"] + [importer.template_example.get(key, "") for key in keys]
-    data = workbook_bytes([Sheet(title=str(importer.label()), headers=headers, rows=[example])])
+    data = workbook_bytes([Sheet(title=str(importer.label), headers=headers, rows=[example])])
     book = load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
     lists = _choices(importer, committee)

@@ -54,9 +54,7 @@ class WorkstationImporter(Importer):
     }
     template_choices = {"host_kind": HOST_CHOICES_IN_SHEET}
 
-    @classmethod
-    def label(cls) -> str:
-        return gettext_lazy("Workstations")
+    label = gettext_lazy("Workstations")
 
     def _row_values(self, row: Row, groups: Groups, members: dict[str, list[int]]) -> tuple[dict, list[RowError]]:
         errors: list[RowError] = []

@@ -93,7 +93,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     importer = _importer_or_404(request, kind)
     response = HttpResponse(template_bytes(importer, committee_for_portal()), content_type=XLSX_CONTENT_TYPE)
-    filename = _("%(kind)s import template") % {"kind": importer.label()}
+    filename = _("%(kind)s import template") % {"kind": importer.label}
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.xlsx"
     response["Cache-Control"] = "no-store"
     return response
