@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from sectors import clock, roles
 from sectors.imports import cells
-from sectors.imports.base import Column, Importer, Plan, Row, RowError, Table, chunks
+from sectors.imports.base import Column, Importer, Plan, Row, RowError, Table
+from sectors.imports.bulk import insert_plain, insert_with_history, reserve_ids
 from sectors.imports.lookups import GroupMembers, Groups
 from sectors.models import ImportRun
 
@@ -265,13 +267,8 @@ class ActivityImporter(Importer):
                 created_by=self.user,
                 **item.values,
             )
-        for batch in chunks(new_rows, BATCH):
-            bulk_create_with_history(
-                [item.activity for item in batch], Activity, batch_size=BATCH, default_user=self.user
-            )
-        through = Activity.groups.through
-        links = [through(activity_id=item.activity.pk, sectorgroup_id=g.pk) for item in new_rows for g in item.groups]
-        through.objects.bulk_create(links, batch_size=5000)
+        history_ids = insert_with_history(Activity, [item.activity for item in new_rows], user=self.user)
+        self._groups(new_rows, history_ids)
         self.progress(len(new_rows), len(rows))
         for fields in {tuple(item.changed) for item in rows if item.changed}:
             same = [item for item in rows if tuple(item.changed) == fields]
@@ -287,8 +284,7 @@ class ActivityImporter(Importer):
             for item in rows
             for member_id, group_id in item.new_reports.items()
         ]
-        if reports:
-            bulk_create_with_history(reports, DutyReport, batch_size=BATCH, default_user=self.user)
+        insert_with_history(DutyReport, reports, user=self.user)
         self.progress(len(rows), len(rows))
 
     def _attendance(self, rows: list[ActivityRow]) -> None:
@@ -302,6 +298,27 @@ class ActivityImporter(Importer):
             for item in rows
             for member_id, status in item.new_attendance.items()
         ]
-        for done, batch in enumerate(chunks(attendance, 10 * BATCH), start=1):
-            bulk_create_with_history(batch, Attendance, batch_size=BATCH, default_user=self.user)
-            self.progress(done * 10 * BATCH, len(attendance))
+        insert_with_history(Attendance, attendance, user=self.user)
+
+    def _groups(self, new_rows: list[ActivityRow], history_ids: list[int]) -> None:
+        """The activities' groups, and the groups' snapshot in each creation history row
+        (simple-history keeps the many-to-many rows of every historical row)."""
+        through = Activity.groups.through
+        links = [
+            (item.activity.pk, group.pk, history_id)
+            for item, history_id in zip(new_rows, history_ids, strict=True)
+            for group in item.groups
+        ]
+        ids = reserve_ids(through, len(links))
+        insert_plain(
+            through, [{"id": i, "activity": a, "sectorgroup": g} for i, (a, g, _h) in zip(ids, links, strict=True)]
+        )
+        snapshot = HistoricalRecords.m2m_models[Activity.groups.field]
+        snapshot_ids = reserve_ids(snapshot, len(links))
+        insert_plain(
+            snapshot,
+            [
+                {"m2m_history_id": s, "id": i, "activity": a, "sectorgroup": g, "history": h}
+                for s, i, (a, g, h) in zip(snapshot_ids, ids, links, strict=True)
+            ],
+        )

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from sectors import clock, roles
 from sectors.models import RECORDS_BEGIN, GroupMembership, ImportRun, Member, SectorGroup
 from sectors.validators import id_card_birth_date
 
 from . import cells
-from .base import Column, Importer, Plan, Row, RowError, Table, chunks
+from .base import Column, Importer, Plan, Row, RowError, Table
+from .bulk import insert_with_history
 from .lookups import Groups
 
 COLUMNS = (
@@ -328,8 +329,7 @@ class MemberImporter(Importer):
             item.member = Member(
                 committee=self.committee, **{k: item.values.get(k) or _blank(k) for k in COMPARED_FIELDS}
             )
-        for batch in chunks(new_rows, BATCH):
-            bulk_create_with_history([item.member for item in batch], Member, batch_size=BATCH, default_user=self.user)
+        insert_with_history(Member, [item.member for item in new_rows], user=self.user)
         self.progress(len(new_rows), len(rows))
         changed_rows = [item for item in rows if item.changed]
         for fields in {tuple(item.changed) for item in changed_rows}:
@@ -374,8 +374,7 @@ class MemberImporter(Importer):
             bulk_update_with_history(
                 corrected, GroupMembership, ["group", "role"], batch_size=BATCH, default_user=self.user
             )
-        if opened:
-            bulk_create_with_history(opened, GroupMembership, batch_size=BATCH, default_user=self.user)
+        insert_with_history(GroupMembership, opened, user=self.user)
 
     def _change_date(self, item: MemberRow, current: GroupMembership | None, today: datetime.date) -> datetime.date:
         joined = item.joined_on

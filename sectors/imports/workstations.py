@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from sectors import roles
 from sectors.models import ImportRun, Workstation
 
 from . import cells
 from .base import Column, Importer, Plan, Row, RowError, Table
+from .bulk import insert_with_history
 from .lookups import Groups, members_by_name
 
 COLUMNS = (
@@ -135,8 +136,7 @@ class WorkstationImporter(Importer):
         plan.work = {"creates": creates, "updates": updates}
 
     def write(self, plan: Plan) -> None:
-        if plan.work["creates"]:
-            bulk_create_with_history(plan.work["creates"], Workstation, default_user=self.user)
+        insert_with_history(Workstation, plan.work["creates"], user=self.user)
         for station, changed in plan.work["updates"]:
             fields = [name.removesuffix("_id") for name in changed]
             bulk_update_with_history([station], Workstation, fields, default_user=self.user)
