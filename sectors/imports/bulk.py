@@ -16,7 +16,7 @@ they insert themselves).
 
 from __future__ import annotations
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
@@ -45,13 +45,14 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _converter(field: models.Field):
+def _converter(field: models.Field, db):
+    """How a value reaches the driver; None where the driver takes the Python value as it is."""
     if isinstance(field, models.DateTimeField):
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda value: field.get_db_prep_save(value, db)
     if isinstance(field, models.DateField):
-        return lambda value: connection.ops.adapt_datefield_value(value)
+        return db.ops.adapt_datefield_value
     if isinstance(field, models.JSONField | models.DecimalField | models.UUIDField):
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda value: field.get_db_prep_save(value, db)
     return None
 
 
@@ -59,10 +60,20 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[li
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    converters = [(n, c) for n, c in enumerate(_converter(field) for field in fields) if c is not None]
+    db = connections[DEFAULT_DB_ALIAS]  # the real connection, not the thread-local proxy, in the loop
+    converters = [(n, c) for n, c in enumerate(_converter(field, db) for field in fields) if c is not None]
+    cache: dict = {}
     for row in rows:
         for position, convert in converters:
-            row[position] = convert(row[position])
+            value = row[position]
+            if isinstance(value, dict | list):
+                row[position] = convert(value)
+                continue
+            # The same instant (history_date) or day recurs on many rows: convert it once.
+            key = (position, value)
+            if key not in cache:
+                cache[key] = convert(value)
+            row[position] = cache[key]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start : start + BATCH])
