@@ -74,7 +74,7 @@ FORMATS = {
 }
 FORMATS_IN_SHEET = ("线下", "线上", "线上+线下")
 SCALAR_FIELDS = ("format", "location", "partners", "summary", "other_participants")
-BATCH = 2000
+ATTENDANCE_CHUNK = 20_000
 
 
 @dataclass
@@ -288,17 +288,22 @@ class ActivityImporter(Importer):
         self.progress(len(rows), len(rows))
 
     def _attendance(self, rows: list[ActivityRow]) -> None:
-        attendance = [
-            Attendance(
-                activity_id=item.activity.pk,
-                member_id=member_id,
-                status=status,
-                absence_reason=Attendance.AbsenceReason.LEAVE if status == Attendance.Status.ABSENT else "",
-            )
-            for item in rows
-            for member_id, status in item.new_attendance.items()
+        """Attendance in chunks, so that 200,000 rows never sit in memory as model instances at once."""
+        entries = [
+            (item.activity.pk, member_id, status) for item in rows for member_id, status in item.new_attendance.items()
         ]
-        insert_with_history(Attendance, attendance, user=self.user)
+        for start in range(0, len(entries), ATTENDANCE_CHUNK):
+            chunk = [
+                Attendance(
+                    activity_id=activity_id,
+                    member_id=member_id,
+                    status=status,
+                    absence_reason=Attendance.AbsenceReason.LEAVE if status == Attendance.Status.ABSENT else "",
+                )
+                for activity_id, member_id, status in entries[start : start + ATTENDANCE_CHUNK]
+            ]
+            insert_with_history(Attendance, chunk, user=self.user)
+            self.progress(start + len(chunk), len(entries))
 
     def _groups(self, new_rows: list[ActivityRow], history_ids: list[int]) -> None:
         """The activities' groups, and the groups' snapshot in each creation history row

@@ -27,7 +27,7 @@ def text(value: object) -> str:
     """A cell as text: full-width letters, digits and punctuation made half-width
     (ＡＢＣ１２３，（） → ABC123,()), surrounding spaces dropped, inner runs of
     spaces made one. Whole numbers Excel stored as floats lose their ".0"."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -37,8 +37,13 @@ def text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    normal = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub(" ", normal).strip()
+    normal = str(value)
+    if not unicodedata.is_normalized("NFKC", normal):
+        normal = unicodedata.normalize("NFKC", normal)  # also turns ideographic and no-break spaces into " "
+    normal = normal.strip()
+    if "  " in normal or "\n" in normal or "\t" in normal or "\r" in normal:
+        normal = _SPACES.sub(" ", normal)
+    return normal
 
 
 def compact(value: object) -> str:

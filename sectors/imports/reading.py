@@ -109,8 +109,9 @@ def _zip_mimetype(archive: zipfile.ZipFile, names: set[str]) -> bytes:
     return archive.read("mimetype").strip() if "mimetype" in names else b""
 
 
-_XLSX_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_XLSX_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+# Cells carry r="B12", rows r="12": one pass for the columns' letters, one for the row numbers.
+_XLSX_COLUMN_REF = re.compile(rb'\sr="([A-Z]{1,3})[0-9]')
+_XLSX_ROW_NUMBER = re.compile(rb'\sr="[A-Z]{0,3}([0-9]{1,7})"')
 
 
 def _xlsx_checks(archive: zipfile.ZipFile, names: set[str]) -> bool:
@@ -121,12 +122,9 @@ def _xlsx_checks(archive: zipfile.ZipFile, names: set[str]) -> bool:
     for name in sorted(names):
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             content = archive.read(name)
-            rows = max((int(m.group(1)) for m in _XLSX_ROW_REF.finditer(content)), default=0)
-            cols, cell_rows = 0, 0
-            for match in _XLSX_CELL_REF.finditer(content):
-                cols = max(cols, _column_number(match.group(1)))
-                cell_rows = max(cell_rows, int(match.group(2)))
-            _check_dimensions(max(rows, cell_rows), cols)
+            rows = max(map(int, _XLSX_ROW_NUMBER.findall(content)), default=0)
+            columns = max(map(_column_number, set(_XLSX_COLUMN_REF.findall(content))), default=0)
+            _check_dimensions(rows, columns)
     return bool(re.search(rb'date1904="(1|true)"', workbook))
 
 
