@@ -76,7 +76,15 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[li
             row[position] = cache[key]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start : start + BATCH])
+            batch = rows[start : start + BATCH]
+            if connection.vendor == "postgresql":
+                # psycopg2's executemany is one round trip per row; execute_values sends
+                # multi-row VALUES statements.
+                from psycopg2.extras import execute_values
+
+                execute_values(cursor.cursor, f"INSERT INTO {table} ({columns}) VALUES %s", batch, page_size=1000)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
 
 
 def insert_with_history(model: type[models.Model], objs: list[models.Model], *, user=None) -> list[int]:
