@@ -75,6 +75,7 @@ def write_plan(path: str, today: datetime.date) -> None:
 
     django_setup()
     from django.conf import settings
+    from django.db import DatabaseError
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
@@ -85,7 +86,11 @@ def write_plan(path: str, today: datetime.date) -> None:
     from sectors.models import GroupMembership, Member, SectorGroup, User, membership_covers
     from sectors.selectors import visible_members
 
-    if not Member.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE).exists():
+    try:
+        built = Member.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE).exists()
+    except DatabaseError:  # not migrated yet
+        built = False
+    if not built:
         sys.exit(3)
     years = sorted({today.year - n for n in range(3)})
     record_lists = [(rt.prefix, f"{rt.key.replace('_', ' ')} list") for rt in RECORD_TYPES[:3]]
