@@ -84,6 +84,66 @@ def activity_list(
     return with_counts(activities).prefetch_related(_GROUPS_IN_ORDER).order_by("-date", "-id")
 
 
+def page_keys(activities: QuerySet[Activity]) -> QuerySet:
+    """The ids of a list in its order: what a numbered page is cut from.
+
+    The page's OFFSET then walks an index of ids only (no per-row counts, no
+    joins to fetch), and `activity_page` loads the rows of that one page.
+    """
+    return activities.prefetch_related(None).values_list("pk", flat=True)
+
+
+def group_names(activity_ids: Iterable[int]) -> dict[int, str]:
+    """Each activity's groups as one string ("民盟、医卫"), in the groups' order, in one query.
+
+    Pages that list many activities show this string instead of walking each
+    activity's related manager (hundreds of manager objects per calendar month).
+    """
+    through = Activity.groups.through
+    rows = (
+        through.objects.filter(activity_id__in=list(activity_ids))
+        .order_by("sectorgroup__committee_id", "sectorgroup__sort_order", "sectorgroup_id")
+        .values_list("activity_id", "sectorgroup__short_name")
+    )
+    names: dict[int, list[str]] = {}
+    for activity_id, short_name in rows:
+        names.setdefault(activity_id, []).append(short_name)
+    return {activity_id: "、".join(shorts) for activity_id, shorts in names.items()}
+
+
+def label_groups(activities: list[Activity]) -> list[Activity]:
+    """Set `group_names` (see group_names) and `is_joint` on each activity; returns the same list."""
+    names = group_names(a.pk for a in activities)
+    for activity in activities:
+        activity.group_names = names.get(activity.pk, "")
+        activity.is_joint = "、" in activity.group_names
+    return activities
+
+
+def activity_page(ids: list[int]) -> list[Activity]:
+    """The rows of one list page, in the order of `ids`, with their counts and group names.
+
+    The members-present count is a subquery evaluated for these rows only;
+    participant-times (人次, as reports.figures counts them) is added here
+    rather than written into the SQL a second time.
+    """
+    present = (
+        Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.PRESENT)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = Activity.objects.filter(pk__in=ids).annotate(
+        present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0)
+    )
+    by_id = {activity.pk: activity for activity in rows}
+    activities = [by_id[pk] for pk in ids if pk in by_id]
+    for activity in activities:
+        activity.participant_times = activity.present_count + activity.other_participants
+    return label_groups(activities)
+
+
 @dataclass
 class CalendarDay:
     date: datetime.date
@@ -93,16 +153,15 @@ class CalendarDay:
 
 
 def activity_month(*, user, year: int, month: int, group: SectorGroup | None = None) -> list[list[CalendarDay]]:
-    """A month as weeks (Monday to Sunday) of days with their activities, in one query."""
+    """A month as weeks (Monday to Sunday) of days with their activities (with
+    `group_names`, see label_groups), in two queries."""
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     activities = scope(user, _portal_activities(), "groups").filter(date__range=(weeks[0][0], weeks[-1][-1]))
     if group is not None:
         activities = activities.filter(groups=group)
     by_day: dict[datetime.date, list[Activity]] = {}
-    activities = activities.only("id", "date", "kind", "title", "status", "is_highlight").prefetch_related(
-        Prefetch("groups", queryset=SectorGroup.objects.only("id", "short_name").order_by("sort_order", "id"))
-    )
-    for activity in activities.order_by("date", "id"):
+    fields = ("id", "date", "kind", "title", "status", "is_highlight")
+    for activity in label_groups(list(activities.only(*fields).order_by("date", "id"))):
         by_day.setdefault(activity.date, []).append(activity)
     return [
         [
