@@ -75,6 +75,7 @@ def write_plan(path: str, today: datetime.date) -> None:
 
     django_setup()
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import DatabaseError
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
@@ -86,6 +87,7 @@ def write_plan(path: str, today: datetime.date) -> None:
     from sectors.models import GroupMembership, Member, SectorGroup, User, membership_covers
     from sectors.selectors import visible_members
 
+    call_command("migrate", verbosity=0)  # a kept (--reuse) dataset gets the code's new indexes
     try:
         built = Member.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE).exists()
     except DatabaseError:  # not migrated yet

@@ -14,20 +14,26 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
 from sectors.history import HistoryRow, history_rows
-from sectors.models import GroupMembership, Member, SectorGroup, membership_covers
+from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
 
+from ..carriers import ActivityKind
 from ..models import Activity, Attachment, Attendance
 
 _GROUPS_IN_ORDER = Prefetch("groups", queryset=SectorGroup.objects.order_by("sort_order", "id"))
 
 
 def _portal_activities() -> QuerySet[Activity]:
-    return Activity.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
+    # The committee's id as a one-row subquery rather than a join on its code: the
+    # database then knows committee_id before it plans, and walks the index
+    # (committee, -date, -id) in the list's order instead of sorting every row.
+    committee = Committee.objects.filter(code=settings.PORTAL_COMMITTEE_CODE).values("pk")[:1]
+    return Activity.objects.filter(committee_id=Subquery(committee))
 
 
 def portal_groups(*, include: Iterable[int] = ()) -> QuerySet[SectorGroup]:
@@ -112,11 +118,18 @@ def group_names(activity_ids: Iterable[int]) -> dict[int, str]:
 
 
 def label_groups(activities: list[Activity]) -> list[Activity]:
-    """Set `group_names` (see group_names) and `is_joint` on each activity; returns the same list."""
+    """Set what long lists show of each activity, without a lookup per row in the
+    template: `group_names` (see group_names), `is_joint`, `kind_label` (the type's
+    translated name) and `url` (its detail page). Returns the same list."""
     names = group_names(a.pk for a in activities)
+    kind_labels = {kind: str(label) for kind, label in ActivityKind.choices}
+    placeholder = "2147483647"
+    link = reverse("activity_detail", args=[int(placeholder)])  # reversed once, filled per row
     for activity in activities:
         activity.group_names = names.get(activity.pk, "")
         activity.is_joint = "、" in activity.group_names
+        activity.kind_label = kind_labels.get(activity.kind, activity.kind)
+        activity.url = link.replace(placeholder, str(activity.pk))
     return activities
 
 
@@ -161,6 +174,7 @@ def activity_month(*, user, year: int, month: int, group: SectorGroup | None = N
         activities = activities.filter(groups=group)
     by_day: dict[datetime.date, list[Activity]] = {}
     fields = ("id", "date", "kind", "title", "status", "is_highlight")
+    # A December holds a few hundred entries: labels and links come from label_groups.
     for activity in label_groups(list(activities.only(*fields).order_by("date", "id"))):
         by_day.setdefault(activity.date, []).append(activity)
     return [
@@ -224,8 +238,14 @@ def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
     if partial:
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
         rows = rows.filter(Exists(own))
-    ordered = rows.order_by(F("status").desc(), "absence_reason", "member__member_number")
-    return AttendanceSummary(rows=list(ordered), other_participants=activity.other_participants, partial=partial)
+    ordered = list(rows.order_by(F("status").desc(), "absence_reason", "member__member_number"))
+    # Labels looked up once per value, not once per row (a joint meeting lists hundreds).
+    statuses = dict(Attendance.Status.choices)
+    reasons = dict(Attendance.AbsenceReason.choices)
+    for row in ordered:
+        row.status_label = statuses.get(row.status, row.status)
+        row.reason_label = reasons.get(row.absence_reason, "")
+    return AttendanceSummary(rows=ordered, other_participants=activity.other_participants, partial=partial)
 
 
 def activity_attachments(*, activity: Activity) -> list[Attachment]:
