@@ -46,8 +46,8 @@ def filter_description(form: forms.Form | None, skip: Iterable[str] = ()) -> str
             value = dict(field.choices).get(value, value)
         elif isinstance(value, datetime.date):
             value = value.strftime("%Y-%m")
-        parts.append(f"{field.label}: {value}")
-    return "；".join(parts)
+        parts.append(_("%(label)s: %(value)s") % {"label": field.label, "value": value})
+    return _("; ").join(parts)
 
 
 def export_caption(*, request: HttpRequest, title: str, period: str, filters: str) -> list[str]:
