@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance
 
+from .conftest import _SESSION_STARTED
 from .factories import make_activity, make_member
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -39,7 +39,9 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make around it are ordinary synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    shutil.rmtree(SHOTS, ignore_errors=True)  # this run's screenshots only
+    for old in SHOTS.glob("*.png"):  # this run's screenshots only (other browser tests' too)
+        if old.stat().st_mtime < _SESSION_STARTED:
+            old.unlink()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -94,10 +96,18 @@ def log_in(page, username: str) -> None:
 
 def fill_activity(page, *, groups, title: str, absent: str | None, attachment: Path | None) -> None:
     page.goto(f"{page.base}/activities/new/")
-    for group in groups:
-        box = page.get_by_label(group.name, exact=True)
-        if not box.is_checked():
-            box.check()
+    if page.locator("select#id_groups").count():
+        # Staff: the searchable multi-select (Tom Select): type a name, pick it.
+        for group in groups:
+            page.click("#id_groups-ts-control")
+            page.fill("#id_groups-ts-control", group.short_name)
+            page.locator(".ts-dropdown .option", has_text=group.name).first.click()
+        page.keyboard.press("Escape")
+    else:
+        for group in groups:
+            box = page.get_by_label(group.name, exact=True)
+            if not box.is_checked():
+                box.check()
     page.select_option("#id_kind", ActivityKind.CONSULTATION)
     page.fill("#id_date", DAY.isoformat())
     page.dispatch_event("#id_date", "change")

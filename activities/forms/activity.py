@@ -121,6 +121,8 @@ class ActivityForm(forms.ModelForm):
             )
             current = list(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else []
             groups.queryset = portal_groups(include=current).order_by("sort_order", "id")
+            # Searchable by the short name people use ("民盟") as well as the full one.
+            groups.label_from_instance = lambda group: f"{group.name}（{group.short_name}）"
         stations = Workstation.objects.filter(group__in=groups.queryset).filter(
             Q(is_active=True) | Q(pk=self.instance.workstation_id)
         )
