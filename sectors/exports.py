@@ -94,6 +94,11 @@ def _chunked(rows: Iterable[object]) -> Iterable[object]:
     return rows.iterator(chunk_size=EXPORT_CHUNK) if isinstance(rows, QuerySet) else rows
 
 
+def choice_labels(model_field) -> dict[object, str]:
+    """A field's choices as {value: label}, translated once for a whole export."""
+    return {value: str(label) for value, label in model_field.flatchoices}
+
+
 def sees_personal_data(user) -> bool:
     return user.has_perm(roles.PERSONAL_DATA_PERM)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from sectors import clock, roles
 from sectors.access import portal_view
-from sectors.exports import Column, filter_description, list_export, year_period
+from sectors.exports import Column, choice_labels, filter_description, list_export, year_period
 from sectors.models import SectorGroup
 from sectors.paging import paginate
 
@@ -50,13 +50,15 @@ def _groups_text(activity: Activity) -> str:
 
 
 def _activity_columns() -> list[Column]:
+    # Choice labels looked up once: get_FOO_display() per row costs most of a large export.
+    kinds, statuses, formats = (choice_labels(Activity._meta.get_field(name)) for name in ("kind", "status", "format"))
     return [
         Column(_("Date"), lambda a: a.date),
-        Column(_("Type"), lambda a: a.get_kind_display()),
+        Column(_("Type"), lambda a: kinds.get(a.kind, a.kind)),
         Column(_("Title"), lambda a: a.title),
         Column(_("Groups"), _groups_text),
-        Column(_("Status"), lambda a: a.get_status_display()),
-        Column(_("Format"), lambda a: a.get_format_display()),
+        Column(_("Status"), lambda a: statuses.get(a.status, a.status)),
+        Column(_("Format"), lambda a: formats.get(a.format, a.format)),
         Column(_("Location"), lambda a: a.location),
         Column(_("Partner bodies"), lambda a: a.partners),
         Column(_("Workstation"), lambda a: str(a.workstation) if a.workstation else ""),

@@ -28,7 +28,7 @@ from activities.selectors import records as selectors
 from activities.services import records as services
 from sectors import roles
 from sectors.access import get_scoped_or_404, portal_view
-from sectors.exports import Column, filter_description, list_export, personal_value, year_period
+from sectors.exports import Column, choice_labels, filter_description, list_export, personal_value, year_period
 from sectors.history import history_rows
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
@@ -114,12 +114,16 @@ def cell(record: Model, name: str) -> Cell:
     return Cell(label, text, url=url, long=isinstance(model_field, TextField))
 
 
-def export_value(record: Model, name: str) -> object:
-    """One field of a record as an Excel cell: dates stay dates, the rest reads as on the page."""
+def export_value(record: Model, name: str, labels: dict | None = None) -> object:
+    """One field of a record as an Excel cell: dates stay dates, the rest reads as on the page
+    (`labels`: the field's choice labels, looked up once per export)."""
     model_field = record._meta.get_field(name)
     if isinstance(model_field, DateField) and not model_field.choices:
         value = getattr(record, name)
         return value if isinstance(value, datetime.date) else None
+    if labels is not None:
+        value = getattr(record, name)
+        return labels.get(value, value) if value not in (None, "") else ""
     text = cell(record, name).text
     return "" if text == "—" else text
 
@@ -165,13 +169,15 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
     return render(request, f"{TEMPLATES}/list.html", context)
 
 
+def _export_column(model_field) -> Column:
+    labels = choice_labels(model_field) if model_field.choices else None
+    return Column(capfirst(model_field.verbose_name), lambda record: export_value(record, model_field.name, labels))
+
+
 def record_export(request: HttpRequest, rt: RecordType) -> HttpResponse:
     """The list as Excel: the same filters and scope, the detail page's fields."""
     filter_form, filters, records = _filtered(request, rt)
-    columns = [
-        Column(capfirst(rt.model._meta.get_field(name).verbose_name), lambda r, name=name: export_value(r, name))
-        for name in rt.detail_fields
-    ]
+    columns = [_export_column(rt.model._meta.get_field(name)) for name in rt.detail_fields]
     if rt.export_extra:
         columns += rt.export_extra(request.user)
     return list_export(
