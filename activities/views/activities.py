@@ -35,7 +35,9 @@ def _filtered_activities(request: HttpRequest):
 @portal_view(roles.ALL_ROLES)
 def activity_list(request: HttpRequest) -> HttpResponse:
     form, _kwargs, activities = _filtered_activities(request)
-    page_obj, querystring = paginate(request, activities, PER_PAGE)
+    # Numbered pages are cut from the ids alone; only the shown rows are loaded and counted.
+    page_obj, querystring = paginate(request, selectors.page_keys(activities), PER_PAGE)
+    page_obj.object_list = selectors.activity_page(list(page_obj.object_list))
     context = {
         "filter_form": form,
         "page_obj": page_obj,

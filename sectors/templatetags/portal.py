@@ -30,10 +30,13 @@ def _active_group_count(context: template.Context) -> int:
 
 
 @register.simple_tag(takes_context=True)
-def group_names(context: template.Context, groups: Iterable[SectorGroup]) -> SafeString:
+def group_names(context: template.Context, groups: Iterable[SectorGroup] | str) -> SafeString:
     """The groups of an activity, short: "民盟、医卫"; a joint activity of many groups as
     "全部界别" or "12 个界别", the names on hover (a 29-group title must not squeeze its column)."""
-    names = [group.short_name for group in groups]
+    if isinstance(groups, str):  # already joined by activities.selectors.activity.group_names
+        names = [name for name in groups.split("、") if name]
+    else:
+        names = [group.short_name for group in groups]
     joined = "、".join(names)
     if len(names) <= NAMED_GROUPS:
         return format_html('<span class="group-names">{}</span>', joined or "—")
