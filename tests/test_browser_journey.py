@@ -98,10 +98,18 @@ def log_in(page, username: str) -> None:
 
 def fill_activity(page, *, groups, title: str, absent: str | None, attachment: Path | None) -> None:
     page.goto(f"{page.base}/activities/new/")
-    for group in groups:
-        box = page.get_by_label(group.name, exact=True)
-        if not box.is_checked():
-            box.check()
+    if page.locator("select#id_groups").count():
+        # Staff: the searchable multi-select (Tom Select): type a name, pick it.
+        for group in groups:
+            page.click("#id_groups-ts-control")
+            page.fill("#id_groups-ts-control", group.short_name)
+            page.locator(".ts-dropdown .option", has_text=group.name).first.click()
+        page.keyboard.press("Escape")
+    else:
+        for group in groups:
+            box = page.get_by_label(group.name, exact=True)
+            if not box.is_checked():
+                box.check()
     page.select_option("#id_kind", ActivityKind.CONSULTATION)
     page.fill("#id_date", DAY.isoformat())
     page.dispatch_event("#id_date", "change")

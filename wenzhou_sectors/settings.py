@@ -185,6 +185,9 @@ STATICFILES_DIRS = [
 # Until `collectstatic` has filled STATIC_ROOT (production only), WhiteNoise serves
 # through the finders and would warn about the empty folder on every start.
 warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+# Outside production WhiteNoise serves static/ and node_modules/ through the finders
+# also with DEBUG off (bin/serve), so no collectstatic is needed to try the portal.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -229,12 +232,29 @@ if PRODUCTION:
 
 # Personal data (ID-card and mobile numbers) never reaches the logs: the
 # portal logs no request bodies and no form values.
+# One console line per request: the access line (runserver's django.server, or
+# gunicorn's access log) is the only one for a 403/404; "django.request" logs
+# server errors (5xx) only, with their traceback. Django's own loggers print
+# through the root handler once (its default config would print them twice
+# when DEBUG is on: its own console handler and the root's).
+_LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "formatters": {
+        "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["server"], "level": _LOG_LEVEL, "propagate": False},
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # The committee this installation serves. The data model holds several

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
@@ -10,8 +13,16 @@ admin.site.site_header = _("Wenzhou CPPCC sector work: administration")
 admin.site.site_title = _("Sector work portal")
 admin.site.index_title = _("Administration")
 
+
+@portal_view(PUBLIC)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (downloads, the admin)."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/setlang/", portal_view(PUBLIC)(set_language), name="set_language"),
     path(
         "accounts/login/",

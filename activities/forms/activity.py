@@ -26,6 +26,7 @@ from ..selectors.activity import portal_groups
 from ..services.activity import ACTIVITY_FIELDS, OWN_GROUP_ONLY, can_set_highlight
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
+FIRST_YEAR = 2019  # the "168" model was launched in April 2019: no earlier year to filter by
 
 
 class GroupCheckboxes(forms.CheckboxSelectMultiple):
@@ -114,8 +115,14 @@ class ActivityForm(forms.ModelForm):
             )
             self.initial["groups"] = [user.sector_group_id]
         else:
+            # 29 groups as checkboxes pushed the form down: one searchable multi-select (Tom Select).
+            groups.widget = forms.SelectMultiple(
+                attrs={"data-searchable": "", "data-placeholder": _("Type to search groups")}
+            )
             current = list(self.instance.groups.values_list("pk", flat=True)) if self.instance.pk else []
             groups.queryset = portal_groups(include=current).order_by("sort_order", "id")
+            # Searchable by the short name people use ("民盟") as well as the full one.
+            groups.label_from_instance = lambda group: f"{group.name}（{group.short_name}）"
         stations = Workstation.objects.filter(group__in=groups.queryset).filter(
             Q(is_active=True) | Q(pk=self.instance.workstation_id)
         )
@@ -175,6 +182,7 @@ def parse_date(value: str | None) -> datetime.date | None:
 class ActivityFilterForm(forms.Form):
     group = forms.ModelChoiceField(queryset=SectorGroup.objects.none(), required=False, label=_("Group"))
     kind = forms.ChoiceField(choices=[("", _("All types")), *ActivityKind.choices], required=False, label=_("Type"))
+    year = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Year"))
     month = forms.CharField(
         required=False, label=_("Month"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
     )
@@ -192,6 +200,8 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
         self.fields["group"].empty_label = _("All groups")
+        years = range(clock.this_year(), FIRST_YEAR - 1, -1)
+        self.fields["year"].choices = [("", _("All years")), *((year, str(year)) for year in years)]
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"].strip()
@@ -202,6 +212,13 @@ class ActivityFilterForm(forms.Form):
         except ValueError as wrong:
             raise ValidationError(_("Enter a month as YYYY-MM, for example 2025-12.")) from wrong
 
+    def clean(self):
+        data = super().clean()
+        month, year = data.get("month"), data.get("year")
+        if month and year and month.year != year:
+            self.add_error("month", _("The month is not in the chosen year."))
+        return data
+
     def selector_kwargs(self) -> dict:
         if not self.is_valid():
             return {}
@@ -211,6 +228,7 @@ class ActivityFilterForm(forms.Form):
             "group": data["group"],
             "kind": data["kind"],
             "month": data["month"],
+            "year": data["year"],
             "format": data["format"],
             "highlight": highlight,
             "text": data["q"].strip(),

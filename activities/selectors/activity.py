@@ -71,6 +71,7 @@ def activity_list(
     format: str = "",
     highlight: bool | None = None,
     text: str = "",
+    year: int | None = None,
 ) -> QuerySet[Activity]:
     """The activities a user may see, newest first, filtered, with counts and groups."""
     activities = scope(user, _portal_activities(), "groups")
@@ -81,6 +82,8 @@ def activity_list(
     if month is not None:
         last_day = calendar.monthrange(month.year, month.month)[1]
         activities = activities.filter(date__range=(month.replace(day=1), month.replace(day=last_day)))
+    if year is not None:
+        activities = activities.filter(date__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
     if format:
         activities = activities.filter(format=format)
     if highlight is not None:
@@ -398,8 +401,10 @@ def attendance_options(
 def activity_history(*, user, activity: Activity, limit: int = 50) -> list[HistoryRow]:
     """The activity's field changes and its attendance changes, newest first.
 
-    Attendance rows written by one save share one history date (see the
-    service), so each save shows as one "attendance changed" line. A group
+    Attendance rows written by one save share the history date of the
+    activity's own row of that save (see the service), so each save shows as
+    one entry: "created" or "changed" with its attendance changes, or
+    "attendance changed" when only the attendance changed. A group
     leader sees the activity's own changes and only the attendance changes of
     their own group's members (as in activity_attendance).
     """
@@ -423,6 +428,13 @@ def activity_history(*, user, activity: Activity, limit: int = 50) -> list[Histo
         last[record.member_id] = new
         if old != new:
             batch.changes.append((names.get(record.member_id, str(record.member_id)), old, new))
-    rows.extend(batch for batch in batches.values() if batch.changes)
+    saves = {row.when: row for row in rows}
+    for when, batch in batches.items():
+        if not batch.changes:
+            continue
+        if when in saves:
+            saves[when].changes.extend(batch.changes)
+        else:
+            rows.append(batch)
     rows.sort(key=lambda row: row.when, reverse=True)
     return rows[:limit]

@@ -34,6 +34,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sectors import clock, roles
@@ -180,15 +181,44 @@ def _member_names(member_ids: Iterable[int]) -> list[str]:
     return [names.get(member_id, f"#{member_id}") for member_id in ids]
 
 
+def _set_groups_in_history(activity: Activity, groups: Sequence[SectorGroup]) -> None:
+    """Set the groups without a history row of their own (simple-history writes one per
+    m2m change); the activity's own history row of this save records them instead."""
+    activity.skip_history_when_saving = True
+    try:
+        activity.groups.set(groups)
+    finally:
+        del activity.skip_history_when_saving
+
+
+def _snapshot_groups(activity: Activity) -> None:
+    """Store the current groups in the newest history row (its m2m snapshot was taken
+    when the activity row was saved, before the groups were set)."""
+    record = activity.history.order_by("-history_date", "-history_id").first()
+    snapshot = HistoricalRecords.m2m_models[Activity._meta.get_field("groups")]
+    through = Activity.groups.through
+    names = [field.name for field in through._meta.fields]
+    snapshot.objects.filter(history=record).delete()
+    snapshot.objects.bulk_create(
+        snapshot(history=record, **{name: getattr(row, name) for name in names})
+        for row in through.objects.filter(activity=activity)
+    )
+
+
 def _save_attendance(
-    *, user, activity: Activity, groups: Sequence[SectorGroup], attendance: AttendanceInput, is_new: bool
+    *,
+    user,
+    activity: Activity,
+    groups: Sequence[SectorGroup],
+    attendance: AttendanceInput,
+    is_new: bool,
+    now: datetime.datetime,
 ) -> None:
     """Write the attendance of the members the user may record; leave other rows alone.
 
-    All rows of one save share one history date, so the history shows the
-    save as one "attendance changed" line.
+    All rows of one save share the history date of the save (`now`, also the
+    activity's own history row), so the history shows one save as one entry.
     """
-    now = timezone.now()
     if is_new:
         editable = set(attendance)
     else:
@@ -308,10 +338,14 @@ def activity_create(
             highlight_note=highlight_note or "",
             **fields,
         )
-        activity._history_user = user
+        # One save, one history entry: the "created" row holds the groups, and the
+        # attendance rows share its date (activities.selectors.activity_history joins them).
+        now = timezone.now()
+        activity._history_user, activity._history_date = user, now
         activity.save()
-        activity.groups.set(groups)
-        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=True)
+        _set_groups_in_history(activity, groups)
+        _snapshot_groups(activity)
+        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=True, now=now)
         _save_files(user=user, activity=activity, files=files, stored=stored)
     return activity
 
@@ -364,12 +398,15 @@ def activity_update(
         changed = [name for name, value in fields.items() if getattr(activity, name) != value]
         for name in changed:
             setattr(activity, name, fields[name])
-        activity._history_user = user
-        if changed:
+        now = timezone.now()
+        activity._history_user, activity._history_date = user, now
+        groups_changed = {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True))
+        if groups_changed:
+            # Set first, so that the one "changed" row saved next records the new groups.
+            _set_groups_in_history(activity, groups)
+        if changed or groups_changed:
             activity.save(update_fields=[*changed, "updated_at"])
-        if {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True)):
-            activity.groups.set(groups)
-        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False)
+        _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False, now=now)
         _save_files(user=user, activity=activity, files=files, stored=stored)
     return activity
 

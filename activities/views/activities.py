@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sectors import clock, roles
 from sectors.access import portal_view
+from sectors.exports import Column, choice_labels, filter_description, list_export, year_period
 from sectors.models import SectorGroup
 from sectors.paging import paginate
 
@@ -25,10 +26,15 @@ from . import attachments
 PER_PAGE = 25
 
 
+def _filtered_activities(request: HttpRequest):
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    kwargs = form.selector_kwargs() if form.is_bound else {}
+    return form, kwargs, selectors.activity_list(user=request.user, **kwargs)
+
+
 @portal_view(roles.ALL_ROLES)
 def activity_list(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None, user=request.user)
-    activities = selectors.activity_list(user=request.user, **(form.selector_kwargs() if form.is_bound else {}))
+    form, _kwargs, activities = _filtered_activities(request)
     # Numbered pages are cut from the ids alone; only the shown rows are loaded and counted.
     page_obj, querystring = paginate(request, selectors.page_keys(activities), PER_PAGE)
     page_obj.object_list = selectors.activity_page(list(page_obj.object_list))
@@ -39,6 +45,46 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "querystring_without_page": querystring,
     }
     return render(request, "activities/activity_list.html", context)
+
+
+def _groups_text(activity: Activity) -> str:
+    return "、".join(group.short_name for group in activity.groups.all())
+
+
+def _activity_columns() -> list[Column]:
+    # Choice labels looked up once: get_FOO_display() per row costs most of a large export.
+    kinds, statuses, formats = (choice_labels(Activity._meta.get_field(name)) for name in ("kind", "status", "format"))
+    return [
+        Column(_("Date"), lambda a: a.date),
+        Column(_("Type"), lambda a: kinds.get(a.kind, a.kind)),
+        Column(_("Title"), lambda a: a.title),
+        Column(_("Groups"), _groups_text),
+        Column(_("Status"), lambda a: statuses.get(a.status, a.status)),
+        Column(_("Format"), lambda a: formats.get(a.format, a.format)),
+        Column(_("Location"), lambda a: a.location),
+        Column(_("Partner bodies"), lambda a: a.partners),
+        Column(_("Workstation"), lambda a: str(a.workstation) if a.workstation else ""),
+        Column(_("Members present"), lambda a: a.present_count),
+        Column(_("Participant-times"), lambda a: a.participant_times),
+        Column(_("Highlight"), lambda a: _("Yes") if a.is_highlight else ""),
+        Column(_("Summary"), lambda a: a.summary),
+    ]
+
+
+@portal_view(roles.ALL_ROLES)
+def activity_export(request: HttpRequest) -> HttpResponse:
+    """The activity list as Excel, with its filters and the user's scope."""
+    form, kwargs, activities = _filtered_activities(request)
+    month = kwargs.get("month")
+    return list_export(
+        request=request,
+        title=_("Activities"),
+        filename=_("Activities"),
+        columns=_activity_columns(),
+        rows=activities.select_related("workstation"),
+        period=month.strftime("%Y-%m") if month else year_period(kwargs.get("year")),
+        filters=filter_description(form, skip=("year", "month")),
+    )
 
 
 def _month_param(request: HttpRequest) -> tuple[int, int]:
@@ -206,6 +252,7 @@ def activity_attendance_options(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("activities/", activity_list, name="activity_list"),
     path("activities/calendar/", activity_calendar, name="activity_calendar"),
+    path("activities/export/", activity_export, name="activity_export"),
     path("activities/new/", activity_create, name="activity_create"),
     path("activities/attendance-options/", activity_attendance_options, name="activity_attendance_options"),
     path("activities/<int:activity_id>/", activity_detail, name="activity_detail"),

@@ -8,15 +8,17 @@ page names an extra template part and a function giving its context.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import BooleanField, Model, TextField
+from django.db.models import BooleanField, DateField, Model, TextField
 from django.db.models.deletion import ProtectedError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from activities.carriers import constituent_target
@@ -26,6 +28,7 @@ from activities.selectors import records as selectors
 from activities.services import records as services
 from sectors import roles
 from sectors.access import get_scoped_or_404, portal_view
+from sectors.exports import Column, choice_labels, filter_description, list_export, personal_value, year_period
 from sectors.history import history_rows
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
@@ -56,6 +59,8 @@ class RecordType:
     detail_extra_template: str = ""
     detail_extra: Callable[[Model], dict] | None = None
     multipart: bool = False
+    # The export has the detail page's fields, plus these columns (given the user: masking).
+    export_extra: Callable[[object], list[Column]] | None = None
 
     @property
     def kwarg(self) -> str:
@@ -73,7 +78,7 @@ class RecordType:
         return f"{self.key}_{action}"
 
     def url_names(self) -> dict[str, str]:
-        return {action: self.url_name(action) for action in ("list", "create", "detail", "edit", "delete")}
+        return {action: self.url_name(action) for action in ("list", "create", "detail", "edit", "delete", "export")}
 
     def records(self, user):
         return selectors.records_visible(
@@ -109,6 +114,20 @@ def cell(record: Model, name: str) -> Cell:
     return Cell(label, text, url=url, long=isinstance(model_field, TextField))
 
 
+def export_value(record: Model, name: str, labels: dict | None = None) -> object:
+    """One field of a record as an Excel cell: dates stay dates, the rest reads as on the page
+    (`labels`: the field's choice labels, looked up once per export)."""
+    model_field = record._meta.get_field(name)
+    if isinstance(model_field, DateField) and not model_field.choices:
+        value = getattr(record, name)
+        return value if isinstance(value, datetime.date) else None
+    if labels is not None:
+        value = getattr(record, name)
+        return labels.get(value, value) if value not in (None, "") else ""
+    text = cell(record, name).text
+    return "" if text == "—" else text
+
+
 def _context(rt: RecordType, **extra) -> dict:
     return {"rt": rt, "urls": rt.url_names(), **extra}
 
@@ -116,7 +135,8 @@ def _context(rt: RecordType, **extra) -> dict:
 # --- the five views, written once --------------------------------------------
 
 
-def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
+def _filtered(request: HttpRequest, rt: RecordType):
+    """The list's filter form, its valid filters and the filtered records in the user's scope."""
     choice_field = rt.model._meta.get_field(rt.choice_field) if rt.choice_field else None
     filter_form = forms.RecordFilterForm(request.GET or None, user=request.user, choice_field=choice_field)
     filters = filter_form.values()
@@ -130,6 +150,11 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
         text=filters.get("q", ""),
         search_fields=rt.search_fields,
     )
+    return filter_form, filters, records
+
+
+def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
+    filter_form, filters, records = _filtered(request, rt)
     page_obj, querystring = paginate(request, records, PAGE_SIZE)
     context = _context(
         rt,
@@ -142,6 +167,28 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
     if rt.list_extra:
         context.update(rt.list_extra(request, filters))
     return render(request, f"{TEMPLATES}/list.html", context)
+
+
+def _export_column(model_field) -> Column:
+    labels = choice_labels(model_field) if model_field.choices else None
+    return Column(capfirst(model_field.verbose_name), lambda record: export_value(record, model_field.name, labels))
+
+
+def record_export(request: HttpRequest, rt: RecordType) -> HttpResponse:
+    """The list as Excel: the same filters and scope, the detail page's fields."""
+    filter_form, filters, records = _filtered(request, rt)
+    columns = [_export_column(rt.model._meta.get_field(name)) for name in rt.detail_fields]
+    if rt.export_extra:
+        columns += rt.export_extra(request.user)
+    return list_export(
+        request=request,
+        title=str(capfirst(rt.verbose_name_plural)),
+        filename=str(rt.verbose_name_plural),
+        columns=columns,
+        rows=records,
+        period=year_period(filters.get("year")),
+        filters=filter_description(filter_form, skip=("year",)),
+    )
 
 
 def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse:
@@ -190,6 +237,10 @@ def record_urls(rt: RecordType) -> list[URLPattern]:
     def list_view(request: HttpRequest) -> HttpResponse:
         return record_list(request, rt)
 
+    @portal_view(roles.ALL_ROLES)
+    def export_view(request: HttpRequest) -> HttpResponse:
+        return record_export(request, rt)
+
     @portal_view(roles.EDITORS, write=True)
     def create_view(request: HttpRequest) -> HttpResponse:
         return record_form(request, rt)
@@ -209,6 +260,7 @@ def record_urls(rt: RecordType) -> list[URLPattern]:
     row = f"{rt.prefix}<int:{rt.kwarg}>/"
     return [
         path(rt.prefix, list_view, name=rt.url_name("list")),
+        path(f"{rt.prefix}export/", export_view, name=rt.url_name("export")),
         path(f"{rt.prefix}new/", create_view, name=rt.url_name("create")),
         path(row, detail_view, name=rt.url_name("detail")),
         path(f"{row}edit/", edit_view, name=rt.url_name("edit")),
@@ -230,6 +282,13 @@ def _contact_summary(request: HttpRequest, filters: dict) -> dict:
         groups = None  # every group at once would be too long: ask for one
     summary = selectors.contact_summary(groups=groups, year=year, minimum=minimum) if groups is not None else None
     return {"summary_year": year, "summary_minimum": minimum, "summary": summary}
+
+
+def _contact_export_extra(user) -> list[Column]:
+    """The constituent's mobile, masked for users without the personal-data permission."""
+    return [
+        Column(_("Constituent's mobile"), lambda contact: personal_value(user, contact.constituent.mobile, "mobile"))
+    ]
 
 
 def _workstation_extra(workstation: Workstation) -> dict:
@@ -300,6 +359,7 @@ RECORD_TYPES = [
         list_extra_template=f"{TEMPLATES}/contact_summary.html",
         list_extra=_contact_summary,
         detail_extra_template=f"{TEMPLATES}/contact_constituent.html",
+        export_extra=_contact_export_extra,
     ),
     RecordType(
         key="dutyreport",

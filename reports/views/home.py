@@ -13,20 +13,26 @@ from sectors.access import portal_view, scope
 
 from .. import figures
 from ..selectors.summary import carrier_summary
+from .pages import _year, _year_choices
 
 
 @portal_view(roles.ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    year = clock.today().year
+    """The year's work at a glance (?year=, this year by default); the latest activities of that year."""
+    year = _year(request)
+    last_day = min(clock.today(), datetime.date(year, 12, 31))
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     held = scope(request.user, Activity.objects.filter(date__range=(start, end), status=Activity.Status.HELD), "groups")
     recent = (
-        scope(request.user, Activity.objects.filter(status=Activity.Status.HELD, date__lte=clock.today()), "groups")
+        scope(
+            request.user, Activity.objects.filter(status=Activity.Status.HELD, date__range=(start, last_day)), "groups"
+        )
         .prefetch_related("groups")
         .order_by("-date", "-id")[:8]
     )
     context = {
         "year": year,
+        "years": _year_choices(year),
         "carriers": carrier_summary(user=request.user, year=year),
         "activity_count": held.count(),
         "participant_times": figures.participant_times(held),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from sectors import clock, roles
 from sectors.access import portal_view
+from sectors.exports import Column, list_export, year_period
 from sectors.history import member_history
 
 from ..selectors import pages as selectors
@@ -38,14 +40,48 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(roles.ALL_ROLES)
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+def group_export(request: HttpRequest) -> HttpResponse:
+    """The group list of a year as Excel, in the user's scope."""
+    year = _year(request)
+    columns = [
+        Column(_("Group"), lambda g: g.short_name),
+        Column(_("Full name"), lambda g: g.name),
+        Column(_("Kind"), lambda g: g.get_kind_display()),
+        Column(_("Group leader"), lambda g: "、".join(m.member.name for m in g.current_leaders)),
+        Column(_("Members"), lambda g: g.member_count),
+        Column(_("Workstations"), lambda g: g.workstation_count),
+        Column(_("Activities in %(year)s") % {"year": year}, lambda g: g.activity_count),
+    ]
+    return list_export(
+        request=request,
+        title=_("Sector groups"),
+        filename=_("Sector groups"),
+        columns=columns,
+        rows=selectors.group_list_for(user=request.user, year=year),
+        period=year_period(year),
+    )
+
+
+def _group_context(request: HttpRequest, group_id: int) -> dict:
     year = _year(request)
     page = selectors.group_page(user=request.user, group_id=group_id, year=year)
-    return render(request, "reports/group_detail.html", {"page": page, "year": year, "years": _year_choices(year)})
+    return {"page": page, "year": year, "years": _year_choices(year)}
 
 
 @portal_view(roles.ALL_ROLES)
-def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    return render(request, "reports/group_detail.html", _group_context(request, group_id))
+
+
+@portal_view(roles.ALL_ROLES)
+def group_print(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The group page on A4: no navigation, the committee and the year in the header."""
+    context = _group_context(request, group_id)
+    context.update(committee_name=context["page"].group.committee.name, print_date=clock.today())
+    return render(request, "reports/group_print.html", context)
+
+
+def _member_context(request: HttpRequest, member_id: int) -> dict:
     year = _year(request)
     record = selectors.member_record(user=request.user, member_id=member_id, year=year)
     context = {
@@ -58,11 +94,27 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
             member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
         ),
     }
-    return render(request, "reports/member_detail.html", context)
+    return context
+
+
+@portal_view(roles.ALL_ROLES)
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    return render(request, "reports/member_detail.html", _member_context(request, member_id))
+
+
+@portal_view(roles.ALL_ROLES)
+def member_print(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The duty record (履职档案) on A4: no navigation, the committee and the year in the header."""
+    context = _member_context(request, member_id)
+    context.update(committee_name=context["member"].committee.name, print_date=clock.today())
+    return render(request, "reports/member_print.html", context)
 
 
 urlpatterns = [
     path("groups/", group_list, name="group_list"),
+    path("groups/export/", group_export, name="group_export"),
     path("groups/<int:group_id>/", group_detail, name="group_detail"),
+    path("groups/<int:group_id>/print/", group_print, name="group_print"),
     path("members/<int:member_id>/", member_detail, name="member_detail"),
+    path("members/<int:member_id>/print/", member_print, name="member_print"),
 ]

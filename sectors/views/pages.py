@@ -6,10 +6,12 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sectors import roles, selectors
+from sectors import clock, roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
+from sectors.exports import Column, filter_description, list_export, personal_value, sees_personal_data
 from sectors.paging import paginate
 
 MEMBERS_PER_PAGE = 50
@@ -41,8 +43,7 @@ class MemberFilterForm(forms.Form):
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
 
 
-@portal_view(roles.ALL_ROLES)
-def member_list(request: HttpRequest) -> HttpResponse:
+def _filtered_members(request: HttpRequest):
     form = MemberFilterForm(request.GET or None, user=request.user)
     cleaned: dict = {}
     if form.is_bound:
@@ -53,6 +54,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     members = selectors.member_list_for(
         user=request.user, query=cleaned.get("q") or "", group_id=group.pk if group else None, active=active
     )
+    return form, members
+
+
+@portal_view(roles.ALL_ROLES)
+def member_list(request: HttpRequest) -> HttpResponse:
+    form, members = _filtered_members(request)
     page_obj, querystring = paginate(request, members, MEMBERS_PER_PAGE)
     context = {
         "form": form,
@@ -66,6 +73,54 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "sectors/member_list.html", context)
 
 
+def _current(member, attribute: str, none: str = "") -> str:
+    """The member's current group or role (`none` when they have none in the user's scope)."""
+    current = member.current_memberships[0] if member.current_memberships else None
+    if current is None:
+        return none
+    return current.group.short_name if attribute == "group" else current.get_role_display()
+
+
+def _member_columns(user) -> list[Column]:
+    # Without the personal-data permission the birth date shrinks to the year, as ID numbers are masked.
+    full = sees_personal_data(user)
+    # A leader's former member shows as "left the group", never with the group they moved to.
+    gone = gettext("Left the group") if is_leader(user) else ""
+    return [
+        Column(gettext("Member number"), lambda m: m.member_number),
+        Column(gettext("Name"), lambda m: m.name),
+        Column(gettext("Gender"), lambda m: m.get_gender_display()),
+        Column(
+            gettext("Birth date") if full else gettext("Birth year"),
+            lambda m: (m.birth_date if full else m.birth_date.year) if m.birth_date else None,
+        ),
+        Column(gettext("Party affiliation"), lambda m: m.party),
+        Column(gettext("Employer"), lambda m: m.employer),
+        Column(gettext("Job title"), lambda m: m.job_title),
+        Column(gettext("Sector group"), lambda m: _current(m, "group", gone)),
+        Column(gettext("Role"), lambda m: _current(m, "role")),
+        Column(gettext("Mobile"), lambda m: personal_value(user, m.mobile, "mobile")),
+        Column(gettext("ID-card number"), lambda m: personal_value(user, m.id_card, "id_card")),
+        Column(gettext("Status"), lambda m: gettext("Active") if m.is_active else gettext("Inactive")),
+    ]
+
+
+@portal_view(roles.ALL_ROLES)
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The member list as Excel: the same search and scope; personal data masked as on the page."""
+    form, members = _filtered_members(request)
+    return list_export(
+        request=request,
+        title=gettext("Members"),
+        filename=gettext("Members"),
+        columns=_member_columns(request.user),
+        rows=members,
+        period=gettext("members as of %(day)s") % {"day": clock.today().isoformat()},
+        filters=filter_description(form),
+    )
+
+
 urlpatterns = [
     path("members/", member_list, name="member_list"),
+    path("members/export/", member_export, name="member_export"),
 ]

@@ -28,7 +28,7 @@
     if (radio.matches("#attendance-options input[type=radio]")) {
       setStatus(radio.closest(".attendance-row"), radio.value);
     }
-    if (radio.matches("input[name=groups]")) filterWorkstations();
+    if (radio.matches("[name=groups]")) filterWorkstations();
   });
 
   document.addEventListener("input", (event) => {
@@ -48,7 +48,8 @@
     const select = document.getElementById("id_workstation");
     if (!select) return;
     const chosen = new Set(
-      [...document.querySelectorAll("input[name=groups]:checked")].map((box) => box.value)
+      [...document.querySelectorAll("input[name=groups]:checked, select[name=groups] option:checked")]
+        .map((choice) => choice.value)
     );
     select.querySelectorAll("option[data-group]").forEach((option) => {
       option.hidden = !chosen.has(option.dataset.group);

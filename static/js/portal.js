@@ -8,6 +8,7 @@ const makeSearchable = (root) => {
     new TomSelect(select, {
       maxOptions: null,
       plugins: select.multiple ? ["remove_button"] : [],
+      placeholder: select.dataset.placeholder,
       render: { no_results: () => `<div class="no-results">${noResults}</div>` },
     });
   });
@@ -15,6 +16,10 @@ const makeSearchable = (root) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   makeSearchable(document);
+  // A select that applies itself when changed (the year selectors): <select data-autosubmit>.
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
   // Confirm before destructive actions: <button data-confirm="...">.
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => {

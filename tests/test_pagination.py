@@ -1,0 +1,69 @@
+"""Long lists have numbered pages and a "jump to page" box that keeps the filters."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from activities.carriers import ActivityKind
+from activities.models import Activity
+from sectors.paging import paginate
+
+from .factories import make_activity
+
+
+@pytest.fixture
+def many(group_a):
+    """250 activities of group A, 25 a page: 10 pages (written in bulk: fixtures stay fast)."""
+    activities = Activity.objects.bulk_create(
+        Activity(
+            committee=group_a.committee,
+            kind=ActivityKind.STUDY,
+            date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+            title=f"学习{n:03d}",
+        )
+        for n in range(250)
+    )
+    through = Activity.groups.through
+    through.objects.bulk_create(through(activity_id=a.pk, sectorgroup_id=group_a.pk) for a in activities)
+
+
+def test_it_numbers_the_pages_around_the_current_one():
+    request = RequestFactory().get("/activities/", {"q": "学习", "page": 8})
+    page_obj, querystring = paginate(request, list(range(400)), 25)
+    ellipsis = page_obj.ellipsis
+    assert page_obj.page_links == [1, ellipsis, 6, 7, 8, 9, 10, ellipsis, 16]
+    assert page_obj.other_params == [("q", "学习")]
+    assert querystring == "q=%E5%AD%A6%E4%B9%A0&"
+
+
+def test_it_links_the_numbered_pages_with_the_filters(staff_client, many, group_a):
+    page = staff_client.get(reverse("activity_list"), {"group": group_a.pk, "page": 5}).content.decode()
+    numbers = {int(n) for n in re.findall(rf'href="\?group={group_a.pk}&amp;page=(\d+)"', page)}
+    assert {1, 2, 3, 4, 6, 7, 10} <= numbers
+    assert '<li class="page-item active" aria-current="page"><span class="page-link">5</span>' in page
+
+
+def test_it_jumps_to_a_page_keeping_the_filters(staff_client, many, group_a):
+    page = staff_client.get(reverse("activity_list"), {"group": group_a.pk, "page": 2}).content.decode()
+    jump = page.split("data-page-jump", 1)[1].split("</form>", 1)[0]
+    assert f'<input type="hidden" name="group" value="{group_a.pk}">' in jump
+    assert 'name="page"' in jump and 'max="10"' in jump
+    assert '<input type="hidden" name="page"' not in jump
+    response = staff_client.get(reverse("activity_list"), {"group": group_a.pk, "page": 7})
+    assert response.context["page_obj"].number == 7
+
+
+def test_it_answers_a_page_out_of_range_with_the_last_or_first(staff_client, many):
+    assert staff_client.get(reverse("activity_list"), {"page": 999}).context["page_obj"].number == 10
+    assert staff_client.get(reverse("activity_list"), {"page": "x"}).context["page_obj"].number == 1
+
+
+def test_it_shows_no_pagination_for_a_short_list(staff_client, group_a):
+    make_activity([group_a], title="唯一的活动")
+    page = staff_client.get(reverse("activity_list")).content.decode()
+    assert "data-page-jump" not in page
