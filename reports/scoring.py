@@ -44,6 +44,7 @@ class Verdict(models.TextChoices):
 
 
 SCORED = frozenset({Verdict.MET, Verdict.PARTLY, Verdict.NOT_MET})
+EVIDENCE_SHOWN = 8  # records listed under a rule on the page; the download has them all
 
 
 @dataclass(frozen=True)
@@ -135,10 +136,28 @@ class RuleResult:
     overdue: bool
     unit: str = ""  # "%" for shares of members
     members_counted: int | None = None  # the denominator of a share rule
+    per_member: int = 0  # CONSTITUENTS_PER_MEMBER: distinct constituents each member needs
 
     @property
     def scored(self) -> bool:
         return self.verdict in SCORED
+
+    @property
+    def have_label(self) -> str:
+        return str(Have(self.have).label) if self.have else ""
+
+    @property
+    def carrier_label(self) -> str:
+        return str(Carrier(self.carrier).label) if self.carrier else ""
+
+    @property
+    def deadline_label(self) -> str:
+        return day_label(self.deadline) if self.deadline else _("each month")
+
+    @property
+    def more_evidence(self) -> int:
+        """How many records beyond the first EVIDENCE_SHOWN a page leaves out."""
+        return max(0, len(self.evidence) - EVIDENCE_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -449,6 +468,7 @@ def rule_result(rule: Rule, facts: GroupFacts, ctx: Context) -> RuleResult:
         "evidence": measured.evidence,
         "unit": unit,
         "members_counted": measured.members_counted,
+        "per_member": constituents_needed(rule) if rule.measure == Measure.CONSTITUENTS_PER_MEMBER else 0,
     }
     if rule.threshold <= 0:
         return RuleResult(**base, verdict=Verdict.OFF, score=0.0, missing="", overdue=False)
