@@ -25,6 +25,7 @@ import datetime
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -47,8 +48,10 @@ SCORED = frozenset({Verdict.MET, Verdict.PARTLY, Verdict.NOT_MET})
 EVIDENCE_SHOWN = 8  # records listed under a rule on the page; the download has them all
 
 
-@dataclass(frozen=True)
-class Evidence:
+# Evidence, ActivityFact and MemberFact are made by the thousand for every
+# scoring of the committee: named tuples (immutable, and several times faster to
+# make than frozen dataclasses).
+class Evidence(NamedTuple):
     """A record that counts toward a rule, with the address of its page."""
 
     kind: str  # "activity", "opinion_report", "proposal", "workstation", "document", "member"
@@ -73,8 +76,7 @@ class Rule:
     per_member: int = 0  # distinct constituents that make "enough" (CONSTITUENTS_PER_MEMBER)
 
 
-@dataclass(frozen=True)
-class ActivityFact:
+class ActivityFact(NamedTuple):
     id: int
     kind: str  # activities.carriers.ActivityKind value
     date: datetime.date
@@ -83,8 +85,7 @@ class ActivityFact:
     is_highlight: bool = False
 
 
-@dataclass(frozen=True)
-class MemberFact:
+class MemberFact(NamedTuple):
     """A member who belonged to the group on the reference day, with what they
     did for the group in the year while they belonged to it."""
 
