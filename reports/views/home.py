@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -11,15 +9,13 @@ from activities.models import Activity
 from sectors import clock, roles
 from sectors.access import portal_view, scope
 
-from .. import figures
-from ..selectors.summary import carrier_summary
+from ..selectors.summary import carrier_summary, scoped_year_figures
 
 
 @portal_view(roles.ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
     year = clock.today().year
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    held = scope(request.user, Activity.objects.filter(date__range=(start, end), status=Activity.Status.HELD), "groups")
+    year_figures = scoped_year_figures(user=request.user, year=year)
     recent = (
         scope(request.user, Activity.objects.filter(status=Activity.Status.HELD, date__lte=clock.today()), "groups")
         .prefetch_related("groups")
@@ -27,9 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "year": year,
-        "carriers": carrier_summary(user=request.user, year=year),
-        "activity_count": held.count(),
-        "participant_times": figures.participant_times(held),
+        "carriers": carrier_summary(user=request.user, year=year, year_figures=year_figures),
+        "activity_count": year_figures.activities_held,
+        "participant_times": year_figures.participant_times,
         "recent": recent,
     }
     return render(request, "reports/home.html", context)
