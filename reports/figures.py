@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind
 from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
@@ -331,7 +332,7 @@ def _duty_report_groups(committee_id, group_id, periods, lo, hi) -> list[dict[st
     """Distinct groups of the held duty-report meetings (a meeting counts whether
     or not reports were recorded at it; joint meetings count for each group)."""
     if group_id is not None:
-        return [{} for _ in periods]  # one group: from its duty meetings, above
+        return [{} for period in periods]  # one group: from its duty meetings, above
     links = Activity.groups.through.objects.filter(
         **_held(committee_id, None, lo, hi, "activity__"), activity__kind=ActivityKind.DUTY_REPORT
     )
@@ -463,3 +464,31 @@ def _duty_reporters(committee_id, group_id, periods, lo, hi) -> list[dict[str, i
     return _by_period(
         reports, periods, "reported_on", {"duty_reporters": (Count, "member_id", Q(), {"distinct": True})}
     )
+
+
+# What each figure is called on pages and in exports (the keys stay English in JSON).
+FIGURE_LABELS = {
+    "groups": _("Sector activity groups"),
+    "activities_held": _("Activities held"),
+    "participant_times": _("Participant-times at all activities"),
+    "study_sessions": _("Study sessions"),
+    "study_participant_times": _("Participant-times at study sessions"),
+    "training_sessions": _("Trainings"),
+    "workstations": _("Sector workstations"),
+    "workstation_opinion_reports": _("Public-opinion reports through workstations"),
+    "consultation_meetings": _("Sector consultation meetings"),
+    "consultation_participant_times": _("Participant-times at consultation meetings"),
+    "service_activities": _("Service activities"),
+    "december_service_activities": _("Service activities in December"),
+    "duty_report_groups": _("Groups that held a duty-report meeting"),
+    "duty_reporters": _("Members who reported on their duties"),
+    "opinion_reports": _("Public-opinion reports"),
+    "opinion_reports_adopted": _("Public-opinion reports adopted"),
+    "proposals": _("Proposals"),
+    "key_proposals": _("Key proposals"),
+    "constituent_contacts": _("Constituent contacts"),
+    "constituents": _("Constituents reached"),
+    "members_meeting_contact_rule": _("Members who reached the constituent target"),
+    "members": _("Members"),
+    "participating_members": _("Members present at least once"),
+}
