@@ -188,6 +188,7 @@ def page_context(data: dict) -> dict:
         "years_table": years_table(data),
         "charts": charts(data),
         "leader_scope": data["scope"]["group"] is not None,
+        "computed_at_text": data["computed_at"][:19].replace("T", " "),
     }
 
 

@@ -136,7 +136,7 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
     kinds_seen = [kind.value for kind in ActivityKind if kind.value in by_month]
 
     return {
-        "computed_at": timezone.now().isoformat(timespec="seconds"),
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
         "committee": committee.name,
         "period": _period_dict(period),
         "previous_period": _period_dict(previous),
