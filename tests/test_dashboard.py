@@ -267,7 +267,8 @@ def test_year_report_carries_every_key_of_the_issue_table(committee):
         "workstation_opinion_reports", "consultation_meetings", "consultation_participant_times",
         "service_activities", "december_service_activities", "duty_report_groups", "duty_reporters",
         "opinion_reports", "opinion_reports_adopted", "proposals", "key_proposals", "constituent_contacts",
-        "constituents", "members_meeting_contact_rule", "members", "participating_members", "bulletin_zh", "bulletin_en",
+        "constituents", "members_meeting_contact_rule", "members", "participating_members",
+        "bulletin_zh", "bulletin_en",
     }  # fmt: skip
     assert expected <= set(figures)
     assert figures["bulletin_zh"] == "本期间没有可统计的界别工作。"
