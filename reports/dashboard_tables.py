@@ -12,7 +12,7 @@ from activities.carriers import ActivityKind, Have
 from sectors.spreadsheets import Sheet
 
 from .figures import FIGURE_KEYS, FIGURE_LABELS, HEADLINE_KEYS
-from .score_source import Verdict
+from .scoring import Verdict
 
 # Cell marks that read without colour (printed in black and white).
 VERDICT_MARKS = {"met": "✓", "partly": "◐", "not_met": "✗", "off": "–", "na": "–"}

@@ -379,7 +379,7 @@ def test_a_may_to_april_year_compares_with_the_one_before(chairman_client, commi
 
 # --- speed -----------------------------------------------------------------------------------
 
-DASHBOARD_QUERIES = 20  # whatever the data: pinned so that a per-row query cannot creep in
+DASHBOARD_QUERIES = 29  # whatever the data: pinned so that a per-row query cannot creep in
 
 
 def _queries(client, url: str) -> int:
@@ -416,3 +416,51 @@ def test_a_cached_dashboard_says_when_it_was_computed_and_refreshes_within_a_min
     assert CACHE_SECONDS < 60  # … for less than a minute, in the shared cache (Redis in production)
     page = chairman_client.get("/dashboard/" + YEAR_QUERY).content.decode()
     assert first["computed_at"][:19].replace("T", " ") in page
+
+
+# --- verdicts and ranks from the scoring engine ------------------------------------------------
+
+
+@pytest.fixture
+def scored_year(committee, group_a, group_b, leader_member):
+    """2025 with the default rules: 民盟 holds a consultation meeting, 医卫 nothing."""
+    from reports.setup import assessment_year_ensure
+
+    assessment_year_ensure(committee=committee, year=2025)
+    make_activity([group_a], kind=ActivityKind.CONSULTATION, date=datetime.date(2025, 4, 1), attendees=[leader_member])
+    for month in range(1, 13):
+        make_activity([group_a], date=datetime.date(2025, month, 1), attendees=[leader_member])
+
+
+def test_rankings_heat_map_and_attention_come_from_the_scores(chairman_client, group_a, group_b, scored_year):
+    from reports.scorecards import year_scores
+
+    scores = year_scores(committee_id=group_a.committee_id, year=2025, today=datetime.date(2026, 1, 15))
+    data = _json(chairman_client)
+    assert data["has_rules"] is True
+    assert [(row["rank"], row["group"]) for row in data["rankings"]] == [(g.rank, g.group_name) for g in scores.groups]
+    assert data["rankings"][0]["total"] == round(scores.groups[0].total, 1)
+    mingmeng = next(row for row in data["rankings"] if row["group"] == "民盟")
+    assert mingmeng["haves"]["study_training"] == scores.by_group_id[group_a.pk].haves["study_training"].verdict
+    attention = {item["group"]: item for item in data["attention"]}
+    assert "医卫" in attention
+    assert attention["医卫"]["url"].endswith(f"/{group_b.pk}/?year=2025")
+    assert any(item["hard"] for item in attention["医卫"]["items"])
+    page = chairman_client.get("/dashboard/" + YEAR_QUERY).content.decode()
+    assert attention["医卫"]["url"] in page
+
+
+def test_a_leaders_attention_list_shows_only_their_group(leader_client, group_a, scored_year):
+    data = _json(leader_client)
+    assert {item["group"] for item in data["attention"]} <= {"民盟"}
+    assert "医卫" not in leader_client.get("/dashboard/" + YEAR_QUERY).content.decode()
+
+
+def test_the_query_count_holds_with_the_years_rules(chairman_client, committee, group_a, scored_year):
+    first = _queries(chairman_client, "/dashboard/" + YEAR_QUERY)
+    for i in range(10):
+        group = make_group(committee, f"规则组{i}", f"规{i}", order=300 + i)
+        make_activity(
+            [group], kind=ActivityKind.SERVICE, attendees=[make_member(group)], date=datetime.date(2025, 12, 1)
+        )
+    assert _queries(chairman_client, "/dashboard/" + YEAR_QUERY) == first
