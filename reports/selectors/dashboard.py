@@ -32,6 +32,7 @@ from sectors.models import Committee, SectorGroup
 
 from .. import figures
 from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
+from ..models import Measure
 from ..score_source import scorecard_url, year_scores_for
 
 FIRST_YEAR = 2019  # the "168" model and its three-year plan started in 2019
@@ -231,25 +232,37 @@ def _ranking_row(row: dict, label) -> dict:
     }
 
 
+# What the attention list names: a hard rule not met (no consultation meeting
+# yet, no duty-report meeting by year end) and a plan or summary overdue. Other
+# unmet rules are on the group's scorecard, one click away.
+DOCUMENT_MEASURES = {Measure.PLAN_FILED, Measure.SUMMARY_FILED}
+
+
+def _attention_rules(score) -> list:
+    def noted(rule) -> bool:
+        hard_missed = rule.is_hard and _verdict(rule.verdict) == "not_met"
+        return hard_missed or (rule.overdue and rule.measure in DOCUMENT_MEASURES)
+
+    return [rule for rule in score.rules if noted(rule)]
+
+
 def _needs_attention(row: dict) -> bool:
-    score = row["score"]
-    return score is not None and (score.fails_hard or any(rule.overdue for rule in score.rules))
+    return row["score"] is not None and bool(_attention_rules(row["score"]))
 
 
 def _attention(row: dict, year: int) -> dict:
     score = row["score"]
-    items = []
-    for rule in score.rules:
-        if (rule.is_hard and _verdict(rule.verdict) == "not_met") or rule.overdue:
-            items.append(
-                {
-                    "label": str(rule.label),
-                    "missing": str(rule.missing),
-                    "hard": bool(rule.is_hard),
-                    "overdue": bool(rule.overdue),
-                    "deadline": rule.deadline.isoformat() if rule.deadline else None,
-                }
-            )
+    items = [
+        {
+            "measure": str(rule.measure),
+            "label": str(rule.label),
+            "missing": str(rule.missing),
+            "hard": bool(rule.is_hard),
+            "overdue": bool(rule.overdue),
+            "deadline": rule.deadline.isoformat() if rule.deadline else None,
+        }
+        for rule in _attention_rules(score)
+    ]
     return {
         "group_id": row["id"],
         "group": row["short_name"],

@@ -45,6 +45,7 @@
     }),
     haves: (d) => ({
       ...base,
+      aria: { enabled: true, decal: { show: false } }, // the marks ✓ ◐ ✗ carry the meaning
       tooltip: { formatter: (p) => `${d.rows[p.value[1]]} · ${d.columns[p.value[0]]}: ${p.value[3]}` },
       grid: { left: 150, right: 10, top: 60, bottom: 10 },
       xAxis: { type: "category", data: d.columns, position: "top", axisLabel: { interval: 0, rotate: 30 } },
@@ -65,6 +66,7 @@
       const max = Math.max(1, ...d.cells.map((c) => c[2]));
       return {
         ...base,
+        aria: { enabled: true, decal: { show: false } }, // the counts are written in the cells
         grid: { left: 150, right: 10, top: 30, bottom: 10 },
         xAxis: { type: "category", data: d.columns, position: "top" },
         yAxis: { type: "category", data: d.rows, inverse: true, axisLabel: { interval: 0 } },
@@ -95,6 +97,9 @@
     document.querySelectorAll("[data-chart]").forEach((el) => {
       const build = options[el.dataset.chart];
       if (!build) return;
+      // One row per group: the chart grows with the groups (29 in Wenzhou), set through CSSOM (CSP-safe).
+      const rows = (data[el.dataset.chart].rows || data[el.dataset.chart].categories || []).length;
+      if (el.classList.contains("dash-chart-tall")) el.style.height = `${Math.max(200, rows * (printing ? 20 : 26) + 90)}px`;
       const chart = window.echarts.init(el, null, { renderer: "svg", locale });
       chart.setOption(build(data[el.dataset.chart]));
       charts.push(chart);
