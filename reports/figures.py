@@ -32,7 +32,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind
@@ -233,22 +233,46 @@ def figures_for_periods(
     groups = (
         1 if group_id is not None else SectorGroup.objects.filter(committee_id=committee_id, is_active=True).count()
     )
-    result = []
-    for i, period in enumerate(periods):
-        values: dict = {}
-        for part in parts:
-            values.update(part[i])
-        # 人次 = members present + other participants.
-        values["participant_times"] = values.pop("present_all") + values.pop("others_all")
-        values["study_participant_times"] = values.pop("present_study") + values.pop("others_study")
-        values["consultation_participant_times"] = values.pop("present_consultation") + values.pop(
-            "others_consultation"
+    return [
+        PeriodFigures(
+            period=period, group_id=group_id, group_name=group_name, groups=groups, **_combined(parts, i, group_id)
         )
-        duty_meetings = values.pop("duty_meetings")
-        if group_id is not None:
-            values["duty_report_groups"] = 1 if duty_meetings else 0
-        result.append(PeriodFigures(period=period, group_id=group_id, group_name=group_name, groups=groups, **values))
-    return result
+        for i, period in enumerate(periods)
+    ]
+
+
+def headline_for_periods(committee_id: int, periods: Sequence[Period]) -> list[dict[str, int]]:
+    """The committee's HEADLINE_KEYS only, for many periods (the dashboard's
+    years since 2019): the queries of figures_for_periods that they need, and
+    no per-member distinct count (HEADLINE_QUERIES queries)."""
+    periods = list(periods)
+    lo, hi = min(p.start for p in periods), max(p.end for p in periods)
+    parts = [
+        _activity_figures(committee_id, None, periods, lo, hi),
+        _attendance_figures(committee_id, None, periods, lo, hi, distinct_members=False),
+        _duty_report_groups(committee_id, None, periods, lo, hi),
+        _workstation_figures(committee_id, None, periods, lo, hi),
+        _opinion_report_figures(committee_id, None, periods, lo, hi),
+        _duty_reporters(committee_id, None, periods, lo, hi),
+    ]
+    return [{key: _combined(parts, i, None)[key] for key in HEADLINE_KEYS} for i in range(len(periods))]
+
+
+HEADLINE_QUERIES = 6
+
+
+def _combined(parts: list[list[dict]], i: int, group_id: int | None) -> dict:
+    values: dict = {}
+    for part in parts:
+        values.update(part[i])
+    # 人次 = members present + other participants.
+    values["participant_times"] = values.pop("present_all") + values.pop("others_all")
+    values["study_participant_times"] = values.pop("present_study") + values.pop("others_study")
+    values["consultation_participant_times"] = values.pop("present_consultation") + values.pop("others_consultation")
+    duty_meetings = values.pop("duty_meetings")
+    if group_id is not None:
+        values["duty_report_groups"] = 1 if duty_meetings else 0
+    return values
 
 
 # --- one query each ------------------------------------------------------------------------
@@ -258,9 +282,33 @@ def _within(period: Period, path: str) -> Q:
     return Q(**{f"{path}__gte": period.start, f"{path}__lte": period.end})
 
 
+def _disjoint(periods: Sequence[Period]) -> bool:
+    ordered = sorted(periods, key=lambda p: p.start)
+    return all(a.end < b.start for a, b in zip(ordered, ordered[1:], strict=False))
+
+
 def _by_period(queryset, periods: Sequence[Period], path: str, measures: dict) -> list[dict[str, int]]:
     """One aggregate statement: each measure (name → (Aggregate class, expression,
-    extra Q, kwargs)) once per period, filtered to the period's days."""
+    extra Q, kwargs)) once per period.
+
+    Periods that do not overlap (a period and the one before; calendar years)
+    are one pass grouped by the period each row falls in; overlapping ones are
+    one pass with a filtered aggregate per period and measure."""
+    if _disjoint(periods):
+        bucket = Case(
+            *(When(_within(p, path), then=Value(i)) for i, p in enumerate(periods)),
+            default=Value(-1),
+            output_field=IntegerField(),
+        )
+        aggregates = {
+            name: function(expression, filter=extra if extra else None, **kwargs)
+            for name, (function, expression, extra, kwargs) in measures.items()
+        }
+        rows = {
+            row["bucket"]: row
+            for row in queryset.annotate(bucket=bucket).values("bucket").annotate(**aggregates).order_by()
+        }
+        return [{name: (rows.get(i) or {}).get(name) or 0 for name in measures} for i in range(len(periods))]
     aggregates = {}
     for i, period in enumerate(periods):
         inside = _within(period, path)
@@ -304,7 +352,7 @@ def _activity_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str,
     )
 
 
-def _attendance_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
+def _attendance_figures(committee_id, group_id, periods, lo, hi, distinct_members=True) -> list[dict[str, int]]:
     present = Attendance.objects.filter(
         status=Attendance.Status.PRESENT, **_held(committee_id, group_id, lo, hi, "activity__")
     )
@@ -323,8 +371,8 @@ def _attendance_figures(committee_id, group_id, periods, lo, hi) -> list[dict[st
             "present_all": (Count, "id", Q(), {}),
             "present_study": (Count, "id", Q(activity__kind=kind.STUDY), {}),
             "present_consultation": (Count, "id", Q(activity__kind=kind.CONSULTATION), {}),
-            "participating_members": (Count, "member_id", Q(), {"distinct": True}),
-        },
+        }
+        | ({"participating_members": (Count, "member_id", Q(), {"distinct": True})} if distinct_members else {}),
     )
 
 

@@ -168,3 +168,27 @@ def test_it_writes_the_bulletin_in_the_articles_style_without_zero_figures(commi
     assert "0" not in result.bulletin_zh
     group = year(committee, group_a)
     assert group.bulletin_zh == "民盟界别活动组开展学习1次，参与3人次；召开“界别协商会”1次。"
+
+
+def test_overlapping_and_separate_periods_count_the_same(committee, group_a, group_b):
+    a, b = make_member(group_a), make_member(group_b)
+    make_activity([group_a, group_b], attendees=[a, b], date=datetime.date(2025, 3, 1), other_participants=2)
+    make_activity([group_a], kind=ActivityKind.CONSULTATION, attendees=[a], date=datetime.date(2025, 9, 1))
+    year_, half = Period.year(2025), Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+    together = figures.figures_for_periods(committee.pk, [year_, half])  # overlapping: filtered aggregates
+    apart = [figures.figures_for_periods(committee.pk, [p])[0] for p in (year_, half)]
+    assert [f.without_bulletin() for f in together] == [f.without_bulletin() for f in apart]
+    assert together[1].study_participant_times == 4 and together[0].consultation_meetings == 1
+
+
+def test_the_headline_over_the_years_matches_the_full_figures(committee, group_a):
+    member = make_member(group_a)
+    for year_number in (2019, 2021, 2025):
+        make_activity([group_a], attendees=[member], date=datetime.date(year_number, 5, 1), other_participants=3)
+        make_activity([group_a], kind=ActivityKind.DUTY_REPORT, date=datetime.date(year_number, 12, 1))
+    periods = [Period.year(y) for y in range(2019, 2026)]
+    with CaptureQueriesContext(connection) as captured:
+        headline = figures.headline_for_periods(committee.pk, periods)
+    assert len(captured) == figures.HEADLINE_QUERIES
+    full = figures.figures_for_periods(committee.pk, periods)
+    assert headline == [{key: getattr(f, key) for key in figures.HEADLINE_KEYS} for f in full]
