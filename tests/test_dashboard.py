@@ -464,3 +464,10 @@ def test_the_query_count_holds_with_the_years_rules(chairman_client, committee, 
             [group], kind=ActivityKind.SERVICE, attendees=[make_member(group)], date=datetime.date(2025, 12, 1)
         )
     assert _queries(chairman_client, "/dashboard/" + YEAR_QUERY) == first
+
+
+def test_the_workbook_stores_formula_like_names_as_text(chairman_client, committee):
+    make_group(committee, '=HYPERLINK("http://x")界别', "=HYPERLINK(1)", order=1)
+    book = load_workbook(io.BytesIO(chairman_client.get("/dashboard/export.xlsx" + YEAR_QUERY).content))
+    cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value == "=HYPERLINK(1)"]
+    assert cells and all(cell.data_type == "s" for cell in cells)

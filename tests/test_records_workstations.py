@@ -250,3 +250,24 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, group_a):
     newest = response.context["history"][0]
     assert str(newest.who) == "staff"
     assert any(old == "初名" and new == "定名" for _label, old, new in newest.changes)
+
+
+def test_the_migration_dates_stations_switched_off_before_closing_dates_existed(group_a):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sectors.migrations.0004_workstation_closed_on")
+    station = make_station(group_a, established_on=datetime.date(2020, 1, 1))
+    Workstation.objects.filter(pk=station.pk).update(is_active=False)  # as an old row: no date
+    history = station.history.first()
+    history.pk = None
+    history.history_date = timezone.make_aware(datetime.datetime(2024, 7, 1, 10, 0))
+    history.is_active = False
+    history.history_type = "~"
+    history.save()
+
+    migration.date_closed_stations(apps, None)
+
+    station.refresh_from_db()
+    assert (station.is_active, station.closed_on) == (False, datetime.date(2024, 7, 1))
