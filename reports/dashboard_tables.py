@@ -87,7 +87,9 @@ def months_table(data: dict) -> Table:
     totals = [sum(col) for col in zip(*(by_month["counts"][k] for k in by_month["kinds"]), strict=True)]
     if rows:
         rows.append([_("All types"), *totals, sum(totals)])
-    return Table(_("Activities per month by type"), [_("Type"), *by_month["months"], _("Total")], rows)
+    return Table(
+        _committee_wide(data, _("Activities per month by type")), [_("Type"), *by_month["months"], _("Total")], rows
+    )
 
 
 def ranking_table(data: dict) -> Table:
@@ -126,9 +128,13 @@ def group_months_table(data: dict) -> Table:
 def years_table(data: dict) -> Table:
     years = data["years"]
     rows = [[year, *(years["series"][key][i] for key in HEADLINE_KEYS)] for i, year in enumerate(years["years"])]
-    return Table(
-        _("Headline figures by year since 2019"), [_("Year"), *(str(FIGURE_LABELS[k]) for k in HEADLINE_KEYS)], rows
-    )
+    title = _committee_wide(data, _("Headline figures by year since 2019"))
+    return Table(title, [_("Year"), *(str(FIGURE_LABELS[k]) for k in HEADLINE_KEYS)], rows)
+
+
+def _committee_wide(data: dict, title: str) -> str:
+    """A leader's page says which charts count every group (the committee's totals)."""
+    return _("%(title)s (all groups)") % {"title": title} if data["scope"]["group"] else title
 
 
 def charts(data: dict) -> dict:
