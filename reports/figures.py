@@ -318,6 +318,15 @@ def _by_period(queryset, periods: Sequence[Period], path: str, measures: dict) -
     return [{name: row[f"{name}__{i}"] or 0 for name in measures} for i in range(len(periods))]
 
 
+def _decembers(lo: datetime.date, hi: datetime.date, path: str) -> Q:
+    """Days in a December between lo and hi, as date ranges (plain comparisons use
+    the date index; a month extraction is a function call per row on SQLite)."""
+    q = Q(pk__in=[])
+    for year in range(lo.year, hi.year + 1):
+        q |= Q(**{f"{path}__gte": datetime.date(year, 12, 1), f"{path}__lte": datetime.date(year, 12, 31)})
+    return q
+
+
 def _held(committee_id: int, group_id: int | None, lo: datetime.date, hi: datetime.date, prefix: str = ""):
     lookups = {
         f"{prefix}committee_id": committee_id,
@@ -343,7 +352,7 @@ def _activity_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str,
             "training_sessions": (Count, "id", Q(kind=kind.TRAINING), {}),
             "consultation_meetings": (Count, "id", Q(kind=kind.CONSULTATION), {}),
             "service_activities": (Count, "id", Q(kind=kind.SERVICE), {}),
-            "december_service_activities": (Count, "id", Q(kind=kind.SERVICE, date__month=12), {}),
+            "december_service_activities": (Count, "id", Q(kind=kind.SERVICE) & _decembers(lo, hi, "date"), {}),
             "duty_meetings": (Count, "id", Q(kind=kind.DUTY_REPORT), {}),
             "others_all": (Sum, "other_participants", everything, {}),
             "others_study": (Sum, "other_participants", Q(kind=kind.STUDY), {}),

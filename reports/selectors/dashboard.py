@@ -21,7 +21,6 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -50,12 +49,12 @@ def month_keys(period: Period) -> list[str]:
 
 
 def _month_key(value) -> str:
-    # TruncMonth gives a date (datetime on some backends).
     return f"{value.year:04d}-{value.month:02d}"
 
 
 def activities_by_month(committee_id: int, period: Period) -> dict[str, dict[str, int]]:
-    """kind → month → held activities (joint ones once), one query."""
+    """kind → month → held activities (joint ones once), one query. Grouped by day
+    in SQL and by month here: truncating dates is a function call per row on SQLite."""
     rows = (
         Activity.objects.filter(
             committee_id=committee_id,
@@ -63,14 +62,13 @@ def activities_by_month(committee_id: int, period: Period) -> dict[str, dict[str
             date__gte=period.start,
             date__lte=period.end,
         )
-        .annotate(month=TruncMonth("date"))
-        .values("month", "kind")
+        .values("date", "kind")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        counts[row["kind"]][_month_key(row["month"])] = row["n"]
+        counts[row["kind"]][_month_key(row["date"])] += row["n"]
     return counts
 
 
@@ -83,14 +81,13 @@ def group_month_kinds(committee_id: int, period: Period) -> dict[int, dict[str, 
             activity__date__gte=period.start,
             activity__date__lte=period.end,
         )
-        .annotate(month=TruncMonth("activity__date"))
-        .values("sectorgroup_id", "month", "activity__kind")
+        .values("sectorgroup_id", "activity__date", "activity__kind")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for row in rows:
-        counts[row["sectorgroup_id"]][_month_key(row["month"])][row["activity__kind"]] = row["n"]
+        counts[row["sectorgroup_id"]][_month_key(row["activity__date"])][row["activity__kind"]] += row["n"]
     return counts
 
 
