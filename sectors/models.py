@@ -126,6 +126,7 @@ class Member(models.Model):
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
     id_card = models.CharField(_("ID-card number"), max_length=18, blank=True, validators=[validate_id_card])
     is_active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords(excluded_fields=["id_card", "mobile"])
 
     class Meta:
@@ -160,6 +161,12 @@ class Member(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+
+# A membership imported without a joining date starts here: the member belonged
+# to the group before the portal's records begin, so activities of any earlier
+# year can be recorded or imported with them.
+RECORDS_BEGIN = datetime.date(2000, 1, 1)
 
 
 def membership_covers(day: datetime.date, prefix: str = "") -> Q:
@@ -337,6 +344,69 @@ class User(AbstractUser):
         from .roles import role_of
 
         return role_of(self)
+
+
+class ImportRun(models.Model):
+    """One bulk import from a spreadsheet: who, when, which file, what it did.
+
+    At most one import of each kind writes at a time: a run takes the lock
+    with a conditional update to RUNNING, and the database refuses a second
+    running run of the same kind (the partial unique constraint)."""
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Members")
+        WORKSTATIONS = "workstations", _("Workstations")
+        ACTIVITIES = "activities", _("Activities")
+
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("Checking the file")
+        PREVIEWED = "previewed", _("Waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Nothing imported: rows were rejected")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    stored_file = models.CharField(_("stored file"), max_length=200, blank=True)
+    file_size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING)
+    all_or_nothing = models.BooleanField(_("all rows or nothing"), default=False)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind"], condition=Q(status="running"), name="import_one_running_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.PREVIEWING, self.Status.QUEUED, self.Status.RUNNING)
 
 
 def committee_for_portal() -> Committee:

@@ -1,6 +1,7 @@
-from .views import member_edit, pages
+from .views import imports, member_edit, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *member_edit.urlpatterns,
+    *imports.urlpatterns,
 ]

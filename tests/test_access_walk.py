@@ -20,7 +20,7 @@ from activities.carriers import ActivityKind
 from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from sectors import roles
 from sectors.access import PUBLIC
-from sectors.models import Constituent, Workstation
+from sectors.models import Constituent, ImportRun, Workstation
 
 from .factories import make_activity, make_member
 
@@ -81,6 +81,8 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         "contact_id": contact.pk,
         "dutyreport_id": duty.pk,
         "document_id": document.pk,
+        "kind": ImportRun.Kind.ACTIVITIES,
+        "run_id": ImportRun.objects.create(kind=ImportRun.Kind.ACTIVITIES, file_name=f"{suffix}.xlsx").pk,
     }
 
 

@@ -38,8 +38,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make around it are ordinary synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    for old in SHOTS.glob("*.png") if SHOTS.exists() else []:  # this run's screenshots only
-        if not old.name.startswith("dashboard-"):  # test_browser_dashboard.py's own
+    # This run's screenshots only: earlier runs' go, other modules' of this run stay.
+    from .conftest import _SESSION_STARTED
+
+    for old in SHOTS.glob("*.png") if SHOTS.exists() else ():
+        if old.stat().st_mtime < _SESSION_STARTED:
             old.unlink()
     from playwright.sync_api import sync_playwright
 

@@ -257,7 +257,7 @@ def test_the_migration_dates_stations_switched_off_before_closing_dates_existed(
 
     from django.apps import apps
 
-    migration = importlib.import_module("sectors.migrations.0004_workstation_closed_on")
+    migration = importlib.import_module("sectors.migrations.0005_workstation_closed_on")
     station = make_station(group_a, established_on=datetime.date(2020, 1, 1))
     Workstation.objects.filter(pk=station.pk).update(is_active=False)  # as an old row: no date
     history = station.history.first()

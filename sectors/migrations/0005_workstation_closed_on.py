@@ -23,7 +23,7 @@ def date_closed_stations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sectors", "0003_group_kind_label"),
+        ("sectors", "0004_import_runs_member_note"),
     ]
 
     operations = [

@@ -1,0 +1,258 @@
+"""An import's life, recorded as an ImportRun: upload → preview → confirm →
+write → result, and the uploaded file deleted when the import ends.
+
+Small files are checked and written in the request; larger ones by a Celery
+task (sectors.tasks.import_step, run at once without Redis), with progress
+kept in the cache so the page can show it while the write's transaction is
+still open. The run page reads everything from the database, so it survives
+a reload. Logs name the run and its counts, never a cell's content.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import pathlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sectors.models import ImportRun, committee_for_portal
+
+from .base import Importer, Plan
+from .reading import UnreadableFile, read_sheet
+from .registry import importer_for
+
+logger = logging.getLogger(__name__)
+
+IMPORT_DIR = "imports"
+ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
+STALE_AFTER = datetime.timedelta(hours=1)
+
+
+class ImportRefused(Exception):
+    """The import cannot go on; the message is for the user."""
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", settings.UPLOAD_MAX_BYTES))
+
+
+def inline_bytes() -> int:
+    return int(getattr(settings, "IMPORT_INLINE_BYTES", 400 * 1024))
+
+
+def _path(run: ImportRun) -> pathlib.Path:
+    return pathlib.Path(settings.MEDIA_ROOT) / run.stored_file
+
+
+def _delete_file(run: ImportRun) -> None:
+    if run.stored_file:
+        _path(run).unlink(missing_ok=True)
+        run.stored_file = ""
+        ImportRun.objects.filter(pk=run.pk).update(stored_file="")
+
+
+def check_upload(*, name: str, size: int) -> None:
+    suffix = pathlib.Path(name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ImportRefused(
+            _("Files of type “%(ext)s” cannot be imported. Upload an Excel (.xlsx, .xls), WPS, .ods or .csv file.")
+            % {"ext": suffix or "?"}
+        )
+    if size > max_bytes():
+        raise ImportRefused(
+            _("The file is %(size)s; at most %(limit)s can be imported at once.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes())}
+        )
+    if size == 0:
+        raise ImportRefused(_("The file is empty."))
+
+
+def run_start(*, kind: str, user, name: str, chunks) -> ImportRun:
+    """Store the upload where nobody can download it and record the run."""
+    directory = pathlib.Path(settings.MEDIA_ROOT) / IMPORT_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    _clean_abandoned()
+    stored = f"{IMPORT_DIR}/{uuid.uuid4().hex}{pathlib.Path(name).suffix.lower()}"
+    size = 0
+    with open(pathlib.Path(settings.MEDIA_ROOT) / stored, "wb") as target:
+        for chunk in chunks:
+            size += len(chunk)
+            target.write(chunk)
+    return ImportRun.objects.create(kind=kind, user=user, file_name=name[-200:], stored_file=stored, file_size=size)
+
+
+def _clean_abandoned() -> None:
+    """Files of previews nobody confirmed for a day are deleted."""
+    cutoff = timezone.now() - datetime.timedelta(days=1)
+    for run in ImportRun.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
+        _delete_file(run)
+        if run.status == ImportRun.Status.PREVIEWED:
+            ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CANCELLED)
+
+
+def _importer(run: ImportRun) -> Importer:
+    importer_class = importer_for(run.kind)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(progress_key(run.pk), (done, total), 3600)
+
+    return importer_class(committee=committee_for_portal(), user=run.user, progress=progress)
+
+
+def progress_key(run_id: int) -> str:
+    return f"import-progress-{run_id}"
+
+
+def progress_of(run: ImportRun) -> tuple[int, int]:
+    return cache.get(progress_key(run.pk)) or (0, run.total_rows)
+
+
+def _plan(run: ImportRun) -> tuple[Importer, Plan]:
+    importer = _importer(run)
+    data = _path(run).read_bytes() if run.stored_file else b""
+    sheet = read_sheet(data, run.file_name)
+    return importer, importer.plan(sheet)
+
+
+def _save_plan(run: ImportRun, plan: Plan, status: str) -> None:
+    run.status = status
+    run.total_rows = plan.total
+    run.created_count, run.updated_count = plan.created, plan.updated
+    run.unchanged_count, run.rejected_count = plan.unchanged, plan.rejected
+    run.report = plan.summary()
+    run.save(
+        update_fields=[
+            "status",
+            "total_rows",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "rejected_count",
+            "report",
+            "finished_at",
+            "started_at",
+            "message",
+        ]
+    )
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    run.status = ImportRun.Status.FAILED
+    run.message = message
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "message", "finished_at"])
+    _delete_file(run)
+
+
+def run_preview(*, run_id: int) -> ImportRun:
+    """Read and check the file; record what the import would do. Writes nothing else."""
+    run = ImportRun.objects.select_related("user").get(pk=run_id)
+    if run.status != ImportRun.Status.PREVIEWING:
+        return run
+    try:
+        _importer_plan = _plan(run)
+    except UnreadableFile as refusal:
+        _fail(run, str(refusal))
+        return run
+    except Exception as error:
+        logger.error("Import %s: preview failed (%s)", run.pk, type(error).__name__)
+        _fail(run, _("The file could not be read."))
+        return run
+    _save_plan(run, _importer_plan[1], ImportRun.Status.PREVIEWED)
+    logger.info("Import %s (%s): previewed %s rows", run.pk, run.kind, run.total_rows)
+    return run
+
+
+def run_confirm(*, run: ImportRun, all_or_nothing: bool) -> bool:
+    """Queue the write once: a second confirmation (a reload, a double click) does nothing."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.QUEUED, all_or_nothing=all_or_nothing
+    )
+    return bool(claimed)
+
+
+def _lock(run: ImportRun) -> bool:
+    """Take the kind's write lock: QUEUED → RUNNING, refused by the database
+    while another import of the same kind runs. A run left RUNNING for an hour
+    (a worker that died) no longer holds it."""
+    ImportRun.objects.filter(
+        kind=run.kind, status=ImportRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    ).update(status=ImportRun.Status.FAILED, message=_("The import stopped before it finished."))
+    try:
+        with transaction.atomic():
+            return bool(
+                ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(
+                    status=ImportRun.Status.RUNNING, started_at=timezone.now()
+                )
+            )
+    except IntegrityError:
+        return False
+
+
+def run_write(*, run_id: int) -> ImportRun:
+    """Check the file again against today's data and write it in one transaction."""
+    run = ImportRun.objects.select_related("user").get(pk=run_id)
+    if run.status != ImportRun.Status.QUEUED:
+        return run
+    if not _lock(run):
+        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(status=ImportRun.Status.PREVIEWED)
+        run.refresh_from_db()
+        run.message = _("Another import of this sheet is running; try again when it has finished.")
+        run.save(update_fields=["message"])
+        return run
+    run.refresh_from_db()
+    try:
+        importer, plan = _plan(run)
+        if run.all_or_nothing and plan.rejections:
+            run.finished_at = timezone.now()
+            _save_plan(run, plan, ImportRun.Status.REFUSED)
+        else:
+            with transaction.atomic():
+                importer.write(plan)
+                run.finished_at = timezone.now()
+                run.message = ""
+                _save_plan(run, plan, ImportRun.Status.DONE)
+    except UnreadableFile as refusal:
+        _fail(run, str(refusal))
+        return run
+    except Exception as error:
+        logger.error("Import %s: write failed (%s)", run.pk, type(error).__name__)
+        _fail(run, _("The import failed and nothing was written."))
+        return run
+    _delete_file(run)
+    cache.delete(progress_key(run.pk))
+    logger.info(
+        "Import %s (%s): %s created, %s updated, %s unchanged, %s rejected",
+        run.pk,
+        run.kind,
+        run.created_count,
+        run.updated_count,
+        run.unchanged_count,
+        run.rejected_count,
+    )
+    return run
+
+
+def run_cancel(*, run: ImportRun) -> None:
+    if ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.CANCELLED, finished_at=timezone.now()
+    ):
+        _delete_file(run)
+
+
+def dispatch(run: ImportRun, step: str) -> None:
+    """Do a step now for a small file; hand a large one to Celery once the run is committed."""
+    steps = {"preview": run_preview, "write": run_write}
+    if run.file_size <= inline_bytes():
+        steps[step](run_id=run.pk)
+        return
+    from sectors.tasks import import_step
+
+    transaction.on_commit(lambda: import_step.delay(run.pk, step))

@@ -1,0 +1,169 @@
+"""Import pages, outside Django admin: choose a sheet, upload it, read the
+preview, confirm, read the result and download the rejected rows.
+
+Administrators import members; staff and administrators import workstations
+and activities. Group leaders and the chairman are refused.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from sectors import roles
+from sectors.access import portal_view
+from sectors.imports import runs
+from sectors.imports.registry import importer_for, importers
+from sectors.imports.templates import template_bytes
+from sectors.models import ImportRun, committee_for_portal
+from sectors.spreadsheets import XLSX_CONTENT_TYPE, Sheet, workbook_response
+
+IMPORTERS_ROLES = frozenset({roles.STAFF, roles.ADMIN})
+REJECTIONS_SHOWN = 500
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.xls,.et,.ods,.csv"}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    all_or_nothing = forms.BooleanField(
+        label=gettext_lazy("Import nothing if any row is rejected"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+def _importer_or_404(request: HttpRequest, kind: str):
+    importer = importer_for(kind)
+    if importer is None:
+        raise Http404
+    if roles.role_of(request.user) not in importer.roles:
+        raise PermissionDenied
+    return importer
+
+
+def _run_or_404(request: HttpRequest, run_id: int) -> ImportRun:
+    run = get_object_or_404(ImportRun, pk=run_id)
+    _importer_or_404(request, run.kind)
+    return run
+
+
+@portal_view(IMPORTERS_ROLES)
+def import_index(request: HttpRequest) -> HttpResponse:
+    role = roles.role_of(request.user)
+    allowed = [importer for importer in importers() if role in importer.roles]
+    recent = ImportRun.objects.filter(kind__in=[i.kind for i in allowed]).select_related("user")[:20]
+    return render(request, "sectors/import_index.html", {"importers": allowed, "recent": recent})
+
+
+@portal_view(IMPORTERS_ROLES, write=True)
+def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = _importer_or_404(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            runs.check_upload(name=upload.name, size=upload.size)
+        except runs.ImportRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            run = runs.run_start(kind=kind, user=request.user, name=upload.name, chunks=upload.chunks())
+            runs.dispatch(run, "preview")
+            return redirect("import_run", run_id=run.pk)
+    recent = ImportRun.objects.filter(kind=kind).select_related("user")[:10]
+    columns = [(column, column.key in importer.template_keys) for column in importer.columns]
+    context = {"importer": importer, "form": form, "recent": recent, "columns": columns, "kind": kind}
+    return render(request, "sectors/import_upload.html", context)
+
+
+@portal_view(IMPORTERS_ROLES)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = _importer_or_404(request, kind)
+    response = HttpResponse(template_bytes(importer, committee_for_portal()), content_type=XLSX_CONTENT_TYPE)
+    filename = _("%(kind)s import template") % {"kind": importer.label}
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.xlsx"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@portal_view(IMPORTERS_ROLES)
+def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_or_404(request, run_id)
+    done, total = runs.progress_of(run)
+    rejections = run.report.get("rejections", [])
+    context = {
+        "run": run,
+        "importer": importer_for(run.kind),
+        "confirm_form": ConfirmForm(),
+        "rejections": rejections[:REJECTIONS_SHOWN],
+        "more_rejections": max(0, len(rejections) - REJECTIONS_SHOWN),
+        "unknown": run.report.get("unknown", []),
+        "progress": {"done": done, "total": total, "percent": int(100 * done / total) if total else 0},
+    }
+    response = render(request, "sectors/import_run.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@portal_view(IMPORTERS_ROLES, write=True)
+@require_POST
+def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_or_404(request, run_id)
+    form = ConfirmForm(request.POST)
+    form.is_valid()
+    if runs.run_confirm(run=run, all_or_nothing=form.cleaned_data.get("all_or_nothing", False)):
+        run.refresh_from_db()
+        runs.dispatch(run, "write")
+    else:
+        messages.info(request, _("This import has already been confirmed or has ended."))
+    return redirect("import_run", run_id=run.pk)
+
+
+@portal_view(IMPORTERS_ROLES, write=True)
+@require_POST
+def import_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run_or_404(request, run_id)
+    runs.run_cancel(run=run)
+    return redirect("import_upload", kind=run.kind)
+
+
+@portal_view(IMPORTERS_ROLES)
+def import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The rejected rows as uploaded, with a reason column: fix them and upload this file again."""
+    run = _run_or_404(request, run_id)
+    report = run.report
+    reasons: dict[str, list[str]] = {}
+    for row, column, reason in report.get("rejections", []):
+        reasons.setdefault(str(row), []).append(f"{column}：{reason}" if column else reason)
+    headers = report.get("headers", [])
+    rows = [
+        [*(values + [""] * len(headers))[: len(headers)], "；".join(reasons.get(number, []))]
+        for number, values in report.get("rejected_rows", {}).items()
+    ]
+    headers = [*headers, "错误原因"]
+    filename = _("Rejected rows of %(file)s") % {"file": run.file_name.rsplit(".", 1)[0]}
+    return workbook_response(filename, [Sheet(title=str(run.get_kind_display()), headers=headers, rows=rows)])
+
+
+urlpatterns = [
+    path("imports/", import_index, name="import_index"),
+    path("imports/runs/<int:run_id>/", import_run, name="import_run"),
+    path("imports/runs/<int:run_id>/confirm/", import_confirm, name="import_confirm"),
+    path("imports/runs/<int:run_id>/cancel/", import_cancel, name="import_cancel"),
+    path("imports/runs/<int:run_id>/errors/", import_errors, name="import_errors"),
+    path("imports/<slug:kind>/", import_upload, name="import_upload"),
+    path("imports/<slug:kind>/template/", import_template, name="import_template"),
+]
