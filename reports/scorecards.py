@@ -140,7 +140,9 @@ class _Gathered:
             "proposal",
             url_maker("proposal_detail"),
         )
-        stations = Workstation.objects.filter(group__committee_id=committee_id, is_active=True, established_on__lte=end)
+        stations = Workstation.objects.filter(group__committee_id=committee_id, established_on__lte=end).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=start)  # open at some time in the year (reports.figures)
+        )
         self.workstations = self._records(
             stations, "established_on", "workstation", url_maker("workstation_detail"), label="name"
         )

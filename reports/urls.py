@@ -4,10 +4,11 @@ the scorecards live under /reports/scorecards/."""
 
 from django.urls import path
 
-from .views import home, pages, scorecards
+from .views import dashboard, home, pages, scorecards
 
 urlpatterns = [
     path("", home.home, name="home"),
     *pages.urlpatterns,
     *scorecards.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import clock
 from .validators import mask_id_card, mask_mobile, normalize_id_card, validate_id_card, validate_mobile
 
 
@@ -251,6 +252,10 @@ class Workstation(models.Model):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     established_on = models.DateField(_("set up on"))
+    # The closing date decides which years count the station (reports.figures):
+    # closing one today leaves last year's figure as it was. `is_active` mirrors
+    # it ("not closed") for lists and filters; save() keeps the two in step.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
@@ -259,10 +264,27 @@ class Workstation(models.Model):
         verbose_name = _("workstation")
         verbose_name_plural = _("workstations")
         ordering = ["group", "name"]
-        constraints = [models.UniqueConstraint(fields=["group", "name"], name="workstation_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "name"], name="workstation_unique_name"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("established_on")),
+                name="workstation_closed_after_set_up",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # A writer that only switches the flag off (an older import sheet, the
+        # admin) closes the station today; the date is what figures count.
+        if not self.is_active and self.closed_on is None:
+            self.closed_on = max(clock.today(), self.established_on) if self.established_on else clock.today()
+        self.is_active = self.closed_on is None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("is_active" in update_fields or "closed_on" in update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"is_active", "closed_on"}
+        super().save(*args, **kwargs)
 
 
 class Constituent(models.Model):

@@ -45,7 +45,7 @@ def form_data(group, host=None, **changes) -> dict:
         "host_member": host.pk if host else "",
         "address": "鹿城区某路1号",
         "established_on": "2023-06-01",
-        "is_active": "on",
+        "closed_on": "",
         "description": "收集群众意见。",
     }
     data.update(changes)
@@ -72,15 +72,20 @@ def test_it_lets_staff_create_edit_and_delete(staff_client, group_a, member_a):
         True,
     )
 
-    data = form_data(group_a, None, name="改名驿站", is_active="", host_kind=Workstation.HostKind.LEADER_UNIT)
+    data = form_data(group_a, None, name="改名驿站", closed_on="2025-03-01", host_kind=Workstation.HostKind.LEADER_UNIT)
     staff_client.post(reverse("workstation_edit", args=[station.pk]), data)
     station.refresh_from_db()
-    assert (station.name, station.is_active, station.host_member, station.host_kind) == (
+    assert (station.name, station.is_active, station.closed_on, station.host_member, station.host_kind) == (
         "改名驿站",
         False,
+        datetime.date(2025, 3, 1),
         None,
         "leader_unit",
     )
+
+    staff_client.post(reverse("workstation_edit", args=[station.pk]), form_data(group_a, name="改名驿站"))
+    station.refresh_from_db()
+    assert (station.is_active, station.closed_on) == (True, None)  # reopened
 
     staff_client.post(reverse("workstation_delete", args=[station.pk]))
     assert not Workstation.objects.exists()
@@ -165,7 +170,23 @@ def test_it_explains_bad_input_and_keeps_what_was_typed(staff_client, group_a, m
     assert_field_error(missing, "name")
     assert_field_error(missing, "host_kind")
 
+    early = staff_client.post(url, form_data(group_a, closed_on="2023-05-31"))
+    assert_field_error(early, "closed_on", "A station cannot close before it was set up.")
+    later = staff_client.post(url, form_data(group_a, closed_on=tomorrow.isoformat()))
+    assert_field_error(later, "closed_on", "This date is in the future.")
+    garbled = staff_client.post(url, form_data(group_a, closed_on="2023-13-45"))
+    assert_field_error(garbled, "closed_on")
+
     assert Workstation.objects.count() == 1
+
+
+def test_it_dates_a_station_switched_off_without_a_date(group_a, settings):
+    settings.PORTAL_TODAY = "2026-02-03"
+    station = make_station(group_a)
+    station.is_active = False
+    station.save(update_fields=["is_active"])
+    station.refresh_from_db()
+    assert (station.is_active, station.closed_on) == (False, datetime.date(2026, 2, 3))
 
 
 def test_it_allows_the_same_name_in_another_group(staff_client, group_a, group_b):
@@ -229,3 +250,24 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, group_a):
     newest = response.context["history"][0]
     assert str(newest.who) == "staff"
     assert any(old == "初名" and new == "定名" for _label, old, new in newest.changes)
+
+
+def test_the_migration_dates_stations_switched_off_before_closing_dates_existed(group_a):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sectors.migrations.0005_workstation_closed_on")
+    station = make_station(group_a, established_on=datetime.date(2020, 1, 1))
+    Workstation.objects.filter(pk=station.pk).update(is_active=False)  # as an old row: no date
+    history = station.history.first()
+    history.pk = None
+    history.history_date = timezone.make_aware(datetime.datetime(2024, 7, 1, 10, 0))
+    history.is_active = False
+    history.history_type = "~"
+    history.save()
+
+    migration.date_closed_stations(apps, None)
+
+    station.refresh_from_db()
+    assert (station.is_active, station.closed_on) == (False, datetime.date(2024, 7, 1))

@@ -29,7 +29,7 @@ from activities.models import (
     Proposal,
 )
 from demo.seed import DEMO_PASSWORD
-from reports.figures import year_figures
+from reports.figures import period_figures
 from sectors import roles
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 from sectors.validators import validate_id_card, validate_mobile
@@ -229,11 +229,11 @@ def test_it_concentrates_service_activities_in_december(demo):
 
 def test_it_matches_the_shape_of_the_articles_figures(demo):
     year = demo.previous_year
-    figures = year_figures(demo.committee.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    figures = period_figures(demo.committee.pk, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     assert 200 <= figures.study_sessions <= 320
     assert 3000 <= figures.study_participant_times <= 5500
     assert figures.workstations == 36
-    assert 40 <= figures.consultations <= 70
+    assert 40 <= figures.consultation_meetings <= 70
     assert figures.duty_report_groups == 23
     assert 330 <= figures.duty_reporters <= 460
     joint = Activity.objects.get(date=datetime.date(year, 5, 9), title__contains="公共卫生安全")

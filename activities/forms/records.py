@@ -301,13 +301,14 @@ class DutyReportForm(RecordForm):
 
 
 class WorkstationForm(RecordForm):
-    not_future = ("established_on",)
+    not_future = ("established_on", "closed_on")
     host_member = MemberChoiceField(queryset=Member.objects.none(), required=False, label=_("host member"))
 
     class Meta:
         model = Workstation
-        fields = ["group", "name", "host_kind", "host_member", "address", "established_on", "is_active", "description"]
+        fields = ["group", "name", "host_kind", "host_member", "address", "established_on", "closed_on", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"closed_on": _("Leave empty while the station works. Past years keep counting it.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -318,6 +319,9 @@ class WorkstationForm(RecordForm):
         name, group = cleaned.get("name", "").strip(), cleaned.get("group")
         if name and group and self.already_recorded(Workstation, group=group, name=name):
             self.add_error("name", _("This group already has a workstation of this name."))
+        established, closed = cleaned.get("established_on"), cleaned.get("closed_on")
+        if established and closed and closed < established:
+            self.add_error("closed_on", _("A station cannot close before it was set up."))
         self.check_members_in_group("host_member", None)
         return cleaned
 

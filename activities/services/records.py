@@ -79,6 +79,7 @@ def duty_report_save(*, user, form: DutyReportForm) -> DutyReport:
 def workstation_save(*, user, form: WorkstationForm) -> Workstation:
     workstation = form.save(commit=False)
     check_group_allowed(user, workstation.group)
+    workstation.is_active = workstation.closed_on is None  # the form sets the date; reopening clears it
     workstation.save()
     return workstation
 

@@ -379,7 +379,7 @@ RECORD_TYPES = [
         form_class=forms.WorkstationForm,
         save=services.workstation_save,
         prefix="workstations/",
-        list_columns=("name", "group", "host_kind", "host_member", "established_on", "is_active"),
+        list_columns=("name", "group", "host_kind", "host_member", "established_on", "closed_on"),
         detail_fields=(
             "name",
             "group",
@@ -387,7 +387,7 @@ RECORD_TYPES = [
             "host_member",
             "address",
             "established_on",
-            "is_active",
+            "closed_on",
             "description",
         ),
         search_fields=("name", "address", "description"),

@@ -11,8 +11,7 @@ from activities.models import Activity
 from sectors import clock, roles
 from sectors.access import portal_view, scope
 
-from .. import figures
-from ..selectors.summary import carrier_summary
+from ..selectors.summary import carrier_summary, scoped_year_figures
 from .pages import _year, _year_choices
 
 
@@ -20,9 +19,8 @@ from .pages import _year, _year_choices
 def home(request: HttpRequest) -> HttpResponse:
     """The year's work at a glance (?year=, this year by default); the latest activities of that year."""
     year = _year(request)
-    last_day = min(clock.today(), datetime.date(year, 12, 31))
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    held = scope(request.user, Activity.objects.filter(date__range=(start, end), status=Activity.Status.HELD), "groups")
+    start, last_day = datetime.date(year, 1, 1), min(clock.today(), datetime.date(year, 12, 31))
+    year_figures = scoped_year_figures(user=request.user, year=year)
     recent = (
         scope(
             request.user, Activity.objects.filter(status=Activity.Status.HELD, date__range=(start, last_day)), "groups"
@@ -33,9 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "years": _year_choices(year),
-        "carriers": carrier_summary(user=request.user, year=year),
-        "activity_count": held.count(),
-        "participant_times": figures.participant_times(held),
+        "carriers": carrier_summary(user=request.user, year=year, year_figures=year_figures),
+        "activity_count": year_figures.activities_held,
+        "participant_times": year_figures.participant_times,
         "recent": recent,
     }
     return render(request, "reports/home.html", context)

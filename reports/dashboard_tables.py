@@ -1,0 +1,246 @@
+"""The dashboard's data (reports.selectors.dashboard.dashboard_data) as labelled
+tables and chart series: the page's table views, its charts, the print view and
+the Excel workbook are all built here, from the same dictionary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from activities.carriers import ActivityKind, Have
+from sectors.spreadsheets import Sheet
+
+from .figures import FIGURE_KEYS, FIGURE_LABELS, HEADLINE_KEYS
+from .scoring import Verdict
+
+# Cell marks that read without colour (printed in black and white).
+VERDICT_MARKS = {"met": "✓", "partly": "◐", "not_met": "✗", "off": "–", "na": "–"}
+VERDICT_LEVEL = {"met": 2, "partly": 1, "not_met": 0}
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+    def html(self) -> str:
+        """The table's markup, built once here: a template loop would localise and
+        escape each of the ~2,000 cells one by one (most of the page's render time)."""
+        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in self.headers)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                (f'<th scope="row">{_text(c)}</th>' if i == 0 else f"<td>{_text(c)}</td>") for i, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in self.rows
+        )
+        return mark_safe(  # noqa: S308 (every cell is escaped above)
+            '<div class="table-responsive"><table class="table table-sm table-bordered dash-table mb-0">'
+            f'<caption class="visually-hidden">{escape(self.title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
+
+
+def _text(cell) -> str:
+    return "–" if cell is None else escape(str(cell))
+
+
+def group_label(row: dict) -> str:
+    if row.get("group"):
+        return row["group"]
+    if row.get("rank"):
+        return _("Group ranked %(rank)s (not named)") % {"rank": row["rank"]}
+    return _("Another group (not named)")
+
+
+def verdict_label(code: str) -> str:
+    try:
+        return str(Verdict(code).label)
+    except ValueError:
+        return code
+
+
+def _change(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value)
+
+
+def headline(data: dict) -> list[dict]:
+    rows = []
+    for key in HEADLINE_KEYS:
+        now, before = data["figures"][key], data["previous_figures"][key]
+        rows.append(
+            {
+                "key": key,
+                "label": str(FIGURE_LABELS[key]),
+                "value": now,
+                "previous": before,
+                "change": now - before,
+                "change_text": _change(now - before),
+                "committee": data["committee_figures"][key],
+            }
+        )
+    return rows
+
+
+def figures_table(data: dict) -> Table:
+    leader = data["scope"]["group"] is not None
+    headers = [_("Figure"), _("Key"), _("This period"), _("Previous period"), _("Change")]
+    if leader:
+        headers.append(_("Committee total"))
+    rows = []
+    for key in FIGURE_KEYS:
+        now, before = data["figures"][key], data["previous_figures"][key]
+        row = [str(FIGURE_LABELS[key]), key, now, before, now - before]
+        if leader:
+            row.append(data["committee_figures"][key])
+        rows.append(row)
+    return Table(_("Figures"), headers, rows)
+
+
+def months_table(data: dict) -> Table:
+    by_month = data["activities_by_month"]
+    rows = [
+        [str(ActivityKind(kind).label), *by_month["counts"][kind], sum(by_month["counts"][kind])]
+        for kind in by_month["kinds"]
+    ]
+    totals = [sum(col) for col in zip(*(by_month["counts"][k] for k in by_month["kinds"]), strict=True)]
+    if rows:
+        rows.append([_("All types"), *totals, sum(totals)])
+    return Table(
+        _committee_wide(data, _("Activities per month by type")), [_("Type"), *by_month["months"], _("Total")], rows
+    )
+
+
+def ranking_table(data: dict) -> Table:
+    rows = [
+        [
+            row["rank"],
+            group_label(row),
+            row["total"],
+            verdict_label(row["verdict"]),
+            _("Yes") if row["fails_hard"] else "",
+        ]
+        for row in data["rankings"]
+    ]
+    headers = [_("Rank"), _("Group"), _("Score"), _("Verdict"), _("Hard rule missed")]
+    return Table(_("Groups ranked by score"), headers, rows)
+
+
+def haves_table(data: dict) -> Table:
+    haves = data["haves"]
+    rows = [[group_label(row), *(verdict_label(row["haves"].get(h, "na")) for h in haves)] for row in data["rankings"]]
+    return Table(_("The eight haves by group"), [_("Group"), *(str(Have(h).label) for h in haves)], rows)
+
+
+def study_table(data: dict) -> Table:
+    study = data["study_months"]
+    rows = [[group_label(row), *row["counts"], sum(row["counts"])] for row in study["rows"]]
+    return Table(_("Study sessions by group and month"), [_("Group"), *study["months"], _("Total")], rows)
+
+
+def group_months_table(data: dict) -> Table:
+    months = data["group_months"]
+    rows = [[group_label(row), *row["counts"], sum(row["counts"])] for row in months["rows"]]
+    return Table(_("Activities by group and month"), [_("Group"), *months["months"], _("Total")], rows)
+
+
+def years_table(data: dict) -> Table:
+    years = data["years"]
+    rows = [[year, *(years["series"][key][i] for key in HEADLINE_KEYS)] for i, year in enumerate(years["years"])]
+    title = _committee_wide(data, _("Headline figures by year since 2019"))
+    return Table(title, [_("Year"), *(str(FIGURE_LABELS[k]) for k in HEADLINE_KEYS)], rows)
+
+
+def _committee_wide(data: dict, title: str) -> str:
+    """A leader's page says which charts count every group (the committee's totals)."""
+    return _("%(title)s (all groups)") % {"title": title} if data["scope"]["group"] else title
+
+
+def charts(data: dict) -> dict:
+    """The series the page's charts draw (static/js/dashboard.js), labels translated."""
+    by_month = data["activities_by_month"]
+    haves = data["haves"]
+    ranking = data["rankings"]
+    years = data["years"]
+    return {
+        "months": {
+            "categories": by_month["months"],
+            "series": [
+                {"name": str(ActivityKind(kind).label), "data": by_month["counts"][kind]} for kind in by_month["kinds"]
+            ],
+        },
+        "ranking": {
+            "categories": [group_label(row) for row in ranking],
+            "values": [row["total"] for row in ranking],
+            "own": [row["own"] for row in ranking],
+        },
+        "haves": {
+            "rows": [group_label(row) for row in ranking],
+            "columns": [str(Have(h).label) for h in haves],
+            "cells": [
+                [c, r, VERDICT_LEVEL.get(row["haves"].get(h, "na")), VERDICT_MARKS[row["haves"].get(h, "na")]]
+                for r, row in enumerate(ranking)
+                for c, h in enumerate(haves)
+            ],
+            "legend": [verdict_label(v) + " " + VERDICT_MARKS[v] for v in ("not_met", "partly", "met")],
+        },
+        "study": {
+            "rows": [group_label(row) for row in data["study_months"]["rows"]],
+            "columns": data["study_months"]["months"],
+            "cells": [
+                [c, r, n] for r, row in enumerate(data["study_months"]["rows"]) for c, n in enumerate(row["counts"])
+            ],
+        },
+        "years": {
+            "categories": [str(y) for y in years["years"]],
+            "series": [
+                {"name": str(FIGURE_LABELS[key]), "data": years["series"][key]}
+                for key in ("study_sessions", "workstations", "consultation_meetings", "duty_report_groups")
+            ],
+        },
+    }
+
+
+def page_context(data: dict) -> dict:
+    return {
+        "data": data,
+        "headline": headline(data),
+        "figures_table": figures_table(data),
+        "months_table": months_table(data),
+        "ranking_table": ranking_table(data),
+        "haves_table": haves_table(data),
+        "study_table": study_table(data),
+        "years_table": years_table(data),
+        "charts": charts(data),
+        "leader_scope": data["scope"]["group"] is not None,
+        "computed_at_text": data["computed_at"][:19].replace("T", " "),
+    }
+
+
+def export_filename(data: dict) -> str:
+    period = data["period"]
+    return _("Sector work %(start)s to %(end)s") % {"start": period["start"], "end": period["end"]}
+
+
+def dashboard_sheets(data: dict) -> list[Sheet]:
+    """The Excel workbook: figures, rankings, the eight haves, counts by group and month."""
+    caption = [
+        data["committee"],
+        _("Period: %(start)s to %(end)s") % data["period"],
+        _("Figures computed at %(time)s") % {"time": data["computed_at"]},
+    ]
+    if data["scope"]["group"]:
+        caption.append(_("Group: %(name)s; other groups are not named.") % {"name": data["scope"]["group"]["name"]})
+    figures_sheet = figures_table(data)
+    bulletin_rows = [["bulletin_zh", data["figures"]["bulletin_zh"]], ["bulletin_en", data["figures"]["bulletin_en"]]]
+    tables = [ranking_table(data), haves_table(data), group_months_table(data), months_table(data), study_table(data)]
+    return [
+        Sheet(figures_sheet.title, figures_sheet.headers, figures_sheet.rows, caption),
+        Sheet(_("Bulletin"), [_("Key"), _("Text")], bulletin_rows, caption),
+        *(Sheet(t.title, t.headers, t.rows, caption) for t in tables),
+    ]

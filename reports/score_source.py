@@ -1,0 +1,24 @@
+"""Where the dashboard gets verdicts and ranks: the scoring engine (issue 7,
+reports.scorecards.year_scores), named in this one place."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import NoReverseMatch, reverse
+
+from .scorecards import YearScores, year_scores
+
+
+def year_scores_for(committee_id: int, year: int, today: datetime.date) -> YearScores:
+    """The year's scores of every active group, judged on `today`."""
+    return year_scores(committee_id=committee_id, year=year, today=today)
+
+
+def scorecard_url(group_id: int, year: int) -> str:
+    """A group's scorecard for the year (the group's page where scorecard pages are not installed)."""
+    try:
+        url = reverse("scorecard", args=[group_id])
+    except NoReverseMatch:
+        url = reverse("group_detail", args=[group_id])
+    return f"{url}?year={year}"

@@ -1,0 +1,270 @@
+"""The chairman's year-end dashboard, as one plain, JSON-ready dictionary.
+
+The page, its print view, the JSON for wall displays, the Excel workbook and
+`manage.py year_report` all state what `dashboard_data` returns, so they cannot
+disagree. Figures come from reports.figures; verdicts and ranks from the
+scoring engine (reports.scorecards.year_scores, through `year_scores_for`).
+
+Scoping: the chairman, staff and admins see every group. A group leader sees
+their group's figures beside the committee's totals; in rankings and heat maps
+only their own row is named (the others keep their positions, unnamed); the
+attention list shows their own group only.
+
+Cost: a fixed number of queries whatever the data (the tests pin it). The
+result is cached for CACHE_SECONDS in the shared cache, so a change shows
+within a minute on every worker; `computed_at` says when it was computed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from activities.carriers import ActivityKind, Have
+from activities.models import Activity
+from sectors import clock
+from sectors.models import Committee, SectorGroup
+
+from .. import figures
+from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
+from ..models import Measure
+from ..score_source import scorecard_url, year_scores_for
+
+FIRST_YEAR = 2019  # the "168" model and its three-year plan started in 2019
+CACHE_SECONDS = 55  # under a minute: a change shows on every worker within one
+CACHE_VERSION = 1
+
+
+def month_keys(period: Period) -> list[str]:
+    """'YYYY-MM' for every month the period touches."""
+    keys, year, month = [], period.start.year, period.start.month
+    while (year, month) <= (period.end.year, period.end.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def _month_key(value) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def activities_by_month(committee_id: int, period: Period) -> dict[str, dict[str, int]]:
+    """kind → month → held activities (joint ones once), one query. Grouped by day
+    in SQL and by month here: truncating dates is a function call per row on SQLite."""
+    rows = (
+        Activity.objects.filter(
+            committee_id=committee_id,
+            status=Activity.Status.HELD,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .values("date", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        counts[row["kind"]][_month_key(row["date"])] += row["n"]
+    return counts
+
+
+def group_month_kinds(committee_id: int, period: Period) -> dict[int, dict[str, dict[str, int]]]:
+    """group → month → kind → held activities (a joint one for each of its groups), one query."""
+    rows = (
+        Activity.groups.through.objects.filter(
+            activity__committee_id=committee_id,
+            activity__status=Activity.Status.HELD,
+            activity__date__gte=period.start,
+            activity__date__lte=period.end,
+        )
+        .values("sectorgroup_id", "activity__date", "activity__kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for row in rows:
+        counts[row["sectorgroup_id"]][_month_key(row["activity__date"])][row["activity__kind"]] += row["n"]
+    return counts
+
+
+def _period_dict(period: Period) -> dict:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": str(period)}
+
+
+def _years(period: Period) -> list[int]:
+    return list(range(min(FIRST_YEAR, period.end.year), period.end.year + 1))
+
+
+def dashboard_data(*, committee: Committee, period: Period, group: SectorGroup | None = None) -> dict:
+    """Everything the dashboard states, for the committee or (a leader) one group."""
+    key = f"dashboard:{CACHE_VERSION}:{committee.pk}:{period.start}:{period.end}:{group.pk if group else 0}"
+    key += f":{get_language()}:{clock.today()}"
+    data = cache.get(key)
+    if data is None:
+        data = _compute(committee=committee, period=period, group=group)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _compute(*, committee: Committee, period: Period, group: SectorGroup | None) -> dict:
+    previous = period.previous()
+    years = _years(period)
+    # Two calls of non-overlapping periods: each measure is one pass over the rows.
+    committee_now, committee_before = figures.figures_for_periods(committee.pk, [period, previous])
+    by_year = figures.headline_for_periods(committee.pk, [Period.year(y) for y in years])
+    if group is not None:
+        own_now, own_before = figures.figures_for_periods(committee.pk, [period, previous], group_id=group.pk)
+    else:
+        own_now, own_before = committee_now, committee_before
+
+    groups = list(
+        SectorGroup.objects.filter(committee=committee, is_active=True)
+        .order_by("sort_order", "id")
+        .values("id", "short_name", "sort_order")
+    )
+    scores = year_scores_for(committee.pk, period.end.year, clock.today())
+    ranked = _ranked_groups(groups, scores)
+    label = _labeller(group)
+    months = month_keys(period)
+    per_group = group_month_kinds(committee.pk, period)
+    by_month = activities_by_month(committee.pk, period)
+    kinds_seen = [kind.value for kind in ActivityKind if kind.value in by_month]
+
+    return {
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
+        "committee": committee.name,
+        "period": _period_dict(period),
+        "previous_period": _period_dict(previous),
+        "scope": {
+            "group": {"id": group.pk, "name": group.short_name} if group else None,
+            "others_named": group is None,
+        },
+        "figures": own_now.as_dict(),
+        "previous_figures": own_before.as_dict(),
+        "committee_figures": committee_now.as_dict(),
+        "committee_previous_figures": committee_before.as_dict(),
+        "figure_keys": list(FIGURE_KEYS),
+        "headline_keys": list(HEADLINE_KEYS),
+        "activities_by_month": {
+            "months": months,
+            "kinds": kinds_seen,
+            "counts": {kind: [by_month[kind].get(m, 0) for m in months] for kind in kinds_seen},
+        },
+        "years": {
+            "years": years,
+            "series": {key: [f[key] for f in by_year] for key in HEADLINE_KEYS},
+        },
+        "score_year": period.end.year,
+        "has_rules": bool(scores.has_rules),
+        "rankings": [_ranking_row(row, label) for row in ranked],
+        "haves": [h.value for h in Have],
+        "study_months": {
+            "months": months,
+            "rows": [
+                {
+                    **label(row),
+                    "counts": [per_group.get(row["id"], {}).get(m, {}).get(ActivityKind.STUDY, 0) for m in months],
+                }
+                for row in ranked
+            ],
+        },
+        "group_months": {
+            "months": months,
+            "rows": [
+                {**label(row), "counts": [sum(per_group.get(row["id"], {}).get(m, {}).values()) for m in months]}
+                for row in ranked
+            ],
+        },
+        "attention": [
+            _attention(row, period.end.year)
+            for row in ranked
+            if _needs_attention(row) and (group is None or row["id"] == group.pk)
+        ],
+    }
+
+
+def _ranked_groups(groups: list[dict], scores) -> list[dict]:
+    """The committee's active groups in the order of the scores' ranks, with their scores."""
+    rows = []
+    for g in groups:
+        score = scores.by_group_id.get(g["id"])
+        rows.append({**g, "score": score})
+    rows.sort(key=lambda r: (r["score"].rank if r["score"] else 10_000, r["sort_order"], r["id"]))
+    return rows
+
+
+def _labeller(group: SectorGroup | None):
+    """Names a row, or (for a leader, another group) leaves it unnamed."""
+
+    def label(row: dict) -> dict:
+        named = group is None or row["id"] == group.pk
+        return {
+            "group_id": row["id"] if named else None,
+            "group": row["short_name"] if named else None,
+            "own": group is not None and row["id"] == group.pk,
+            "rank": row["score"].rank if row["score"] else None,
+        }
+
+    return label
+
+
+def _verdict(value) -> str:
+    return str(getattr(value, "value", value))
+
+
+def _ranking_row(row: dict, label) -> dict:
+    score = row["score"]
+    data = label(row)
+    if score is None:
+        return {**data, "total": None, "verdict": "na", "fails_hard": False, "haves": {}}
+    return {
+        **data,
+        "total": round(float(score.total), 1),
+        "verdict": _verdict(score.verdict),
+        "fails_hard": bool(score.fails_hard),
+        "haves": {key: _verdict(area.verdict) for key, area in score.haves.items()},
+    }
+
+
+# What the attention list names: a hard rule not met (no consultation meeting
+# yet, no duty-report meeting by year end) and a plan or summary overdue. Other
+# unmet rules are on the group's scorecard, one click away.
+DOCUMENT_MEASURES = {Measure.PLAN_FILED, Measure.SUMMARY_FILED}
+
+
+def _attention_rules(score) -> list:
+    def noted(rule) -> bool:
+        hard_missed = rule.is_hard and _verdict(rule.verdict) == "not_met"
+        return hard_missed or (rule.overdue and rule.measure in DOCUMENT_MEASURES)
+
+    return [rule for rule in score.rules if noted(rule)]
+
+
+def _needs_attention(row: dict) -> bool:
+    return row["score"] is not None and bool(_attention_rules(row["score"]))
+
+
+def _attention(row: dict, year: int) -> dict:
+    score = row["score"]
+    items = [
+        {
+            "measure": str(rule.measure),
+            "label": str(rule.label),
+            "missing": str(rule.missing),
+            "hard": bool(rule.is_hard),
+            "overdue": bool(rule.overdue),
+            "deadline": rule.deadline.isoformat() if rule.deadline else None,
+        }
+        for rule in _attention_rules(score)
+    ]
+    return {
+        "group_id": row["id"],
+        "group": row["short_name"],
+        "rank": score.rank,
+        "url": scorecard_url(row["id"], year),
+        "items": items,
+    }
