@@ -3,9 +3,10 @@
 
 from django.urls import path
 
-from .views import home, pages
+from .views import closing, home, pages
 
 urlpatterns = [
     path("", home.home, name="home"),
     *pages.urlpatterns,
+    *closing.urlpatterns,
 ]

@@ -47,6 +47,13 @@ _ROSTER = ["sectors.member", "sectors.groupmembership", "sectors.sectorgroup"]
 _RULES = ["reports.assessmentyear", "reports.requirement"]
 _ALL_MODELS = _RECORDS + _ROSTER + _RULES + ["sectors.committee", "sectors.term", "sectors.user"]
 _CRUD = ("view", "add", "change", "delete")
+# The schedule of reminders and snapshots (django-celery-beat), edited by administrators.
+_SCHEDULE = [
+    "django_celery_beat.periodictask",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.clockedschedule",
+]
 
 
 def _perms(models: list[str], actions: tuple[str, ...]) -> set[str]:
@@ -60,7 +67,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {PERSONAL_DATA_PERM},
     LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
-    ADMIN: _perms(_ALL_MODELS, _CRUD) | {PERSONAL_DATA_PERM},
+    ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD) | {PERSONAL_DATA_PERM},
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the

@@ -1,6 +1,7 @@
-from .views import member_edit, pages
+from .views import member_edit, notifications, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *member_edit.urlpatterns,
+    *notifications.urlpatterns,
 ]

@@ -1,0 +1,13 @@
+"""Celery tasks of the roster app: thin shells over services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .notifications import notification_email
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def email_notification(notification_id: int) -> bool:
+    """Send one notification by e-mail (at most once; see notification_email)."""
+    return notification_email(notification_id=notification_id)
