@@ -54,9 +54,12 @@ class KindRule:
     have: Have | None
 
 
+# A study session (学习) is the study-day carrier's activity: the monthly rule
+# counts months with one. A training (培训) is NOT a study-day session: it counts
+# toward the study-and-training have (its training rule) and no carrier.
 KIND_RULES: dict[str, KindRule] = {
     ActivityKind.STUDY: KindRule(Carrier.STUDY_DAY, Have.STUDY_TRAINING),
-    ActivityKind.TRAINING: KindRule(Carrier.STUDY_DAY, Have.STUDY_TRAINING),
+    ActivityKind.TRAINING: KindRule(None, Have.STUDY_TRAINING),
     ActivityKind.RESEARCH: KindRule(None, Have.RESEARCH_INSPECTION),
     ActivityKind.INSPECTION: KindRule(None, Have.RESEARCH_INSPECTION),
     ActivityKind.CONSULTATION: KindRule(Carrier.CONSULTATION, Have.CONSULTATION_SUPERVISION),

@@ -10,12 +10,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import DEFAULT_REQUIREMENTS, AssessmentYear, Requirement
+from .setup import requirement_defaults
 
 
 class RequirementInline(admin.TabularInline):
     model = Requirement
     extra = 0
-    fields = ("have", "measure", "threshold", "per_member", "weight")
+    fields = ("have", "carrier", "measure", "threshold", "per_member", "weight", "deadline", "is_hard")
 
 
 @admin.register(AssessmentYear)
@@ -40,10 +41,12 @@ class AssessmentYearAdmin(SimpleHistoryAdmin):
         with transaction.atomic():
             for year in queryset.prefetch_related("requirements"):
                 present = {requirement.measure for requirement in year.requirements.all()}
-                for have, measure, threshold, per_member in DEFAULT_REQUIREMENTS:
-                    if measure not in present:
+                for default in DEFAULT_REQUIREMENTS:
+                    if default.measure not in present:
                         Requirement.objects.create(
-                            assessment_year=year, have=have, measure=measure, threshold=threshold, per_member=per_member
+                            assessment_year=year,
+                            measure=default.measure,
+                            **requirement_defaults(default, year.year),
                         )
                         added += 1
         self.message_user(
@@ -55,8 +58,18 @@ class AssessmentYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(Requirement)
 class RequirementAdmin(SimpleHistoryAdmin):
-    list_display = ("assessment_year", "have", "measure", "threshold", "per_member", "weight")
-    list_editable = ("threshold", "per_member", "weight")
-    list_filter = ("assessment_year__year", "have")
+    list_display = (
+        "assessment_year",
+        "have",
+        "carrier",
+        "measure",
+        "threshold",
+        "per_member",
+        "weight",
+        "deadline",
+        "is_hard",
+    )
+    list_editable = ("threshold", "per_member", "weight", "deadline", "is_hard")
+    list_filter = ("assessment_year__year", "have", "carrier", "is_hard")
     list_select_related = ("assessment_year", "assessment_year__committee")
     search_fields = ("measure", "have")

@@ -51,7 +51,7 @@ def distinct_groups(activities: QuerySet[Activity]) -> int:
 
 @dataclass(frozen=True)
 class YearFigures:
-    study_sessions: int  # study sessions and trainings: the study-day carrier
+    study_sessions: int  # study sessions (the study-day carrier; trainings are not study sessions)
     study_participant_times: int
     workstations: int
     consultations: int

@@ -7,6 +7,9 @@ them in the admin; the scoring functions read them and hold no numbers.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, Have
+from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, Carrier, Have
 from sectors.models import Committee, SectorGroup
 
 
@@ -57,20 +60,33 @@ class Measure(models.TextChoices):
     DECEMBER_ACTIVITIES = "december_activities", _("Activities in the December activity month")
     FELLOWSHIP_ACTIVITIES = "fellowship_activities", _("Fellowship and exchange activities")
     CONSTITUENTS_PER_MEMBER = "constituents_per_member", _("Share of members with enough constituents (%)")
+    ACTIVE_WORKSTATIONS = "active_workstations", _("Active workstations")
     DUTY_REPORT_MEETINGS = "duty_report_meetings", _("Duty-report meetings in December")
+    DUTY_REPORTERS = "duty_reporters", _("Share of members who reported at the duty-report meeting (%)")
     HIGHLIGHTS = "highlights", _("Highlights recognised by staff")
 
 
 class Requirement(models.Model):
+    """One rule of a year. It counts toward one of the eight haves, one of the
+    six carriers, or both (then it shows in both views and is scored once)."""
+
     assessment_year = models.ForeignKey(
         AssessmentYear, on_delete=models.CASCADE, related_name="requirements", verbose_name=_("assessment year")
     )
-    have = models.CharField(_("have"), max_length=30, choices=Have.choices)
+    have = models.CharField(_("have"), max_length=30, choices=Have.choices, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=20, choices=Carrier.choices, blank=True)
     measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    # 0 switches the rule off for the year.
     threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=2)
     # Used by CONSTITUENTS_PER_MEMBER: how many distinct constituents make "enough".
     per_member = models.PositiveSmallIntegerField(_("per member"), default=0)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    # Empty: the year's plan or summary deadline for those two rules, no single
+    # deadline for monthly study, 31 December for the rest.
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    is_hard = models.BooleanField(
+        _("hard rule"), default=False, help_text=_("Missing it fails the group whatever its score.")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -81,25 +97,52 @@ class Requirement(models.Model):
             models.UniqueConstraint(fields=["assessment_year", "measure"], name="requirement_unique_measure"),
             models.CheckConstraint(condition=Q(threshold__gte=0), name="requirement_threshold_non_negative"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="requirement_weight_non_negative"),
+            models.CheckConstraint(condition=~Q(have="", carrier=""), name="requirement_have_or_carrier"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_have_display()}: {self.get_measure_display()} ≥ {self.threshold}"
+        area = self.get_have_display() or self.get_carrier_display()
+        return f"{area}: {self.get_measure_display()} ≥ {self.threshold}"
 
 
-# The article's rules, used to fill a new year; staff adjust them per year.
-DEFAULT_REQUIREMENTS: list[tuple[str, str, int, int]] = [
-    (Have.PLAN_SUMMARY, Measure.PLAN_FILED, 1, 0),
-    (Have.PLAN_SUMMARY, Measure.SUMMARY_FILED, 1, 0),
-    (Have.STUDY_TRAINING, Measure.STUDY_MONTHS, 12, 0),
-    (Have.RESEARCH_INSPECTION, Measure.RESEARCH_INSPECTIONS, 1, 0),
-    (Have.CONSULTATION_SUPERVISION, Measure.CONSULTATIONS, 1, 0),
-    (Have.PROPOSALS_INFORMATION, Measure.OPINION_REPORTS, 1, 0),
-    (Have.PROPOSALS_INFORMATION, Measure.PROPOSALS, 1, 0),
-    (Have.ACTIVITIES_SERVICES, Measure.SERVICE_ACTIVITIES, 2, 0),
-    (Have.ACTIVITIES_SERVICES, Measure.DECEMBER_ACTIVITIES, 1, 0),
-    (Have.FELLOWSHIP_EXCHANGE, Measure.CONSTITUENTS_PER_MEMBER, 100, DEFAULT_CONSTITUENTS_PER_MEMBER),
-    (Have.INNOVATION_HIGHLIGHTS, Measure.HIGHLIGHTS, 1, 0),
+@dataclass(frozen=True)
+class DefaultRequirement:
+    have: str  # Have value or ""
+    carrier: str  # Carrier value or ""
+    measure: str
+    threshold: int
+    deadline: tuple[int, int] | None = (12, 31)  # month, day; None: each month
+    is_hard: bool = False
+    per_member: int = 0
+
+    def deadline_in(self, year: int) -> datetime.date | None:
+        return datetime.date(year, *self.deadline) if self.deadline else None
+
+
+# The rules of a new year: the article's where it states one; the committee
+# changes the rest (and these) per year in the admin.
+DEFAULT_REQUIREMENTS: list[DefaultRequirement] = [
+    DefaultRequirement(Have.PLAN_SUMMARY, "", Measure.PLAN_FILED, 1, (3, 31)),
+    DefaultRequirement(Have.PLAN_SUMMARY, "", Measure.SUMMARY_FILED, 1),
+    DefaultRequirement(Have.STUDY_TRAINING, Carrier.STUDY_DAY, Measure.STUDY_MONTHS, 12, None),
+    DefaultRequirement(Have.RESEARCH_INSPECTION, "", Measure.RESEARCH_INSPECTIONS, 1),
+    DefaultRequirement(Have.CONSULTATION_SUPERVISION, Carrier.CONSULTATION, Measure.CONSULTATIONS, 1, is_hard=True),
+    DefaultRequirement(Have.PROPOSALS_INFORMATION, "", Measure.PROPOSALS, 1),
+    DefaultRequirement(Have.PROPOSALS_INFORMATION, Carrier.WORKSTATION, Measure.OPINION_REPORTS, 1),
+    DefaultRequirement("", Carrier.WORKSTATION, Measure.ACTIVE_WORKSTATIONS, 1),
+    DefaultRequirement(Have.ACTIVITIES_SERVICES, Carrier.ACTIVITY_MONTH, Measure.SERVICE_ACTIVITIES, 2),
+    DefaultRequirement(Have.ACTIVITIES_SERVICES, Carrier.ACTIVITY_MONTH, Measure.DECEMBER_ACTIVITIES, 1),
+    DefaultRequirement(Have.FELLOWSHIP_EXCHANGE, "", Measure.FELLOWSHIP_ACTIVITIES, 1),
+    DefaultRequirement(
+        Have.FELLOWSHIP_EXCHANGE,
+        Carrier.E_NETWORK,
+        Measure.CONSTITUENTS_PER_MEMBER,
+        100,
+        per_member=DEFAULT_CONSTITUENTS_PER_MEMBER,
+    ),
+    DefaultRequirement("", Carrier.DUTY_REPORT, Measure.DUTY_REPORT_MEETINGS, 1, is_hard=True),
+    DefaultRequirement("", Carrier.DUTY_REPORT, Measure.DUTY_REPORTERS, 80),
+    DefaultRequirement(Have.INNOVATION_HIGHLIGHTS, "", Measure.HIGHLIGHTS, 1),
 ]
 
 

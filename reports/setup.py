@@ -17,7 +17,7 @@ from sectors import committee_data as data
 from sectors.models import Committee
 from sectors.setup import SetupCounts, committee_setup
 
-from .models import DEFAULT_REQUIREMENTS, AssessmentYear, Requirement
+from .models import DEFAULT_REQUIREMENTS, AssessmentYear, DefaultRequirement, Requirement
 from .schedule import schedule_install
 
 
@@ -36,14 +36,72 @@ def assessment_year_ensure(*, committee: Committee, year: int, counts: SetupCoun
         },
     )
     counts.created += int(created)
-    for have, measure, threshold, per_member in DEFAULT_REQUIREMENTS:
+    for default in DEFAULT_REQUIREMENTS:
         _requirement, created = Requirement.objects.get_or_create(
-            assessment_year=assessment,
-            measure=measure,
-            defaults={"have": have, "threshold": threshold, "per_member": per_member},
+            assessment_year=assessment, measure=default.measure, defaults=requirement_defaults(default, year)
         )
         counts.created += int(created)
     return assessment
+
+
+def requirement_defaults(default: DefaultRequirement, year: int) -> dict:
+    """The fields of a Requirement row made from a default rule for `year`."""
+    return {
+        "have": default.have,
+        "carrier": default.carrier,
+        "threshold": default.threshold,
+        "per_member": default.per_member,
+        "deadline": default.deadline_in(year),
+        "is_hard": default.is_hard,
+    }
+
+
+def _same_day_in(day: datetime.date | None, year: int) -> datetime.date | None:
+    if day is None:
+        return None
+    # 29 February of a leap year becomes 28 February.
+    return datetime.date(year, day.month, min(day.day, 28 if day.month == 2 else day.day))
+
+
+def assessment_year_fill(*, committee: Committee, year: int) -> tuple[AssessmentYear, str]:
+    """Give a year without rules the rules of the latest earlier year that has
+    some (deadlines moved to the same days of `year`), else the defaults.
+
+    Returns the year and where its rules came from ("copied" or "defaults").
+    Rules the year already has are left alone. One transaction."""
+    with transaction.atomic():
+        source = (
+            AssessmentYear.objects.filter(committee=committee, year__lt=year, requirements__isnull=False)
+            .order_by("-year")
+            .first()
+        )
+        if source is None:
+            return assessment_year_ensure(committee=committee, year=year), "defaults"
+        assessment, _created = AssessmentYear.objects.get_or_create(
+            committee=committee,
+            year=year,
+            defaults={
+                "plan_deadline": _same_day_in(source.plan_deadline, year),
+                "summary_deadline": _same_day_in(source.summary_deadline, year),
+            },
+        )
+        present = set(assessment.requirements.values_list("measure", flat=True))
+        Requirement.objects.bulk_create(
+            Requirement(
+                assessment_year=assessment,
+                have=rule.have,
+                carrier=rule.carrier,
+                measure=rule.measure,
+                threshold=rule.threshold,
+                per_member=rule.per_member,
+                weight=rule.weight,
+                deadline=_same_day_in(rule.deadline, year),
+                is_hard=rule.is_hard,
+            )
+            for rule in source.requirements.all()
+            if rule.measure not in present
+        )
+        return assessment, "copied"
 
 
 def portal_setup(*, year: int | None = None, counts: SetupCounts | None = None) -> Committee:

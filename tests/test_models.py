@@ -172,6 +172,7 @@ def test_it_maps_every_activity_kind_to_the_168_model():
 def test_it_lists_the_activity_kinds_behind_each_carrier_and_have():
     from activities.carriers import kinds_for_carrier, kinds_for_have
 
-    assert kinds_for_carrier(Carrier.STUDY_DAY) == [ActivityKind.STUDY, ActivityKind.TRAINING]
+    # A training is not a study-day session (it counts toward the study-and-training have).
+    assert kinds_for_carrier(Carrier.STUDY_DAY) == [ActivityKind.STUDY]
     assert kinds_for_have(Have.RESEARCH_INSPECTION) == [ActivityKind.RESEARCH, ActivityKind.INSPECTION]
     assert kinds_for_have(Have.PLAN_SUMMARY) == []  # documents, not activities

@@ -72,10 +72,8 @@ def test_it_creates_this_years_assessment_with_the_default_requirements():
     assessment = AssessmentYear.objects.get(year=year)
     assert assessment.plan_deadline == datetime.date(year, 3, 31)
     assert assessment.summary_deadline == datetime.date(year, 12, 31)
-    rows = set(assessment.requirements.values_list("have", "measure", "threshold", "per_member"))
-    assert rows == {
-        (have, measure, threshold, per_member) for have, measure, threshold, per_member in DEFAULT_REQUIREMENTS
-    }
+    rows = set(assessment.requirements.values_list("have", "carrier", "measure", "threshold", "per_member", "is_hard"))
+    assert rows == {(d.have, d.carrier, d.measure, d.threshold, d.per_member, d.is_hard) for d in DEFAULT_REQUIREMENTS}
 
 
 def test_it_creates_the_year_given_on_the_command_line():
@@ -97,7 +95,7 @@ def test_it_restores_groups_but_keeps_the_thresholds_staff_changed():
     group = SectorGroup.objects.get(short_name="民盟")
     group.short_name = "盟"
     group.save(update_fields=["short_name"])
-    requirement = Requirement.objects.get(measure=DEFAULT_REQUIREMENTS[2][1])
+    requirement = Requirement.objects.get(measure=DEFAULT_REQUIREMENTS[2].measure)
     requirement.threshold = 10
     requirement.save(update_fields=["threshold"])
     output = _setup()

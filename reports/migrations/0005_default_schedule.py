@@ -19,7 +19,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_snapshots_and_closed_years"),
+        ("reports", "0004_snapshots_and_closed_years"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

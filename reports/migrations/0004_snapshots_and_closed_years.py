@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_initial'),
+        ('reports', '0003_requirement_carrier_deadline_hard'),
         ('sectors', '0004_notification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

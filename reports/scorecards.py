@@ -1,0 +1,226 @@
+"""Scorecards: the facts of every group for a year, gathered in a fixed number
+of queries, judged by the pure engine (reports.scoring).
+
+`year_scores` is the public entry point (see /work/notes/scoring-contract.md):
+ten queries for the whole committee, whatever the number of groups, members
+or records. What counts for a group:
+- held activities of the year, joint ones fully for every group that held them;
+- records (reports, proposals) filed under the group, dated in the year;
+- active workstations set up by the year's end;
+- for shares of members: the members who belonged to the group on the
+  reference day (31 December, or today during the year), and what each did for
+  the group while they belonged to it (the membership-date logic of
+  reports.selectors.pages.expected_activities).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db.models import Q
+from django.urls import reverse
+
+from activities.models import (
+    Activity,
+    ConstituentContact,
+    DutyReport,
+    GroupDocument,
+    OpinionReport,
+    Proposal,
+)
+from sectors import clock
+from sectors.models import GroupMembership, SectorGroup, Workstation
+
+from .models import AssessmentYear, Measure, Requirement
+from .scoring import (
+    ActivityFact,
+    Context,
+    Evidence,
+    GroupFacts,
+    MemberFact,
+    Rule,
+    YearScores,
+    year_scores_of,
+)
+
+__all__ = ["YearScores", "year_rules", "year_scores"]
+
+_MEASURE_ORDER = {measure: position for position, measure in enumerate(Measure.values)}
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """The page address of a row by id, reversed once (not once per row)."""
+    placeholder = 987654321
+    template = reverse(name, args=[placeholder])
+    return lambda pk: template.replace(str(placeholder), str(pk))
+
+
+def effective_deadline(requirement: Requirement, assessment: AssessmentYear) -> datetime.date | None:
+    """A rule's own deadline, else the year's plan or summary deadline for those
+    two, no single day for the monthly study rule, 31 December for the rest."""
+    if requirement.deadline:
+        return requirement.deadline
+    if requirement.measure == Measure.PLAN_FILED:
+        return assessment.plan_deadline
+    if requirement.measure == Measure.SUMMARY_FILED:
+        return assessment.summary_deadline
+    if requirement.measure == Measure.STUDY_MONTHS:
+        return None
+    return datetime.date(assessment.year, 12, 31)
+
+
+def rule_of(requirement: Requirement, assessment: AssessmentYear) -> Rule:
+    return Rule(
+        measure=requirement.measure,
+        label=str(Measure(requirement.measure).label),
+        have=requirement.have or None,
+        carrier=requirement.carrier or None,
+        threshold=float(requirement.threshold),
+        weight=float(requirement.weight),
+        deadline=effective_deadline(requirement, assessment),
+        is_hard=requirement.is_hard,
+        per_member=requirement.per_member,
+    )
+
+
+def year_rules(*, committee_id: int, year: int) -> list[Rule]:
+    """The year's rules in the order of the measures (one query)."""
+    requirements = Requirement.objects.filter(
+        assessment_year__committee_id=committee_id, assessment_year__year=year
+    ).select_related("assessment_year")
+    rules = [rule_of(r, r.assessment_year) for r in requirements]
+    return sorted(rules, key=lambda rule: _MEASURE_ORDER.get(rule.measure, 99))
+
+
+def _covered(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
+    return any(start <= day and (end is None or day <= end) for start, end in spans)
+
+
+class _Gathered:
+    """The committee's rows for one year, each fetched by one query, indexed by group."""
+
+    def __init__(self, committee_id: int, year: int) -> None:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        self.activities: dict[int, list[ActivityFact]] = defaultdict(list)
+        activity_url = url_maker("activity_detail")
+        links = Activity.groups.through.objects.filter(
+            activity__committee_id=committee_id,
+            activity__date__gte=start,
+            activity__date__lte=end,
+            activity__status=Activity.Status.HELD,
+        ).values_list(
+            "sectorgroup_id",
+            "activity_id",
+            "activity__kind",
+            "activity__date",
+            "activity__title",
+            "activity__is_highlight",
+        )
+        for group_id, pk, kind, date, title, highlight in links.order_by("activity__date", "activity_id"):
+            self.activities[group_id].append(ActivityFact(pk, kind, date, title, activity_url(pk), highlight))
+
+        self.opinion_reports = self._records(
+            OpinionReport.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
+            "submitted_on",
+            "opinion_report",
+            url_maker("opinionreport_detail"),
+        )
+        self.proposals = self._records(
+            Proposal.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
+            "submitted_on",
+            "proposal",
+            url_maker("proposal_detail"),
+        )
+        stations = Workstation.objects.filter(group__committee_id=committee_id, is_active=True, established_on__lte=end)
+        self.workstations = self._records(
+            stations, "established_on", "workstation", url_maker("workstation_detail"), label="name"
+        )
+        self.documents: dict[tuple[int, str], Evidence] = {}
+        document_url = url_maker("document_detail")
+        documents = GroupDocument.objects.filter(group__committee_id=committee_id, year=year)
+        for pk, group_id, kind, title, dated in documents.values_list("id", "group_id", "kind", "title", "dated"):
+            self.documents[(group_id, kind)] = Evidence("document", pk, title, document_url(pk), dated)
+
+        # Memberships overlapping the year: whose days in which group.
+        self.spans: dict[int, dict[int, list[tuple[datetime.date, datetime.date | None]]]] = defaultdict(dict)
+        self.names: dict[int, str] = {}
+        memberships = GroupMembership.objects.filter(group__committee_id=committee_id, start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
+        for member_id, group_id, since, until, name in memberships.values_list(
+            "member_id", "group_id", "start_date", "end_date", "member__name"
+        ):
+            self.spans[group_id].setdefault(member_id, []).append((since, until))
+            self.names[member_id] = name
+
+        self.contacts: dict[tuple[int, int], list[tuple[int, datetime.date]]] = defaultdict(list)
+        contacts = ConstituentContact.objects.filter(group__committee_id=committee_id, contacted_on__range=(start, end))
+        for group_id, member_id, constituent_id, on in contacts.values_list(
+            "group_id", "member_id", "constituent_id", "contacted_on"
+        ):
+            self.contacts[(group_id, member_id)].append((constituent_id, on))
+
+        self.reports: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
+        reports = DutyReport.objects.filter(group__committee_id=committee_id, reported_on__range=(start, end))
+        for group_id, member_id, on in reports.values_list("group_id", "member_id", "reported_on"):
+            self.reports[(group_id, member_id)].append(on)
+
+    @staticmethod
+    def _records(queryset, date_field: str, kind: str, url, label: str = "title") -> dict[int, list[Evidence]]:
+        found: dict[int, list[Evidence]] = defaultdict(list)
+        for pk, group_id, title, on in queryset.order_by(date_field, "id").values_list(
+            "id", "group_id", label, date_field
+        ):
+            found[group_id].append(Evidence(kind, pk, title, url(pk), on))
+        return found
+
+    def members_on(self, group_id: int, day: datetime.date, member_url) -> tuple[MemberFact, ...]:
+        """The group's members on `day`, each with the contacts and duty reports
+        they made for the group on days they belonged to it."""
+        members = []
+        for member_id, spans in self.spans.get(group_id, {}).items():
+            if not _covered(spans, day):
+                continue
+            contacts = tuple(c for c in self.contacts.get((group_id, member_id), ()) if _covered(spans, c[1]))
+            reported = tuple(on for on in self.reports.get((group_id, member_id), ()) if _covered(spans, on))
+            members.append(MemberFact(member_id, self.names[member_id], member_url(member_id), contacts, reported))
+        return tuple(sorted(members, key=lambda m: m.member_id))
+
+    def facts(self, group: dict, day: datetime.date, member_url) -> GroupFacts:
+        pk = group["id"]
+        return GroupFacts(
+            group_id=pk,
+            group_name=group["short_name"],
+            sort_order=group["sort_order"],
+            activities=tuple(self.activities.get(pk, ())),
+            opinion_reports=tuple(self.opinion_reports.get(pk, ())),
+            proposals=tuple(self.proposals.get(pk, ())),
+            workstations=tuple(self.workstations.get(pk, ())),
+            plan=self.documents.get((pk, GroupDocument.Kind.PLAN)),
+            summary=self.documents.get((pk, GroupDocument.Kind.SUMMARY)),
+            members=self.members_on(pk, day, member_url),
+        )
+
+
+def year_facts(*, committee_id: int, year: int, today: datetime.date) -> list[GroupFacts]:
+    """Every active group's facts for the year (nine queries)."""
+    groups = list(
+        SectorGroup.objects.filter(committee_id=committee_id, is_active=True)
+        .order_by("sort_order", "id")
+        .values("id", "short_name", "sort_order")
+    )
+    gathered = _Gathered(committee_id, year)
+    day = Context(year=year, today=today).reference_day
+    member_url = url_maker("member_detail")
+    return [gathered.facts(group, day, member_url) for group in groups]
+
+
+def year_scores(*, committee_id: int, year: int, today: datetime.date | None = None) -> YearScores:
+    """Every active group of the committee scored for `year` and ranked, judged
+    on `today` (by default sectors.clock.today()). Ten queries in all."""
+    today = today or clock.today()
+    rules = year_rules(committee_id=committee_id, year=year)
+    facts = year_facts(committee_id=committee_id, year=year, today=today)
+    return year_scores_of(facts, rules, Context(year=year, today=today))

@@ -1,0 +1,563 @@
+"""The eight-haves scoring engine (八个有 and the six carriers): pure functions.
+
+No database access here. `reports.scorecards` gathers each group's facts for a
+year (GroupFacts) and turns the year's Requirement rows into Rules; this module
+judges them:
+
+- verdict per rule: met (value ≥ threshold); partly met (0 < value < threshold);
+  not met (value 0, or a hard rule short of its threshold, or a deadline passed
+  without it); off (threshold 0 switches a rule off); not applicable (a share of
+  members for a group without members);
+- score per rule = weight × min(1, value / threshold); a have's or carrier's
+  score is the weighted share of its applicable rules (0–100), the group's total
+  the weighted share of all; a rule with a have and a carrier shows in both
+  views and is scored once;
+- a group fails (whatever its score) when a hard rule is missed: not met by
+  its deadline;
+- rank among the groups by total, ties by the groups' order, then name.
+
+What counts for each measure is a table (MEASURES), not a chain of ifs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind, Carrier, Have
+
+from .models import Measure
+
+
+class Verdict(models.TextChoices):
+    MET = "met", gettext_lazy("Met")
+    PARTLY = "partly", gettext_lazy("Partly met")
+    NOT_MET = "not_met", gettext_lazy("Not met")
+    OFF = "off", gettext_lazy("Switched off")
+    NA = "na", gettext_lazy("Not applicable")
+
+
+SCORED = frozenset({Verdict.MET, Verdict.PARTLY, Verdict.NOT_MET})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A record that counts toward a rule, with the address of its page."""
+
+    kind: str  # "activity", "opinion_report", "proposal", "workstation", "document", "member"
+    id: int
+    label: str
+    url: str
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One requirement of the year, as the engine needs it."""
+
+    measure: str  # a reports.models.Measure value
+    label: str
+    have: str | None
+    carrier: str | None
+    threshold: float
+    weight: float = 1.0
+    deadline: datetime.date | None = None  # None: "each month" (or no single day)
+    is_hard: bool = False
+    per_member: int = 0  # distinct constituents that make "enough" (CONSTITUENTS_PER_MEMBER)
+
+
+@dataclass(frozen=True)
+class ActivityFact:
+    id: int
+    kind: str  # activities.carriers.ActivityKind value
+    date: datetime.date
+    title: str
+    url: str = ""
+    is_highlight: bool = False
+
+
+@dataclass(frozen=True)
+class MemberFact:
+    """A member who belonged to the group on the reference day, with what they
+    did for the group in the year while they belonged to it."""
+
+    member_id: int
+    name: str
+    url: str = ""
+    contacts: tuple[tuple[int, datetime.date], ...] = ()  # (constituent id, date)
+    reported_on: tuple[datetime.date, ...] = ()  # dates of their duty reports for the group
+
+    def constituents_by(self, day: datetime.date | None) -> int:
+        return len({cid for cid, on in self.contacts if day is None or on <= day})
+
+    def reported_by(self, day: datetime.date | None) -> bool:
+        return any(day is None or on <= day for on in self.reported_on)
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """Everything the rules count for one group in one year (held activities of
+    the year, joint ones included; records dated in the year)."""
+
+    group_id: int
+    group_name: str
+    sort_order: int = 0
+    activities: tuple[ActivityFact, ...] = ()
+    opinion_reports: tuple[Evidence, ...] = ()
+    proposals: tuple[Evidence, ...] = ()
+    workstations: tuple[Evidence, ...] = ()  # active stations; date = set up on
+    plan: Evidence | None = None  # date = the document's date
+    summary: Evidence | None = None
+    members: tuple[MemberFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    measure: str
+    label: str
+    have: str | None
+    carrier: str | None
+    value: float
+    threshold: float
+    weight: float
+    is_hard: bool
+    deadline: datetime.date | None
+    verdict: Verdict
+    score: float
+    evidence: list[Evidence]
+    missing: str
+    overdue: bool
+    unit: str = ""  # "%" for shares of members
+    members_counted: int | None = None  # the denominator of a share rule
+
+    @property
+    def scored(self) -> bool:
+        return self.verdict in SCORED
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    """One of the eight haves or six carriers: the rules that count toward it."""
+
+    key: str
+    label: str
+    score: float
+    verdict: Verdict
+    rules: list[RuleResult]
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    group_id: int
+    group_name: str
+    sort_order: int
+    total: float
+    rank: int
+    fails_hard: bool
+    rules: list[RuleResult]
+    haves: dict[str, AreaScore]
+    carriers: dict[str, AreaScore]
+    verdict: Verdict
+    study_months: tuple[int, ...] = ()  # months (1–12) with a study session
+    member_count: int = 0  # members on the reference day
+
+    @property
+    def missing(self) -> list[RuleResult]:
+        """The rules still to do, most urgent first (hard, overdue, then by deadline)."""
+        todo = [r for r in self.rules if r.verdict in (Verdict.PARTLY, Verdict.NOT_MET)]
+        far = datetime.date.max
+        return sorted(todo, key=lambda r: (not r.is_hard, not r.overdue, r.deadline or far))
+
+    @property
+    def hard_failures(self) -> list[RuleResult]:
+        """Hard rules missed: their time ran out without them."""
+        return [r for r in self.rules if r.is_hard and r.verdict == Verdict.NOT_MET and r.overdue]
+
+    @property
+    def hard_pending(self) -> list[RuleResult]:
+        """Hard rules not met yet whose deadline has not passed: the group fails if they stay so."""
+        return [r for r in self.rules if r.is_hard and r.verdict == Verdict.NOT_MET and not r.overdue]
+
+
+@dataclass(frozen=True)
+class Context:
+    """The year being scored and the day it is judged on."""
+
+    year: int
+    today: datetime.date
+
+    @property
+    def reference_day(self) -> datetime.date:
+        """Whose members count for shares: 31 December, or today during the year."""
+        return min(max(self.today, datetime.date(self.year, 1, 1)), datetime.date(self.year, 12, 31))
+
+
+# --- what each measure counts ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    value: float
+    evidence: list[Evidence]
+    members_counted: int | None = None  # share rules: the members they are a share of
+
+
+def _counted(day: datetime.date | None, deadline: datetime.date | None) -> bool:
+    return deadline is None or day is None or day <= deadline
+
+
+def _activity_evidence(activity: ActivityFact) -> Evidence:
+    return Evidence("activity", activity.id, activity.title, activity.url, activity.date)
+
+
+def _activities(*kinds: str, month: int | None = None) -> Callable[[GroupFacts, Rule, Context], Measured]:
+    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+        found = [
+            _activity_evidence(a)
+            for a in facts.activities
+            if a.kind in kinds and (month is None or a.date.month == month) and _counted(a.date, rule.deadline)
+        ]
+        return Measured(len(found), found)
+
+    return measure
+
+
+def _highlights(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+    found = [_activity_evidence(a) for a in facts.activities if a.is_highlight and _counted(a.date, rule.deadline)]
+    return Measured(len(found), found)
+
+
+def _study_months(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+    sessions = [a for a in facts.activities if a.kind == ActivityKind.STUDY and _counted(a.date, rule.deadline)]
+    return Measured(len({a.date.month for a in sessions}), [_activity_evidence(a) for a in sessions])
+
+
+def _records(attribute: str) -> Callable[[GroupFacts, Rule, Context], Measured]:
+    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+        found = [e for e in getattr(facts, attribute) if _counted(e.date, rule.deadline)]
+        return Measured(len(found), found)
+
+    return measure
+
+
+def _document(attribute: str) -> Callable[[GroupFacts, Rule, Context], Measured]:
+    """1 when the document is filed and dated on or before the deadline. A late
+    one is shown as evidence but does not count."""
+
+    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+        document = getattr(facts, attribute)
+        if document is None:
+            return Measured(0, [])
+        return Measured(1 if _counted(document.date, rule.deadline) else 0, [document])
+
+    return measure
+
+
+def _member_evidence(member: MemberFact) -> Evidence:
+    return Evidence("member", member.member_id, member.name, member.url)
+
+
+def _share(counts: Callable[[MemberFact, Rule], bool]) -> Callable[[GroupFacts, Rule, Context], Measured]:
+    """The percentage of the group's members (on the reference day) for whom `counts` holds."""
+
+    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+        if not facts.members:
+            return Measured(0, [], members_counted=0)
+        found = [_member_evidence(m) for m in facts.members if counts(m, rule)]
+        return Measured(round(100 * len(found) / len(facts.members), 1), found, members_counted=len(facts.members))
+
+    return measure
+
+
+def constituents_needed(rule: Rule) -> int:
+    return rule.per_member or DEFAULT_CONSTITUENTS_PER_MEMBER
+
+
+def _enough_constituents(member: MemberFact, rule: Rule) -> bool:
+    return member.constituents_by(rule.deadline) >= constituents_needed(rule)
+
+
+def _reported(member: MemberFact, rule: Rule) -> bool:
+    return member.reported_by(rule.deadline)
+
+
+K = ActivityKind
+MEASURES: dict[str, Callable[[GroupFacts, Rule, Context], Measured]] = {
+    Measure.PLAN_FILED: _document("plan"),
+    Measure.SUMMARY_FILED: _document("summary"),
+    Measure.STUDY_MONTHS: _study_months,
+    Measure.TRAINING_SESSIONS: _activities(K.TRAINING),
+    Measure.RESEARCH_INSPECTIONS: _activities(K.RESEARCH, K.INSPECTION),
+    Measure.CONSULTATIONS: _activities(K.CONSULTATION),
+    Measure.SUPERVISIONS: _activities(K.SUPERVISION),
+    Measure.PROPOSALS: _records("proposals"),
+    Measure.OPINION_REPORTS: _records("opinion_reports"),
+    Measure.SERVICE_ACTIVITIES: _activities(K.SERVICE),
+    Measure.DECEMBER_ACTIVITIES: _activities(K.SERVICE, month=12),
+    Measure.FELLOWSHIP_ACTIVITIES: _activities(K.FELLOWSHIP),
+    Measure.CONSTITUENTS_PER_MEMBER: _share(_enough_constituents),
+    Measure.ACTIVE_WORKSTATIONS: _records("workstations"),
+    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=12),
+    Measure.DUTY_REPORTERS: _share(_reported),
+    Measure.HIGHLIGHTS: _highlights,
+}
+SHARE_MEASURES = frozenset({Measure.CONSTITUENTS_PER_MEMBER, Measure.DUTY_REPORTERS})
+DOCUMENT_MEASURES = frozenset({Measure.PLAN_FILED, Measure.SUMMARY_FILED})
+
+
+# --- what is missing, in words ----------------------------------------------------
+
+
+def day_label(day: datetime.date) -> str:
+    return _("%(month)s/%(day)s") % {"month": day.month, "day": day.day}
+
+
+def month_label(month: int) -> str:
+    return _("month %(month)s") % {"month": month}
+
+
+_UNITS = {
+    Measure.TRAINING_SESSIONS: gettext_lazy("training sessions"),
+    Measure.RESEARCH_INSPECTIONS: gettext_lazy("research trips or inspections"),
+    Measure.CONSULTATIONS: gettext_lazy("consultation meetings"),
+    Measure.SUPERVISIONS: gettext_lazy("democratic supervision activities"),
+    Measure.PROPOSALS: gettext_lazy("proposals"),
+    Measure.OPINION_REPORTS: gettext_lazy("public-opinion reports"),
+    Measure.SERVICE_ACTIVITIES: gettext_lazy("service activities"),
+    Measure.DECEMBER_ACTIVITIES: gettext_lazy("service activities in December"),
+    Measure.FELLOWSHIP_ACTIVITIES: gettext_lazy("fellowship and exchange activities"),
+    Measure.ACTIVE_WORKSTATIONS: gettext_lazy("active workstations"),
+    Measure.DUTY_REPORT_MEETINGS: gettext_lazy("duty-report meetings in December"),
+    Measure.HIGHLIGHTS: gettext_lazy("highlights recognised by staff"),
+}
+
+
+_DOCUMENT_TEXTS = {
+    # measure: (filed late, overdue, still to do)
+    Measure.PLAN_FILED: (
+        gettext_lazy("Work plan filed late (deadline %(deadline)s)"),
+        gettext_lazy("Work plan overdue (deadline %(deadline)s)"),
+        gettext_lazy("File the work plan by %(deadline)s"),
+    ),
+    Measure.SUMMARY_FILED: (
+        gettext_lazy("Year-end summary filed late (deadline %(deadline)s)"),
+        gettext_lazy("Year-end summary overdue (deadline %(deadline)s)"),
+        gettext_lazy("File the year-end summary by %(deadline)s"),
+    ),
+}
+
+
+def _document_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
+    late, past, todo = _DOCUMENT_TEXTS[rule.measure]
+    text = late if measured.evidence else past if overdue else todo
+    return str(text) % {"deadline": day_label(rule.deadline) if rule.deadline else "—"}
+
+
+def _study_missing(rule: Rule, measured: Measured, ctx: Context, overdue: bool) -> str:
+    held = {e.date.month for e in measured.evidence if e.date}
+    needed = math.ceil(rule.threshold - measured.value)
+    if overdue:
+        passed = [m for m in range(1, 13) if m not in held and (ctx.year, m) < (ctx.today.year, ctx.today.month)]
+        return _("%(threshold)s months can no longer be reached: no study session in %(months)s") % {
+            "threshold": _number(rule.threshold),
+            "months": _(", ").join(month_label(m) for m in passed) or "—",
+        }
+    return _("%(n)s more months with a study session needed (one each month)") % {"n": needed}
+
+
+def _share_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
+    members = measured.members_counted or 0
+    counted = len(measured.evidence)
+    needed = max(1, math.ceil(rule.threshold * members / 100 - 1e-9) - counted)
+    if rule.measure == Measure.CONSTITUENTS_PER_MEMBER:
+        what = _("must each contact at least %(n)s constituents") % {"n": constituents_needed(rule)}
+    else:
+        what = _("must report at the duty-report meeting")
+    values = {"n": needed, "what": what, "deadline": day_label(rule.deadline) if rule.deadline else "—"}
+    if overdue:
+        return _("Overdue (deadline %(deadline)s): %(n)s more members %(what)s") % values
+    return _("%(n)s more members %(what)s, by %(deadline)s") % values
+
+
+def _count_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
+    values = {
+        "n": _number(max(rule.threshold - measured.value, 0)),
+        "value": _number(measured.value),
+        "threshold": _number(rule.threshold),
+        "unit": str(_UNITS.get(rule.measure, rule.label)),
+        "deadline": day_label(rule.deadline) if rule.deadline else "—",
+    }
+    if overdue:
+        return _("Overdue (deadline %(deadline)s): only %(value)s of %(threshold)s %(unit)s") % values
+    return _("%(n)s more %(unit)s needed, by %(deadline)s") % values
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def missing_text(rule: Rule, measured: Measured, ctx: Context, overdue: bool) -> str:
+    if rule.measure in DOCUMENT_MEASURES:
+        return _document_missing(rule, measured, overdue)
+    if rule.measure == Measure.STUDY_MONTHS:
+        return _study_missing(rule, measured, ctx, overdue)
+    if rule.measure in SHARE_MEASURES:
+        return _share_missing(rule, measured, overdue)
+    return _count_missing(rule, measured, overdue)
+
+
+# --- judging ------------------------------------------------------------------------
+
+
+def months_left(ctx: Context, counted_months: Iterable[int]) -> int:
+    """Months of the year not yet over (the current one included) that have no session yet."""
+    held = set(counted_months)
+    return sum(1 for m in range(1, 13) if m not in held and (ctx.year, m) >= (ctx.today.year, ctx.today.month))
+
+
+def is_overdue(rule: Rule, measured: Measured, ctx: Context) -> bool:
+    """The rule's time has run out without it being met."""
+    if measured.value >= rule.threshold:
+        return False
+    if rule.deadline is not None:
+        return ctx.today > rule.deadline
+    if rule.measure == Measure.STUDY_MONTHS:
+        held = {e.date.month for e in measured.evidence if e.date}
+        return measured.value + months_left(ctx, held) < rule.threshold
+    return ctx.today > datetime.date(ctx.year, 12, 31)
+
+
+def rule_result(rule: Rule, facts: GroupFacts, ctx: Context) -> RuleResult:
+    measured = MEASURES[rule.measure](facts, rule, ctx)
+    unit = "%" if rule.measure in SHARE_MEASURES else ""
+    base = {
+        "measure": rule.measure,
+        "label": rule.label,
+        "have": rule.have,
+        "carrier": rule.carrier,
+        "value": float(measured.value),
+        "threshold": float(rule.threshold),
+        "weight": float(rule.weight),
+        "is_hard": rule.is_hard,
+        "deadline": rule.deadline,
+        "evidence": measured.evidence,
+        "unit": unit,
+        "members_counted": measured.members_counted,
+    }
+    if rule.threshold <= 0:
+        return RuleResult(**base, verdict=Verdict.OFF, score=0.0, missing="", overdue=False)
+    if measured.members_counted == 0:
+        return RuleResult(**base, verdict=Verdict.NA, score=0.0, missing=_("No members in the group"), overdue=False)
+    score = round(rule.weight * min(1.0, measured.value / rule.threshold), 4)
+    if measured.value >= rule.threshold:
+        return RuleResult(**base, verdict=Verdict.MET, score=score, missing="", overdue=False)
+    overdue = is_overdue(rule, measured, ctx)
+    verdict = Verdict.NOT_MET if measured.value <= 0 or overdue or rule.is_hard else Verdict.PARTLY
+    return RuleResult(
+        **base, verdict=verdict, score=score, missing=missing_text(rule, measured, ctx, overdue), overdue=overdue
+    )
+
+
+def weighted_share(results: list[RuleResult]) -> float:
+    """0–100: the scored rules' scores over their weights."""
+    weight = sum(r.weight for r in results)
+    if weight == 0:
+        return 100.0 if results and all(r.verdict == Verdict.MET for r in results) else 0.0
+    return round(100 * sum(r.score for r in results) / weight, 1)
+
+
+def area_score(key: str, label: str, results: list[RuleResult]) -> AreaScore:
+    scored = [r for r in results if r.scored]
+    if not scored:
+        verdict = Verdict.NA
+    elif all(r.verdict == Verdict.MET for r in scored):
+        verdict = Verdict.MET
+    elif any(r.is_hard and r.verdict == Verdict.NOT_MET for r in scored) or all(
+        r.verdict == Verdict.NOT_MET for r in scored
+    ):
+        verdict = Verdict.NOT_MET
+    else:
+        verdict = Verdict.PARTLY
+    return AreaScore(key=key, label=label, score=weighted_share(scored), verdict=verdict, rules=results)
+
+
+def _area_labels() -> tuple[dict[str, str], dict[str, str]]:
+    return {h.value: str(h.label) for h in Have}, {c.value: str(c.label) for c in Carrier}
+
+
+def group_score(
+    facts: GroupFacts, rules: list[Rule], ctx: Context, labels: tuple[dict, dict] | None = None
+) -> GroupScore:
+    """One group's year against the rules; rank is 0 until `ranked`.
+
+    The group fails (fails_hard, verdict not met) when a hard rule is missed:
+    not met when its deadline has passed. Before that a hard rule not met yet
+    is "not met" on its own line and listed first among what is missing, but
+    does not fail the group: in June every group still has its December
+    duty-report meeting ahead."""
+    have_labels, carrier_labels = labels or _area_labels()
+    results = [rule_result(rule, facts, ctx) for rule in rules]
+    scored = [r for r in results if r.scored]
+    fails_hard = any(r.is_hard and r.verdict == Verdict.NOT_MET and r.overdue for r in scored)
+    if not scored:
+        verdict = Verdict.NA
+    elif fails_hard:
+        verdict = Verdict.NOT_MET
+    elif all(r.verdict == Verdict.MET for r in scored):
+        verdict = Verdict.MET
+    else:
+        verdict = Verdict.PARTLY
+    study = {a.date.month for a in facts.activities if a.kind == ActivityKind.STUDY}
+    return GroupScore(
+        group_id=facts.group_id,
+        group_name=facts.group_name,
+        sort_order=facts.sort_order,
+        total=weighted_share(scored),
+        rank=0,
+        fails_hard=fails_hard,
+        rules=results,
+        haves={
+            key: area_score(key, label, [r for r in results if r.have == key]) for key, label in have_labels.items()
+        },
+        carriers={
+            key: area_score(key, label, [r for r in results if r.carrier == key])
+            for key, label in carrier_labels.items()
+        },
+        verdict=verdict,
+        study_months=tuple(sorted(study)),
+        member_count=len(facts.members),
+    )
+
+
+def ranked(scores: list[GroupScore]) -> list[GroupScore]:
+    """Sorted by total (highest first), ties by the groups' order and name; ranks 1..n."""
+    ordered = sorted(scores, key=lambda s: (-s.total, s.sort_order, s.group_name))
+    return [replace(score, rank=position) for position, score in enumerate(ordered, start=1)]
+
+
+@dataclass(frozen=True)
+class YearScores:
+    year: int
+    computed_for: datetime.date
+    has_rules: bool
+    groups: list[GroupScore]
+    by_group_id: dict[int, GroupScore] = field(default_factory=dict)
+
+
+def year_scores_of(facts: list[GroupFacts], rules: list[Rule], ctx: Context) -> YearScores:
+    """Every group of the year scored and ranked."""
+    labels = _area_labels()
+    groups = ranked([group_score(f, rules, ctx, labels) for f in facts])
+    return YearScores(
+        year=ctx.year,
+        computed_for=ctx.today,
+        has_rules=bool(rules),
+        groups=groups,
+        by_group_id={g.group_id: g for g in groups},
+    )
