@@ -53,7 +53,9 @@ class Rule:
     only_missing: bool = True  # False: a heads-up to every group the rule applies to
     # Whether the group owes it: by default, the engine's verdict for the whole rule.
     owes: Callable[[datetime.date, object], bool] | None = None
-    # By when, when the engine gives no deadline (monthly rules).
+    # Monthly rules speak of this month, not of the year's rule: their own words and date.
+    # The others say what the engine says is missing (its text includes the deadline).
+    message: Callable[[datetime.date], str] | None = None
     by_when: Callable[[datetime.date], datetime.date] | None = None
 
 
@@ -87,6 +89,7 @@ RULES: dict[str, Rule] = {
             period=lambda today: _month(_first_of_next_month(today)),
             url_name="activity_create",
             only_missing=False,
+            message=lambda _today: _("Hold the group's study session and record it with its attendance."),
             by_when=_first_of_next_month,
         ),
         Rule(
@@ -97,6 +100,10 @@ RULES: dict[str, Rule] = {
             period=_month,
             url_name="activity_create",
             owes=_no_study_this_month,
+            message=lambda today: (
+                _("No study session is recorded for %(month)s yet: hold one and record it.")
+                % {"month": date_format(today, "F")}
+            ),
             by_when=_last_of_month,
         ),
         Rule(
@@ -168,11 +175,10 @@ def reminders_due(*, committee: Committee, rule: Rule, today: datetime.date) -> 
 
 
 def _reminder(rule: Rule, group, result, today: datetime.date) -> Reminder:
-    by_when = rule.by_when(today) if rule.by_when else result.deadline
-    if rule.only_missing:
-        what = result.missing or result.label
+    if rule.message:
+        what, by_when = rule.message(today), rule.by_when(today) if rule.by_when else None
     else:
-        what = _("Hold the group's study session and record it with its attendance.")
+        what, by_when = result.missing or result.label, None if result.missing else result.deadline
     body = _("%(group)s: %(what)s") % {"group": group.group_name, "what": what}
     if by_when:
         body += "\n" + _("By: %(date)s") % {"date": date_format(by_when, "Y-m-d")}
