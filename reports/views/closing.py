@@ -20,8 +20,13 @@ from ..snapshots import closed_years, closing_opens_on, year_close
 
 
 class YearCloseForm(forms.Form):
-    year = forms.TypedChoiceField(
-        label=gettext_lazy("Assessment year"), coerce=int, widget=forms.Select(attrs={"class": "form-select"})
+    # An integer checked against the rows (not a choice field), so that a year already
+    # closed or without rules gets its own message rather than "not a valid choice".
+    year = forms.IntegerField(
+        label=gettext_lazy("Assessment year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     confirm = forms.BooleanField(
         label=gettext_lazy("I understand that the scores become the official result and stay fixed."),
@@ -30,9 +35,17 @@ class YearCloseForm(forms.Form):
 
     def __init__(self, *args, committee, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.committee = committee
         closed = ClosedYear.objects.filter(committee=committee).values_list("year", flat=True)
         years = AssessmentYear.objects.filter(committee=committee).exclude(year__in=closed).order_by("-year")
-        self.fields["year"].choices = [(y, y) for y in years.values_list("year", flat=True)]
+        self.open_years = list(years.values_list("year", flat=True))
+        self.fields["year"].widget.choices = [(y, y) for y in self.open_years]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if ClosedYear.objects.filter(committee=self.committee, year=year).exists():
+            raise ValidationError(_("%(year)s is already closed.") % {"year": year})
+        return year
 
 
 @portal_view({roles.STAFF, roles.ADMIN}, write=True)
@@ -48,9 +61,7 @@ def year_close_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(year)s is closed: its scores are now the official result.") % {"year": year})
             return redirect("year_close")
-    years = [
-        (choice, closing_opens_on(committee=committee, year=choice)) for choice, _label in form.fields["year"].choices
-    ]
+    years = [(year, closing_opens_on(committee=committee, year=year)) for year in form.open_years]
     context = {"form": form, "closed": closed_years(committee=committee), "open_years": years, "today": clock.today()}
     return render(request, "reports/year_close.html", context, status=400 if form.errors else 200)
 
