@@ -114,6 +114,15 @@ class ScoreHistory:
     trend: list[ScoreSnapshot]  # nightly snapshots, oldest first
     official: OfficialResult | None
 
+    def sparkline(self, width: int = 240, height: int = 48) -> str:
+        """SVG polyline points of the totals (0–100) through the year: no script, no inline style."""
+        if len(self.trend) < 2:
+            return ""
+        step = width / (len(self.trend) - 1)
+        return " ".join(
+            f"{i * step:.1f},{height - float(s.total) / 100 * height:.1f}" for i, s in enumerate(self.trend)
+        )
+
 
 def closed_years(*, committee: Committee) -> list[ClosedYear]:
     return list(ClosedYear.objects.filter(committee=committee).select_related("closed_by").order_by("-year"))

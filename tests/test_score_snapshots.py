@@ -126,3 +126,24 @@ def test_anonymous_users_are_sent_to_log_in(year_2025, clients, settings):
     response = _close(clients["anonymous"])
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert not ClosedYear.objects.exists()
+
+
+def test_the_scorecard_part_shows_the_trend_and_the_official_result(
+    year_2025, group_a, group_b, staff_client, settings
+):
+    from django.template.loader import render_to_string
+
+    take_score_snapshots(day="2025-06-01")
+    make_activity([group_b], kind=ActivityKind.CONSULTATION, date=D(2025, 6, 1))
+    take_score_snapshots(day="2025-06-02")
+    settings.PORTAL_TODAY = "2026-01-05"
+    _close(staff_client)
+    make_activity([group_b], kind=ActivityKind.SERVICE, date=D(2025, 12, 3))  # changed after closing
+    html = render_to_string(
+        "reports/partials/score_history.html", {"history": score_history(group_id=group_b.pk, year=2025)}
+    )
+    official = ScoreSnapshot.objects.get(group=group_b, official=True)
+    assert "2025年度正式结果" in html and f"得分 {official.total}" in html
+    assert "该年度的记录在结束后有改动" in html
+    assert "<polyline" in html and "2025-06-02" in html
+    assert "style=" not in html and "<script" not in html  # ready for a strict CSP
