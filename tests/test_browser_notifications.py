@@ -6,52 +6,62 @@ Screenshot: test-artifacts/screenshots/notifications-01-list.png (and -02 after 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+from reports.setup import assessment_year_ensure
+from reports.tasks import send_reminders
 from sectors import roles
-from sectors.notifications import notification_send
+from sectors.models import Notification
 
-from .test_browser_journey import CHROMIUM, browser, log_in, page, shot  # noqa: F401  (fixtures)
+from .test_browser_journey import CHROMIUM, log_in, page, shot  # noqa: F401  (the page fixture)
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Our own browser: the journey's fixture empties the screenshot folder, which would
+    # remove its screenshots when this module runs after it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
-def reminders(users):
-    leader = users[roles.LEADER]
-    sent = [
-        notification_send(
-            user=leader,
-            title="今年尚未召开界别协商会 · 民盟",
-            body="民盟：还需 1 次界别协商会\n截止日期：2025-12-31",
-            link="/activities/new/",
-            key="reminder:consultation:1:2025-09",
-        ),
-        notification_send(
-            user=leader,
-            title="每月1日界别学习日 · 民盟",
-            body="民盟：请组织本界别的学习活动，并在平台登记活动及出勤情况。\n截止日期：2025-10-01",
-            link="/activities/new/",
-            key="reminder:study_day_upcoming:1:2025-10",
-        ),
-        notification_send(user=leader, title="年度工作计划已逾期 · 民盟", body="民盟：计划已逾期（截止 3月31日）"),
-    ]
-    sent[2].read_at = sent[2].created_at
-    sent[2].save(update_fields=["read_at"])
-    return sent
+def reminders(users, committee):
+    """What the reminder jobs give group A's leader in September 2025 (no plan, no consultation yet)."""
+    assessment_year_ensure(committee=committee, year=2025)
+    send_reminders(day="2025-09-01")  # consultation (from 1 September) and the overdue plan
+    send_reminders(day="2025-09-28")  # three days before 1 October; and no study session in September
+    notes = Notification.objects.filter(user=users[roles.LEADER])
+    assert notes.count() == 4
+    plan = notes.get(key__startswith="reminder:plan_missing:")
+    plan.read_at = plan.created_at
+    plan.save(update_fields=["read_at"])
+    return notes
 
 
 def test_it_shows_a_leader_their_reminders_with_the_unread_count(page, reminders):  # noqa: F811
     log_in(page, "leader")
-    assert page.locator(".portal-unread-count").inner_text().startswith("2")
+    assert page.locator(".portal-unread-count").inner_text().startswith("3")
     page.click(".portal-bell")
     page.wait_for_url(f"{page.base}/notifications/")
-    assert page.locator(".notification-unread").count() == 2
-    assert "还需 1 次界别协商会" in page.content()
+    assert page.locator(".notification-unread").count() == 3
+    assert "民盟：还需 1 次界别协商会，截止 12月31日" in page.content()
     shot(page, "notifications-01-list")
     page.locator(".list-group-item", has_text="今年尚未召开界别协商会").get_by_role("button", name="前往办理").click()
     page.wait_for_url(f"{page.base}/activities/new/")
-    assert page.locator(".portal-unread-count").inner_text().startswith("1")
+    assert page.locator(".portal-unread-count").inner_text().startswith("2")
     page.goto(f"{page.base}/notifications/")
     shot(page, "notifications-02-after-opening-one")
-    assert page.locator(".notification-unread").count() == 1
+    assert page.locator(".notification-unread").count() == 2
