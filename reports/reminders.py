@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -159,9 +159,8 @@ class Reminder:
     link: str
 
 
-def reminders_due(*, committee: Committee, rule: Rule, today: datetime.date) -> list[Reminder]:
-    """The reminders `rule` gives on `today`: one per group that (the engine says) owes it."""
-    scores = scores_for(committee.pk, today.year, today)
+def reminders_due(*, scores, rule: Rule, today: datetime.date) -> list[Reminder]:
+    """The reminders `rule` gives on `today`: one per group that, in the engine's `scores`, owes it."""
     reminders = []
     for group in scores.groups:
         result = next((r for r in group.rules if r.measure == rule.measure), None)
@@ -202,18 +201,19 @@ def _leader_accounts(group_ids: list[int]) -> dict[int, list]:
     return by_group
 
 
-def reminders_send(*, rule_code: str, today: datetime.date, committees=None) -> int:
-    """Send `rule`'s reminders for `today` to the leaders of every group that owes it.
+def reminders_send(*, rule_codes: Iterable[str], today: datetime.date, committees=None) -> int:
+    """Send the rules' reminders for `today` to the leaders of every group that owes them.
 
     Returns how many notifications were new; running it again sends none.
     """
-    rule = RULES[rule_code]
+    rules = [RULES[code] for code in rule_codes]
     sent = 0
     # Reminders are stored text: write them in the portal's language, whoever runs the job.
     with translation.override(settings.LANGUAGE_CODE):
         for committee in committees if committees is not None else Committee.objects.all():
-            reminders = reminders_due(committee=committee, rule=rule, today=today)
-            leaders = _leader_accounts([r.group_id for r in reminders])
+            scores = scores_for(committee.pk, today.year, today)  # once for all the rules
+            reminders = [r for rule in rules for r in reminders_due(scores=scores, rule=rule, today=today)]
+            leaders = _leader_accounts(list({r.group_id for r in reminders}))
             for reminder in reminders:
                 for user in leaders.get(reminder.group_id, []):
                     note = notification_send(

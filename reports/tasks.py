@@ -23,8 +23,7 @@ def _day(day: str | None) -> datetime.date:
 @shared_task
 def send_reminders(rule: str | None = None, day: str | None = None) -> int:
     """Send the reminders of one rule (or of all rules) due on `day` (default: today)."""
-    codes = [rule] if rule else list(RULES)
-    return sum(reminders_send(rule_code=code, today=_day(day)) for code in codes)
+    return reminders_send(rule_codes=[rule] if rule else list(RULES), today=_day(day))
 
 
 @shared_task

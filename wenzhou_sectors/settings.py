@@ -132,7 +132,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_ENABLE_UTC = False
 # The schedule lives in the database (django-celery-beat), so administrators edit it in
 # 系统管理 → 周期任务; reports/migrations create its entries. `manage.py run_scheduled`
 # runs the same entries from cron where there is no Redis.
