@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 
 from activities.models import (
@@ -32,6 +34,7 @@ from activities.models import (
 )
 from sectors import clock
 from sectors.models import GroupMembership, SectorGroup, Workstation
+from sectors.selectors import committee_groups
 
 from .models import AssessmentYear, Measure, Requirement
 from .scoring import (
@@ -39,13 +42,17 @@ from .scoring import (
     Context,
     Evidence,
     GroupFacts,
+    GroupScore,
     MemberFact,
     Rule,
+    RuleResult,
+    Verdict,
     YearScores,
     year_scores_of,
 )
+from .selectors.members import MemberYear, group_member_years
 
-__all__ = ["YearScores", "year_rules", "year_scores"]
+__all__ = ["Scorecard", "YearScores", "scorecard_for", "year_rules", "year_scores"]
 
 _MEASURE_ORDER = {measure: position for position, measure in enumerate(Measure.values)}
 
@@ -224,3 +231,79 @@ def year_scores(*, committee_id: int, year: int, today: datetime.date | None = N
     rules = year_rules(committee_id=committee_id, year=year)
     facts = year_facts(committee_id=committee_id, year=year, today=today)
     return year_scores_of(facts, rules, Context(year=year, today=today))
+
+
+# --- one group's scorecard page -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    month: int
+    held: bool  # a study session was held in the month
+    over: bool  # the month is over (a missing session can no longer be made up)
+
+
+@dataclass(frozen=True)
+class ScorecardMember:
+    year: MemberYear
+    short_of_constituents: bool  # counted for the share and below the per-member target
+    not_reported: bool  # counted for the share and has not reported
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    group: SectorGroup
+    year: int
+    today: datetime.date
+    reference_day: datetime.date
+    scores: YearScores
+    score: GroupScore
+    members: list[ScorecardMember]
+    months: list[MonthCell]
+    constituent_target: int | None  # None when the rule is off or absent
+    duty_reporters_rule: bool
+
+    @property
+    def group_count(self) -> int:
+        return len(self.scores.groups)
+
+
+def _rule(score: GroupScore, measure: str) -> RuleResult | None:
+    return next((r for r in score.rules if r.measure == measure and r.verdict != Verdict.OFF), None)
+
+
+def scorecard_for(*, user, group_id: int, year: int, today: datetime.date | None = None) -> Scorecard:
+    """A group's scorecard for `year`: 404 outside the user's groups (a leader's
+    other groups). The whole committee is scored, for the rank."""
+    group = committee_groups(user).filter(pk=group_id, is_active=True).first()
+    if group is None:
+        raise Http404
+    today = today or clock.today()
+    scores = year_scores(committee_id=group.committee_id, year=year, today=today)
+    score = scores.by_group_id[group.pk]
+    reference_day = Context(year=year, today=today).reference_day
+    constituents = _rule(score, Measure.CONSTITUENTS_PER_MEMBER)
+    reporters = _rule(score, Measure.DUTY_REPORTERS)
+    target = constituents.per_member if constituents is not None else None
+    members = [
+        ScorecardMember(
+            year=row,
+            short_of_constituents=target is not None and row.belongs_on and row.constituents < target,
+            not_reported=reporters is not None and row.belongs_on and row.duty_reports == 0,
+        )
+        for row in group_member_years(group_id=group.pk, year=year, reference_day=reference_day)
+    ]
+    held = set(score.study_months)
+    months = [MonthCell(m, m in held, (year, m) < (today.year, today.month)) for m in range(1, 13)]
+    return Scorecard(
+        group=group,
+        year=year,
+        today=today,
+        reference_day=reference_day,
+        scores=scores,
+        score=score,
+        members=members,
+        months=months,
+        constituent_target=target,
+        duty_reporters_rule=reporters is not None,
+    )

@@ -1,12 +1,14 @@
 """The pages that summarise work. Mounted at the site root: their addresses
-(/, /groups/, /members/<id>/) predate the move of these pages into reports."""
+(/, /groups/, /members/<id>/) predate the move of these pages into reports;
+the scorecards live under /reports/scorecards/."""
 
 from django.urls import path
 
-from .views import closing, home, pages
+from .views import closing, home, pages, scorecards
 
 urlpatterns = [
     path("", home.home, name="home"),
     *pages.urlpatterns,
+    *scorecards.urlpatterns,
     *closing.urlpatterns,
 ]

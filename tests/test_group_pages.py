@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.carriers import ActivityKind
-from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.models import (
+    Activity,
+    Attendance,
+    ConstituentContact,
+    DutyReport,
+    GroupDocument,
+    OpinionReport,
+    Proposal,
+)
 from sectors import roles
 from sectors.models import Constituent, GroupMembership, Workstation
 
@@ -249,3 +257,41 @@ def test_it_answers_404_for_a_group_that_does_not_exist(clients, group_a, role):
     response = clients[role].get(reverse("group_detail", kwargs={"group_id": group_a.pk + 999}))
 
     assert response.status_code == 404
+
+
+def test_the_members_table_shows_each_members_attendance_rate_and_contacts(staff_client, group_a, leader_member):
+    year = this_year()
+    present = make_activity([group_a], title="学习", date=datetime.date(year, 1, 1), attendees=[leader_member])
+    absent = make_activity([group_a], title="协商", date=datetime.date(year, 1, 2))
+    Attendance.objects.create(
+        activity=absent, member=leader_member, status=Attendance.Status.ABSENT, absence_reason="leave"
+    )
+    make_activity([group_a], title="接待日", date=datetime.date(year, 1, 3))  # no attendance taken: not counted
+    people = [Constituent.objects.create(committee=group_a.committee, name=f"群众{i}") for i in range(2)]
+    for day, person in enumerate([*people, people[0]], start=5):  # two people, three contacts
+        ConstituentContact.objects.create(
+            group=group_a,
+            member=leader_member,
+            constituent=person,
+            way="phone",
+            contacted_on=datetime.date(year, 1, day),
+        )
+    assert present.pk
+
+    html = staff_client.get(reverse("group_detail", args=[group_a.pk])).content.decode()
+
+    cells = [" ".join(cell.split()) for cell in _cells(_row(html, "王组长"))]
+    # Rate over the two activities where attendance was taken; on leave once; 2 people in 3 contacts.
+    assert cells[4:] == ["50.0% (1/2)", "1", "2", "3"]
+
+
+def test_the_group_page_takes_the_same_number_of_queries_for_1_or_30_members(staff_client, group_a, leader_member):
+    url = reverse("group_detail", args=[group_a.pk])
+    make_activity([group_a], date=datetime.date(this_year(), 1, 1), attendees=[leader_member])
+    with CaptureQueriesContext(connection) as few:
+        staff_client.get(url)
+    others = [make_member(group_a) for _ in range(29)]
+    make_activity([group_a], date=datetime.date(this_year(), 1, 2), attendees=others)
+    with CaptureQueriesContext(connection) as many:
+        staff_client.get(url)
+    assert len(many) == len(few)

@@ -244,9 +244,11 @@ def test_it_counts_attendance_only_for_the_time_a_member_belonged(staff_client, 
     expected = [row.activity.title for row in record.attendance]
     assert expected == ["医卫三月", "医卫五月", "民盟八月", "民盟十月"]
     assert (record.present, record.absent, record.unrecorded) == (2, 1, 1)
-    assert record.attendance_rate == 50.0
+    # The October activity has no attendance row for the member: listed, not counted.
+    assert (record.counted, record.leave, record.unexcused) == (3, 1, 0)
+    assert record.attendance_rate == 66.7
     html = response.content.decode()
-    assert 'data-figure="attendance-rate">50.0%' in html
+    assert 'data-figure="attendance-rate">66.7%' in html
     # A's study before the move was attended but is not counted either way.
     assert [a.title for a in record.other_attended] == ["民盟二月"]
     assert "医卫九月" not in html
@@ -262,7 +264,7 @@ def test_it_counts_joint_activities_once_through_whichever_group_the_member_was_
     record = staff_client.get(member_url(member), {"year": 2025}).context["record"]
 
     assert [row.activity.title for row in record.attendance] == ["联合一月", "联合三月"]
-    assert record.attendance_rate == 50.0
+    assert record.attendance_rate == 100.0  # March had no attendance taken for them
 
 
 def test_it_shows_a_leader_only_their_groups_part_of_a_members_record(leader_client, moved):
@@ -272,7 +274,7 @@ def test_it_shows_a_leader_only_their_groups_part_of_a_members_record(leader_cli
 
     record = response.context["record"]
     assert [row.activity.title for row in record.attendance] == ["民盟八月", "民盟十月"]
-    assert record.attendance_rate == 50.0
+    assert record.attendance_rate == 100.0
     assert "医卫三月" not in response.content.decode()
 
 
@@ -412,3 +414,30 @@ def test_it_lists_a_member_who_left_as_left_to_the_leader(leader_client, staff_c
     assert "医卫" not in leader_html and "副组长" not in leader_html
     assert "医卫" in staff_html and "副组长" in staff_html
     assert "已离开本组" not in staff_html
+
+
+def test_reception_days_without_attendance_rows_are_listed_but_not_counted(staff_client, group_a):
+    """The issue's example: one real absence and seven reception days the member
+    was never asked to staff used to show 3 of 11; attendance was taken 4 times."""
+    member = make_member(group_a, "钱委员")
+    for month in (1, 2, 3):
+        make_activity([group_a], title=f"学习{month}", date=datetime.date(2024, month, 1), attendees=[member])
+    missed = make_activity([group_a], title="缺席的学习", date=datetime.date(2024, 4, 1))
+    Attendance.objects.create(activity=missed, member=member, status=Attendance.Status.ABSENT)
+    on_leave = make_activity([group_a], title="请假的学习", date=datetime.date(2024, 4, 15))
+    Attendance.objects.create(
+        activity=on_leave, member=member, status=Attendance.Status.ABSENT, absence_reason=Attendance.AbsenceReason.LEAVE
+    )
+    for day in range(1, 8):
+        make_activity([group_a], kind=ActivityKind.OTHER, title=f"接待日{day}", date=datetime.date(2024, 5, day))
+
+    response = staff_client.get(member_url(member), {"year": 2024})
+
+    record = response.context["record"]
+    assert (record.expected, record.counted, record.unrecorded) == (12, 5, 7)
+    assert (record.present, record.leave, record.unexcused) == (3, 1, 1)
+    assert record.attendance_rate == 60.0
+    html = response.content.decode()
+    assert 'data-figure="attendance-rate">60.0%' in html
+    summary = html.split("data-attendance-summary>")[1].split("</span>")[0]
+    assert summary == "出席 3 次，请假 1 次，无故缺席 1 次；未登记 7 次（列出，不计入出勤率）。"

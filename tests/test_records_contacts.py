@@ -305,3 +305,57 @@ def test_it_counts_in_a_groups_summary_only_the_contacts_recorded_for_that_group
 
     assert counts(group_a) == (1, 1)
     assert counts(group_b) == (2, 2)
+
+
+# --- one person typed in again is not a new constituent ---------------------------------
+
+
+def test_a_typed_name_and_mobile_of_an_existing_constituent_is_that_constituent(staff_client, member_a, person):
+    url = reverse("contact_create")
+    for day in ("2025-04-02", "2025-04-03", "2025-04-04"):
+        response = staff_client.post(
+            url, form_data(member_a, new_name="陈师傅", new_mobile="13812345678", contacted_on=day)
+        )
+        assert response.status_code == 302
+    assert Constituent.objects.filter(name="陈师傅").count() == 1
+    assert set(ConstituentContact.objects.values_list("constituent_id", flat=True)) == {person.pk}
+
+
+def test_a_same_name_constituent_is_a_warning_before_creating_and_nothing_is_written(staff_client, member_a, person):
+    url = reverse("contact_create")
+    response = staff_client.post(url, form_data(member_a, new_name="陈师傅", new_mobile="13900001111"))
+    assert_field_error(response, "new_name")
+    page = response.content.decode()
+    assert "已有 1 位名为“陈师傅”的界别群众" in page
+    assert "陈师傅（出租车司机，138****5678）" in page
+    assert 'name="confirm_new_constituent"' in page
+    assert ConstituentContact.objects.count() == 0 and Constituent.objects.count() == 1
+
+    confirmed = staff_client.post(
+        url, form_data(member_a, new_name="陈师傅", new_mobile="13900001111", confirm_new_constituent="on")
+    )
+    assert confirmed.status_code == 302
+    assert Constituent.objects.filter(name="陈师傅").count() == 2
+
+
+def test_a_same_name_constituent_without_a_mobile_typed_also_warns(staff_client, member_a, person):
+    response = staff_client.post(reverse("contact_create"), form_data(member_a, new_name="陈师傅"))
+    assert_field_error(response, "confirm_new_constituent")
+    assert ConstituentContact.objects.count() == 0
+
+
+def test_a_leader_is_warned_of_a_namesake_without_seeing_another_groups_constituent(leader_client, member_a, person):
+    response = leader_client.post(reverse("contact_create"), form_data(member_a, new_name="陈师傅"))
+    page = response.content.decode()
+    assert "已有 1 位名为“陈师傅”的界别群众" in page
+    assert "出租车司机" not in page  # the person is not one of the leader's group's constituents
+    assert ConstituentContact.objects.count() == 0
+
+
+def test_the_same_person_typed_in_again_on_the_same_day_is_a_duplicate_contact(staff_client, member_a, person):
+    make_contact(member_a, person, day=datetime.date(2025, 4, 2), way=ConstituentContact.Way.IN_PERSON)
+    response = staff_client.post(
+        reverse("contact_create"), form_data(member_a, new_name="陈师傅", new_mobile="13812345678")
+    )
+    assert_field_error(response, "constituent", "This contact is already recorded.")
+    assert ConstituentContact.objects.count() == 1

@@ -243,3 +243,55 @@ def test_it_requires_the_meetings_date_for_a_report_at_a_meeting(staff_client, m
     same_day = staff_client.post(reverse("dutyreport_create"), form_data(member_a, meeting_a, reported_on="2024-12-20"))
     assert same_day.status_code == 302
     assert DutyReport.objects.get().reported_on == MEETING_DAY
+
+
+def test_moving_a_meeting_moves_its_duty_reports_in_the_same_save(staff_client, group_a, member_a, meeting_a):
+    report = make_report(member_a, meeting_a)
+    unrelated = make_report(member_a, None, title="会外述职", day=datetime.date(2024, 11, 1))
+    data = {
+        "groups": [group_a.pk],
+        "kind": ActivityKind.DUTY_REPORT,
+        "title": meeting_a.title,
+        "date": "2025-01-08",
+        "status": "held",
+        "format": "offline",
+        "location": "",
+        "partners": "",
+        "summary": "",
+        "other_participants": "0",
+        "workstation": "",
+    }
+    response = staff_client.post(reverse("activity_edit", args=[meeting_a.pk]), data)
+    assert response.status_code == 302
+    report.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert report.reported_on == datetime.date(2025, 1, 8)
+    assert unrelated.reported_on == datetime.date(2024, 11, 1)
+    assert report.history.first().history_user.username == "staff"
+
+
+def test_a_failed_meeting_edit_leaves_its_duty_reports_where_they_were(
+    staff_client, group_a, member_a, meeting_a, monkeypatch
+):
+    from activities.services import activity as services
+
+    report = make_report(member_a, meeting_a)
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_save_files", broken)
+    data = {
+        "groups": [group_a.pk],
+        "kind": ActivityKind.DUTY_REPORT,
+        "title": meeting_a.title,
+        "date": "2025-01-08",
+        "status": "held",
+        "format": "offline",
+        "other_participants": "0",
+    }
+    with pytest.raises(RuntimeError):
+        staff_client.post(reverse("activity_edit", args=[meeting_a.pk]), data)
+    report.refresh_from_db()
+    meeting_a.refresh_from_db()
+    assert (meeting_a.date, report.reported_on) == (MEETING_DAY, MEETING_DAY)

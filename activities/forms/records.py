@@ -20,7 +20,7 @@ from activities.selectors import records as selectors
 from activities.uploads import validate_upload
 from sectors import clock
 from sectors.access import is_leader
-from sectors.models import Member, SectorGroup, Workstation
+from sectors.models import Constituent, Member, SectorGroup, Workstation
 from sectors.validators import validate_mobile
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -154,7 +154,13 @@ class ProposalForm(RecordForm):
 
 
 class ConstituentContactForm(RecordForm):
-    """A contact with an existing constituent, or with a new one typed in."""
+    """A contact with an existing constituent, or with a new one typed in.
+
+    A person typed in again is not a new constituent (the 3-constituent rule
+    counts distinct people): a typed name and mobile that match an existing
+    constituent of the committee are that constituent; a typed name that
+    matches one with another or no mobile is held back with a warning until
+    the user picks the existing one or confirms it is another person."""
 
     not_future = ("contacted_on",)
     member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
@@ -163,10 +169,23 @@ class ConstituentContactForm(RecordForm):
     new_mobile = forms.CharField(
         label=_("new constituent: mobile"), max_length=11, required=False, validators=[validate_mobile]
     )
+    confirm_new_constituent = forms.BooleanField(
+        label=_("It is another person with the same name: record a new constituent"), required=False
+    )
 
     class Meta:
         model = ConstituentContact
-        fields = ["member", "constituent", "new_name", "new_description", "new_mobile", "way", "contacted_on", "note"]
+        fields = [
+            "member",
+            "constituent",
+            "new_name",
+            "new_description",
+            "new_mobile",
+            "confirm_new_constituent",
+            "way",
+            "contacted_on",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -176,6 +195,7 @@ class ConstituentContactForm(RecordForm):
         self.fields["constituent"].required = False
         self.fields["constituent"].help_text = _("Pick a constituent, or type a new one's name below.")
         self.group: SectorGroup | None = None
+        self.matched_constituent: Constituent | None = None  # the typed-in person, already recorded
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -184,6 +204,8 @@ class ConstituentContactForm(RecordForm):
             self.add_error("new_name", _("Pick a constituent or type a new one, not both."))
         elif not constituent and not new_name and "constituent" not in self.errors:
             self.add_error("constituent", _("Pick a constituent or type a new one's name."))
+        elif new_name and "new_mobile" not in self.errors:
+            constituent = self._match_typed_constituent(new_name, cleaned.get("new_mobile", "").strip())
         member, day = cleaned.get("member"), cleaned.get("contacted_on")
         if member and day:
             self.group = self.member_group_on(member, day)
@@ -199,6 +221,30 @@ class ConstituentContactForm(RecordForm):
         ):
             self.add_error("constituent", _("This contact is already recorded."))
         return cleaned
+
+    def _match_typed_constituent(self, name: str, mobile: str) -> Constituent | None:
+        """The existing constituent a typed name and mobile designate, if any;
+        a same-name one without the same mobile is a warning until confirmed."""
+        namesakes = list(selectors.constituents_named(name))
+        same = next((c for c in namesakes if mobile and c.mobile == mobile), None)
+        if same is not None:
+            self.matched_constituent = same
+            return same
+        if namesakes and not self.cleaned_data.get("confirm_new_constituent"):
+            visible = set(selectors.constituent_choices(self.user).filter(pk__in=[c.pk for c in namesakes]))
+            known = "、".join(
+                f"{c.name}（{c.description or '—'}，{c.masked_mobile or '—'}）" for c in namesakes if c in visible
+            )
+            self.add_error(
+                "new_name",
+                _(
+                    "%(count)s constituent(s) named %(name)s already recorded%(known)s. If it is the same person, "
+                    "pick them in the list above (or type their mobile); if not, tick the box below."
+                )
+                % {"count": len(namesakes), "name": name, "known": f"：{known}" if known else ""},
+            )
+            self.add_error("confirm_new_constituent", _("Tick this only if it is another person."))
+        return None
 
 
 class DutyReportForm(RecordForm):

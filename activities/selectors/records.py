@@ -129,6 +129,11 @@ def constituent_choices(user) -> QuerySet[Constituent]:
     return constituents.order_by("name", "id")
 
 
+def constituents_named(name: str) -> QuerySet[Constituent]:
+    """The committee's constituents with exactly this name (to match a typed-in person)."""
+    return Constituent.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE, name=name).order_by("id")
+
+
 def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -> list[Member]:
     """Each member of `groups` during `year`, with the number of distinct
     constituents and of contacts they recorded that year, and how many

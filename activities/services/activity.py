@@ -39,7 +39,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from sectors import clock, roles
 from sectors.models import SectorGroup, Workstation
 
-from ..models import Activity, Attachment, Attendance
+from ..models import Activity, Attachment, Attendance, DutyReport
 from ..selectors.activity import activity_duplicates, attendance_options
 from ..uploads import validate_upload
 
@@ -221,6 +221,16 @@ def _save_attendance(
         row.delete()
 
 
+def _move_duty_reports(*, user, meeting: Activity) -> None:
+    """A duty-report meeting moved to another day takes its duty reports with it
+    (same transaction), so that they count in the meeting's month and year."""
+    reports = list(DutyReport.objects.filter(meeting=meeting).exclude(reported_on=meeting.date))
+    for report in reports:
+        report.reported_on = meeting.date
+    if reports:
+        bulk_update_with_history(reports, DutyReport, ["reported_on"], default_user=user, default_date=timezone.now())
+
+
 def _save_files(*, user, activity: Activity, files: Sequence[UploadedFile], stored: list[str]) -> None:
     for upload in files:
         attachment = Attachment(
@@ -367,6 +377,8 @@ def activity_update(
         activity._history_user = user
         if changed:
             activity.save(update_fields=[*changed, "updated_at"])
+        if "date" in changed:
+            _move_duty_reports(user=user, meeting=activity)
         if {g.pk for g in groups} != set(activity.groups.values_list("pk", flat=True)):
             activity.groups.set(groups)
         _save_attendance(user=user, activity=activity, groups=groups, attendance=attendance, is_new=False)

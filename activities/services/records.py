@@ -47,11 +47,14 @@ def proposal_save(*, user, form: ProposalForm) -> Proposal:
 
 @transaction.atomic
 def contact_save(*, user, form: ConstituentContactForm) -> ConstituentContact:
-    """The contact's group is the member's group on the day of the contact."""
+    """The contact's group is the member's group on the day of the contact. A
+    typed-in constituent already recorded (same name and mobile) is reused."""
     contact = form.save(commit=False)
     check_group_allowed(user, form.group)
     contact.group = form.group
-    if not contact.constituent_id:
+    if form.matched_constituent is not None:
+        contact.constituent = form.matched_constituent
+    elif not contact.constituent_id:
         contact.constituent = Constituent.objects.create(
             committee=form.group.committee,
             name=form.cleaned_data["new_name"].strip(),

@@ -9,7 +9,7 @@ which members a leader may open at all is sectors.selectors.visible_members.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -31,6 +31,7 @@ from sectors.access import is_leader, scope
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
 from sectors.selectors import OFFICER_ROLES, ROLE_RANK, committee_groups, visible_members
 
+from .members import MemberYear, attendance_rate, group_member_years
 from .summary import constituent_target
 
 
@@ -96,6 +97,13 @@ class GroupPage:
     duty_reports: int
     plan: GroupDocument | None
     summary: GroupDocument | None
+    # Each current member's year in the group (attendance rate, constituents), by member id.
+    member_years: dict[int, MemberYear] = field(default_factory=dict)
+    constituent_target: int = 0
+
+    @property
+    def member_rows(self) -> list[tuple[GroupMembership, MemberYear | None]]:
+        return [(m, self.member_years.get(m.member_id)) for m in self.memberships]
 
     @property
     def held_count(self) -> int:
@@ -138,6 +146,11 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
         duty_reports=DutyReport.objects.filter(group=group, reported_on__range=(start, end)).count(),
         plan=documents.get(GroupDocument.Kind.PLAN),
         summary=documents.get(GroupDocument.Kind.SUMMARY),
+        member_years={
+            row.member.pk: row
+            for row in group_member_years(group_id=group.pk, year=year, reference_day=min(max(today, start), end))
+        },
+        constituent_target=constituent_target(committee_id=group.committee_id, year=year),
     )
 
 
@@ -171,6 +184,7 @@ class MemberRecord:
 
     @property
     def expected(self) -> int:
+        """Activities listed: the groups' held activities while the member belonged."""
         return len(self.attendance)
 
     @property
@@ -179,16 +193,33 @@ class MemberRecord:
 
     @property
     def absent(self) -> int:
+        """Absences of any kind (on leave or not)."""
         return sum(1 for row in self.attendance if row.status == Attendance.Status.ABSENT)
+
+    @property
+    def leave(self) -> int:
+        """Absences with a reason given (请假), shown apart from unexcused ones."""
+        return sum(1 for row in self.attendance if row.status == Attendance.Status.ABSENT and row.absence_reason)
+
+    @property
+    def unexcused(self) -> int:
+        return self.absent - self.leave
 
     @property
     def unrecorded(self) -> int:
         return sum(1 for row in self.attendance if row.status is None)
 
     @property
+    def counted(self) -> int:
+        """Activities where attendance was taken for the member: the rate's denominator."""
+        return self.present + self.absent
+
+    @property
     def attendance_rate(self) -> float | None:
-        """Present / activities the member was expected at, in percent (None if none)."""
-        return round(100 * self.present / self.expected, 1) if self.expected else None
+        """Present / activities where attendance was taken for the member, in
+        percent (None if none). An activity without an attendance row for them
+        (a station's reception day staffed by others) is listed, not counted."""
+        return attendance_rate(self.present, self.counted)
 
     @property
     def distinct_constituents(self) -> int:
@@ -202,10 +233,11 @@ class MemberRecord:
 def expected_activities(memberships: list[GroupMembership], start: datetime.date, end: datetime.date):
     """Held activities between start and end that the member was expected at.
 
-    Attendance rate (出勤率) = activities the member was present at / the
-    activities of their group(s) held while they belonged to the group: an
-    activity counts only if one of its groups (joint activities have several)
-    is a group of one of the member's memberships AND that membership covers
+    These are the activities listed on the member's record; the attendance
+    rate (出勤率) counts those among them where attendance was taken for the
+    member (MemberRecord.attendance_rate). An activity is listed only if one
+    of its groups (joint activities have several) is a group of one of the
+    member's memberships AND that membership covers
     the activity's date (start_date <= date <= end_date, open-ended if no
     end_date). So a member who moved from group B to group A on 1 July is
     expected at B's activities up to the move and at A's from it, never at A's

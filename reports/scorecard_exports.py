@@ -1,0 +1,137 @@
+"""Scorecards as Excel sheets (written by sectors.spreadsheets: formula-safe cells)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from activities.carriers import Carrier, Have
+from sectors.spreadsheets import Sheet
+
+from .scorecards import Scorecard
+from .scoring import GroupScore, RuleResult, Verdict, YearScores
+
+
+def _area(key: str | None, choices) -> str:
+    return str(choices(key).label) if key else ""
+
+
+def _verdict(verdict: str) -> str:
+    return str(Verdict(verdict).label)
+
+
+def _value(rule: RuleResult) -> str:
+    return f"{rule.value:g}{rule.unit}"
+
+
+def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
+    return [
+        _("Scorecard of %(group)s for %(year)s") % {"group": score.group_name, "year": year},
+        _("Total %(total)s, rank %(rank)s of %(count)s: %(verdict)s")
+        % {"total": score.total, "rank": score.rank, "count": group_count, "verdict": _verdict(score.verdict)},
+    ]
+
+
+def scorecard_sheets(card: Scorecard) -> list[Sheet]:
+    score = card.score
+    rules = Sheet(
+        title=_("Rules"),
+        headers=[
+            _("have"),
+            _("carrier"),
+            _("rule"),
+            _("value"),
+            _("threshold"),
+            _("weight"),
+            _("hard rule"),
+            _("deadline"),
+            _("verdict"),
+            _("score"),
+            _("still missing"),
+        ],
+        rows=[
+            [
+                _area(r.have, Have),
+                _area(r.carrier, Carrier),
+                r.label,
+                _value(r),
+                f"{r.threshold:g}{r.unit}",
+                r.weight,
+                _("yes") if r.is_hard else "",
+                r.deadline,
+                _verdict(r.verdict),
+                r.score,
+                r.missing,
+            ]
+            for r in score.rules
+        ],
+        caption=_caption(score, card.year, card.group_count),
+    )
+    evidence = Sheet(
+        title=_("Evidence"),
+        headers=[_("rule"), _("date"), _("record")],
+        rows=[[r.label, e.date, e.label] for r in score.rules for e in r.evidence],
+    )
+    members = Sheet(
+        title=_("Members"),
+        headers=[
+            _("Name"),
+            _("Role"),
+            _("attendance rate (%)"),
+            _("present"),
+            _("on leave"),
+            _("absent"),
+            _("not recorded"),
+            _("distinct constituents"),
+            _("Public-opinion reports"),
+            _("Proposals"),
+            _("duty reports"),
+            _("belongs on %(day)s") % {"day": card.reference_day.isoformat()},
+        ],
+        rows=[
+            [
+                m.year.member.name,
+                m.year.membership.get_role_display(),
+                m.year.rate,
+                m.year.present,
+                m.year.leave,
+                m.year.absent,
+                m.year.unrecorded,
+                m.year.constituents,
+                m.year.opinion_reports,
+                m.year.proposals,
+                m.year.duty_reports,
+                _("yes") if m.year.belongs_on else _("no"),
+            ]
+            for m in card.members
+        ],
+    )
+    return [rules, evidence, members]
+
+
+def list_sheets(scores: YearScores) -> list[Sheet]:
+    haves = list(Have)
+    return [
+        Sheet(
+            title=_("Scorecards %(year)s") % {"year": scores.year},
+            headers=[
+                _("rank"),
+                _("Sector group"),
+                _("total"),
+                _("verdict"),
+                _("hard rules missed"),
+                *[h.label for h in haves],
+            ],
+            rows=[
+                [
+                    g.rank,
+                    g.group_name,
+                    g.total,
+                    _verdict(g.verdict),
+                    "、".join(r.label for r in g.hard_failures),
+                    *[_verdict(g.haves[h.value].verdict) for h in haves],
+                ]
+                for g in scores.groups
+            ],
+            caption=[_("Judged on %(day)s") % {"day": scores.computed_for.isoformat()}],
+        )
+    ]

@@ -1,0 +1,146 @@
+"""Each member's year in one group, for a whole group at once (the scorecard's
+and the group page's members' tables), in a fixed number of queries however
+many members the group has.
+
+Attendance rate (出勤率): present / the activities where attendance was taken
+for the member (present, or absent with or without leave), among the group's
+held activities dated while they belonged to it. An activity of the group
+without an attendance row for the member (a station's reception day staffed by
+others) is listed but not counted. Leave (an absence with a reason given) is
+shown apart from an unexcused absence (no reason) and counts in the rate as an
+absence.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from sectors.models import GroupMembership
+from sectors.selectors import ROLE_RANK
+
+
+def attendance_rate(present: int, counted: int) -> float | None:
+    """Present / activities where attendance was taken, in percent (None if none)."""
+    return round(100 * present / counted, 1) if counted else None
+
+
+@dataclass(frozen=True)
+class MemberYear:
+    """One member's year in one group (only the days they belonged to it)."""
+
+    membership: GroupMembership  # the latest of the year in this group
+    listed: int  # the group's held activities while they belonged
+    present: int
+    leave: int  # absent with a reason given
+    absent: int  # absent without a reason
+    constituents: int  # distinct constituents contacted for the group
+    contacts: int
+    opinion_reports: int
+    proposals: int
+    duty_reports: int
+    belongs_on: bool  # belongs to the group on the reference day
+
+    @property
+    def member(self):
+        return self.membership.member
+
+    @property
+    def counted(self) -> int:
+        return self.present + self.leave + self.absent
+
+    @property
+    def unrecorded(self) -> int:
+        return self.listed - self.counted
+
+    @property
+    def rate(self) -> float | None:
+        return attendance_rate(self.present, self.counted)
+
+
+def _spans_cover(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
+    return any(start <= day and (end is None or day <= end) for start, end in spans)
+
+
+def group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
+    """Every member who belonged to the group during `year`, with their figures
+    for their days there; those belonging on `reference_day` first. Seven queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    memberships = list(
+        GroupMembership.objects.filter(group_id=group_id, start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .select_related("member")
+        .order_by("start_date", "id")
+    )
+    spans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    latest: dict[int, GroupMembership] = {}
+    for m in memberships:
+        spans[m.member_id].append((m.start_date, m.end_date))
+        latest[m.member_id] = m
+
+    held = Activity.groups.through.objects.filter(
+        sectorgroup_id=group_id, activity__date__gte=start, activity__date__lte=end, activity__status="held"
+    )
+    activity_dates = dict(held.values_list("activity_id", "activity__date"))
+    marks = Attendance.objects.filter(activity_id__in=held.values("activity_id"), member_id__in=list(spans))
+    tally: dict[int, Counter] = defaultdict(Counter)
+    for member_id, activity_id, status, reason in marks.values_list(
+        "member_id", "activity_id", "status", "absence_reason"
+    ):
+        if not _spans_cover(spans[member_id], activity_dates[activity_id]):
+            continue
+        if status == Attendance.Status.PRESENT:
+            tally[member_id]["present"] += 1
+        else:
+            tally[member_id]["leave" if reason else "absent"] += 1
+
+    people: dict[int, set[int]] = defaultdict(set)
+    contacts: Counter = Counter()
+    rows = ConstituentContact.objects.filter(group_id=group_id, contacted_on__range=(start, end))
+    for member_id, constituent_id, on in rows.values_list("member_id", "constituent_id", "contacted_on"):
+        if member_id in spans and _spans_cover(spans[member_id], on):
+            people[member_id].add(constituent_id)
+            contacts[member_id] += 1
+    reports = Counter()
+    for member_id, on in DutyReport.objects.filter(group_id=group_id, reported_on__range=(start, end)).values_list(
+        "member_id", "reported_on"
+    ):
+        if member_id in spans and _spans_cover(spans[member_id], on):
+            reports[member_id] += 1
+    opinion = _per_member(
+        OpinionReport.submitters.through.objects.filter(
+            opinionreport__group_id=group_id, opinionreport__submitted_on__range=(start, end)
+        )
+    )
+    proposals = _per_member(
+        Proposal.proposers.through.objects.filter(
+            proposal__group_id=group_id, proposal__submitted_on__range=(start, end)
+        )
+    )
+    result = [
+        MemberYear(
+            membership=latest[member_id],
+            listed=sum(1 for day in activity_dates.values() if _spans_cover(member_spans, day)),
+            present=tally[member_id]["present"],
+            leave=tally[member_id]["leave"],
+            absent=tally[member_id]["absent"],
+            constituents=len(people[member_id]),
+            contacts=contacts[member_id],
+            opinion_reports=opinion.get(member_id, 0),
+            proposals=proposals.get(member_id, 0),
+            duty_reports=reports[member_id],
+            belongs_on=_spans_cover(member_spans, reference_day),
+        )
+        for member_id, member_spans in spans.items()
+    ]
+    return sorted(
+        result, key=lambda row: (not row.belongs_on, ROLE_RANK.get(row.membership.role, 99), row.member.member_number)
+    )
+
+
+def _per_member(through_rows) -> dict[int, int]:
+    return dict(through_rows.values_list("member_id").annotate(n=Count("id")).order_by())

@@ -1,0 +1,118 @@
+"""Scorecards: a group's year against the eight haves and six carriers, the
+29 groups' list, the Excel download, the A4 print view, and filling a year's
+rules for an administrator."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sectors import roles
+from sectors.access import portal_view
+from sectors.models import committee_for_portal
+from sectors.spreadsheets import workbook_response
+
+from .. import scorecard_exports
+from ..scorecards import scorecard_for, year_scores
+from ..setup import assessment_year_fill
+from .pages import _year, _year_choices
+
+LIST_READERS = frozenset({roles.STAFF, roles.CHAIRMAN, roles.ADMIN})
+SORTS = {
+    "rank": lambda g: g.rank,
+    "name": lambda g: (g.sort_order, g.group_name),
+    "total": lambda g: (g.total, -g.sort_order),
+    "hard": lambda g: (not g.fails_hard, g.rank),
+}
+
+
+def _context(request: HttpRequest, group_id: int) -> dict:
+    year = _year(request)
+    card = scorecard_for(user=request.user, group_id=group_id, year=year)
+    return {
+        "card": card,
+        "score": card.score,
+        "group": card.group,
+        "year": year,
+        "years": _year_choices(year),
+        "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
+    }
+
+
+@portal_view(roles.ALL_ROLES)
+def scorecard(request: HttpRequest, group_id: int) -> HttpResponse:
+    return render(request, "reports/scorecard.html", _context(request, group_id))
+
+
+@portal_view(roles.ALL_ROLES)
+def scorecard_print(request: HttpRequest, group_id: int) -> HttpResponse:
+    return render(request, "reports/scorecard_print.html", _context(request, group_id))
+
+
+@portal_view(roles.ALL_ROLES)
+def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
+    card = scorecard_for(user=request.user, group_id=group_id, year=_year(request))
+    filename = _("Scorecard %(group)s %(year)s") % {"group": card.group.short_name, "year": card.year}
+    return workbook_response(filename, scorecard_exports.scorecard_sheets(card))
+
+
+@portal_view(LIST_READERS)
+def scorecard_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    committee = committee_for_portal()
+    scores = year_scores(committee_id=committee.pk, year=year)
+    sort = request.GET.get("sort", "rank")
+    key = SORTS.get(sort, SORTS["rank"])
+    descending = sort == "total"
+    groups = sorted(scores.groups, key=key, reverse=descending)
+    if request.GET.get("format") == "xlsx":
+        filename = _("Scorecards %(year)s") % {"year": year}
+        return workbook_response(filename, scorecard_exports.list_sheets(scores))
+    context = {
+        "scores": scores,
+        "groups": groups,
+        "sort": sort if sort in SORTS else "rank",
+        "year": year,
+        "years": _year_choices(year),
+        "failing": sum(1 for g in scores.groups if g.fails_hard),
+        "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
+    }
+    return render(request, "reports/scorecard_list.html", context)
+
+
+@portal_view({roles.ADMIN}, write=True)
+@require_POST
+def scorecard_rules_fill(request: HttpRequest) -> HttpResponse:
+    """Give a year without rules last year's rules, else the defaults (one click)."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except (TypeError, ValueError):
+        year = 0
+    if not 2000 <= year <= 2100:
+        messages.error(request, _("Choose a year between 2000 and 2100."))
+        return redirect("scorecard_list")
+    assessment, source = assessment_year_fill(committee=committee_for_portal(), year=year)
+    count = assessment.requirements.count()
+    if source == "copied":
+        text = _("%(year)s now has %(count)s rules, copied from the last year with rules.")
+    else:
+        text = _("%(year)s now has %(count)s rules, from the defaults.")
+    messages.success(request, text % {"year": year, "count": count})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = f"{reverse('scorecard_list')}?year={year}"
+    return redirect(target)
+
+
+urlpatterns = [
+    path("reports/scorecards/", scorecard_list, name="scorecard_list"),
+    path("reports/scorecards/rules/fill/", scorecard_rules_fill, name="scorecard_rules_fill"),
+    path("reports/scorecards/<int:group_id>/", scorecard, name="scorecard"),
+    path("reports/scorecards/<int:group_id>/print/", scorecard_print, name="scorecard_print"),
+    path("reports/scorecards/<int:group_id>/xlsx/", scorecard_xlsx, name="scorecard_xlsx"),
+]

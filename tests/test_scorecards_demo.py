@@ -1,0 +1,155 @@
+"""The engine against an independent count of the demo data.
+
+For three groups (a strong one, the demo leader's and a weak one) every rule's
+value is counted again by a simple route, plain loops over all rows of each
+table, and compared with what reports.scorecards.year_scores says. The demo is
+seeded once for the module, inside a transaction rolled back at its end.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+
+from activities.carriers import ActivityKind
+from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from demo.seed import demo_seed
+from reports.models import Measure
+from reports.scorecards import year_scores
+from reports.scoring import Verdict
+from sectors.models import GroupMembership, SectorGroup, Workstation
+
+TODAY = datetime.date(2025, 12, 31)
+YEAR = 2025
+GROUPS = ["民盟", "致公党", "台盟"]
+K = ActivityKind
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = demo_seed(today=TODAY)
+        scores = year_scores(committee_id=result.committee.pk, year=YEAR, today=TODAY)
+        yield SimpleNamespace(committee=result.committee, scores=scores, independent=_count_independently())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return seeded
+
+
+def _in_year(day: datetime.date) -> bool:
+    return day.year == YEAR
+
+
+def _covers(start, end, day) -> bool:
+    return start <= day and (end is None or day <= end)
+
+
+def _count_independently() -> dict[str, dict[str, float]]:
+    """Every rule's value for the three groups, by plain loops over all rows."""
+    groups = {g.short_name: g.pk for g in SectorGroup.objects.all()}
+    memberships = list(GroupMembership.objects.all())
+    activities = list(Activity.objects.prefetch_related("groups"))
+    contacts = list(ConstituentContact.objects.all())
+    duty_reports = list(DutyReport.objects.all())
+    documents = list(GroupDocument.objects.all())
+    opinion = list(OpinionReport.objects.all())
+    proposals = list(Proposal.objects.all())
+    stations = list(Workstation.objects.all())
+    counts = {}
+    for name in GROUPS:
+        gid = groups[name]
+        held = [
+            a for a in activities if a.status == "held" and _in_year(a.date) and gid in [g.pk for g in a.groups.all()]
+        ]
+
+        def kinds(*wanted, month=None, held=held):
+            return sum(1 for a in held if a.kind in wanted and (month is None or a.date.month == month))
+
+        def member_spans(member_id, gid=gid):
+            return [(m.start_date, m.end_date) for m in memberships if m.member_id == member_id and m.group_id == gid]
+
+        on_31_dec = {m.member_id for m in memberships if m.group_id == gid and _covers(m.start_date, m.end_date, TODAY)}
+
+        def counts_for(row, day, on_31_dec=on_31_dec, gid=gid, member_spans=member_spans) -> bool:
+            return (
+                row.group_id == gid
+                and _in_year(day)
+                and row.member_id in on_31_dec
+                and any(_covers(s, e, day) for s, e in member_spans(row.member_id))
+            )
+
+        people = defaultdict(set)
+        for c in contacts:
+            if counts_for(c, c.contacted_on):
+                people[c.member_id].add(c.constituent_id)
+        reporters = {r.member_id for r in duty_reports if counts_for(r, r.reported_on)}
+        plan = [d for d in documents if d.group_id == gid and d.year == YEAR and d.kind == "plan"]
+        summary = [d for d in documents if d.group_id == gid and d.year == YEAR and d.kind == "summary"]
+        size = len(on_31_dec)
+
+        def share(n: int, size=size) -> float:
+            return round(100 * n / size, 1) if size else 0
+
+        counts[name] = {
+            Measure.PLAN_FILED: sum(1 for d in plan if d.dated <= datetime.date(YEAR, 3, 31)),
+            Measure.SUMMARY_FILED: sum(1 for d in summary if d.dated <= datetime.date(YEAR, 12, 31)),
+            Measure.STUDY_MONTHS: len({a.date.month for a in held if a.kind == K.STUDY}),
+            Measure.RESEARCH_INSPECTIONS: kinds(K.RESEARCH, K.INSPECTION),
+            Measure.CONSULTATIONS: kinds(K.CONSULTATION),
+            Measure.PROPOSALS: sum(1 for p in proposals if p.group_id == gid and _in_year(p.submitted_on)),
+            Measure.OPINION_REPORTS: sum(1 for o in opinion if o.group_id == gid and _in_year(o.submitted_on)),
+            Measure.ACTIVE_WORKSTATIONS: sum(
+                1 for s in stations if s.group_id == gid and s.is_active and s.established_on <= TODAY
+            ),
+            Measure.SERVICE_ACTIVITIES: kinds(K.SERVICE),
+            Measure.DECEMBER_ACTIVITIES: kinds(K.SERVICE, month=12),
+            Measure.FELLOWSHIP_ACTIVITIES: kinds(K.FELLOWSHIP),
+            Measure.CONSTITUENTS_PER_MEMBER: share(sum(1 for ids in people.values() if len(ids) >= 3)),
+            Measure.DUTY_REPORT_MEETINGS: kinds(K.DUTY_REPORT, month=12),
+            Measure.DUTY_REPORTERS: share(len(reporters)),
+            Measure.HIGHLIGHTS: sum(1 for a in held if a.is_highlight),
+        }
+    return counts
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_the_engine_agrees_with_an_independent_count_of_the_demo_data(demo, name):
+    group = SectorGroup.objects.get(short_name=name)
+    engine = {r.measure: r.value for r in demo.scores.by_group_id[group.pk].rules}
+    assert engine == demo.independent[name]
+
+
+def test_the_demo_has_both_strong_and_weak_groups(demo):
+    by_name = {g.group_name: g for g in demo.scores.groups}
+    assert by_name["民盟"].total > 90
+    # A weak demo group holds no duty-report meeting: due on 31 December, missed on 1 January.
+    assert [r.measure for r in by_name["台盟"].hard_pending] == [Measure.DUTY_REPORT_MEETINGS]
+    assert not by_name["台盟"].fails_hard
+    next_day = year_scores(committee_id=demo.committee.pk, year=YEAR, today=TODAY + datetime.timedelta(days=1))
+    weak = next(g for g in next_day.groups if g.group_name == "台盟")
+    assert weak.fails_hard and weak.verdict == Verdict.NOT_MET
+    assert len(demo.scores.groups) == 29
+    assert sorted(g.rank for g in demo.scores.groups) == list(range(1, 30))
+
+
+def test_the_demo_leaders_scorecard_says_what_is_missing(demo, client, settings):
+    from django.urls import reverse
+
+    from sectors.models import User
+
+    settings.PORTAL_TODAY = TODAY.isoformat()
+    leader = User.objects.get(username="leader")
+    client.force_login(leader)
+    group = leader.sector_group
+    page = client.get(reverse("scorecard", args=[group.pk]) + f"?year={YEAR}").content.decode()
+    missing = [r for r in demo.scores.by_group_id[group.pk].rules if r.missing]
+    assert missing, "the demo leader's group should have something left to do"
+    for rule in missing:
+        assert rule.missing in page
