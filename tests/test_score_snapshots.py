@@ -147,3 +147,23 @@ def test_the_scorecard_part_shows_the_trend_and_the_official_result(
     assert "该年度的记录在结束后有改动" in html
     assert "<polyline" in html and "2025-06-02" in html
     assert "style=" not in html and "<script" not in html  # ready for a strict CSP
+
+
+def test_the_scorecard_shows_the_official_result_and_the_trend(
+    year_2025, group_a, group_b, staff_client, leader_client, chairman_client, settings
+):
+    take_score_snapshots(day="2025-06-01")
+    take_score_snapshots(day="2025-06-02")
+    settings.PORTAL_TODAY = "2026-01-05"
+    _close(staff_client)
+    stored = ScoreSnapshot.objects.get(group=group_a, official=True)
+    url = reverse("scorecard", args=[group_a.pk]) + "?year=2025"
+    for client in (leader_client, chairman_client, staff_client):
+        page = client.get(url).content.decode()
+        assert f"2025年度正式结果（2026-01-05结束）：得分 {stored.total}，名次 {stored.rank}。" in page
+        assert "全年得分走势" in page and "该年度的记录在结束后有改动" not in page
+    make_activity([group_a], kind=ActivityKind.RESEARCH, date=D(2025, 10, 9))  # edited after closing
+    page = leader_client.get(url).content.decode()
+    assert f"得分 {stored.total}" in page and "该年度的记录在结束后有改动" in page
+    # A leader asking for another group's scorecard still gets "not found".
+    assert leader_client.get(reverse("scorecard", args=[group_b.pk]) + "?year=2025").status_code == 404
