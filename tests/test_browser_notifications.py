@@ -65,3 +65,25 @@ def test_it_shows_a_leader_their_reminders_with_the_unread_count(page, reminders
     page.goto(f"{page.base}/notifications/")
     shot(page, "notifications-02-after-opening-one")
     assert page.locator(".notification-unread").count() == 2
+
+
+def test_staff_close_a_year_and_the_scorecard_shows_the_official_result(page, users, committee, group_a, settings):  # noqa: F811
+    from reports.tasks import take_score_snapshots
+
+    assessment_year_ensure(committee=committee, year=2025)
+    for day in ("2025-03-01", "2025-06-01", "2025-09-01", "2025-12-01"):
+        take_score_snapshots(day=day)
+    settings.PORTAL_TODAY = "2026-01-05"
+    log_in(page, "staff")
+    page.click("text=年度结算")
+    page.wait_for_url(f"{page.base}/years/close/")
+    page.select_option("#id_year", "2025")
+    page.check("#id_confirm")
+    shot(page, "close-year-01-confirm")
+    page.click("button:has-text('结束该年度')")
+    page.wait_for_selector(".alert-success")
+    assert "2025年度已结束" in page.content()
+    page.goto(f"{page.base}/reports/scorecards/{group_a.pk}/?year=2025")
+    assert "2025年度正式结果（2026-01-05结束）" in page.locator(".score-official").inner_text()
+    assert page.locator(".score-sparkline polyline").count() == 1
+    shot(page, "close-year-02-scorecard-official-result")
