@@ -56,6 +56,9 @@ _SCHEDULE = [
 ]
 
 
+_PORTAL_APPS = {"sectors", "activities", "reports", "auth", "contenttypes"}
+
+
 def _perms(models: list[str], actions: tuple[str, ...]) -> set[str]:
     return {f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models for action in actions}
 
@@ -96,12 +99,21 @@ def role_from_group_names(names: set[str]) -> str | None:
     return next((code for code in _PRECEDENCE if GROUP_NAMES[code] in names), None)
 
 
-def sync_role_groups(group_model, permission_model) -> None:
-    """Create the four groups and give each exactly its permissions."""
+def sync_role_groups(group_model, permission_model, *, later_apps_ok: bool = False) -> None:
+    """Create the four groups and give each exactly its permissions.
+
+    `later_apps_ok`: the roles migration may run before a third-party app's migrations
+    (django-celery-beat's schedule); their permissions are skipped there and given by
+    the sync after every migrate, which is strict.
+    """
     for code, perm_names in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=GROUP_NAMES[code])
         wanted = []
         for dotted in sorted(perm_names):
             app_label, codename = dotted.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None and not (later_apps_ok and app_label not in _PORTAL_APPS):
+                raise permission_model.DoesNotExist(dotted)
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)
