@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, Carrier, Have
-from sectors.models import Committee
+from sectors.models import Committee, SectorGroup
 
 
 class AssessmentYear(models.Model):
@@ -142,3 +144,68 @@ DEFAULT_REQUIREMENTS: list[DefaultRequirement] = [
     DefaultRequirement("", Carrier.DUTY_REPORT, Measure.DUTY_REPORTERS, 80),
     DefaultRequirement(Have.INNOVATION_HIGHLIGHTS, "", Measure.HIGHLIGHTS, 1),
 ]
+
+
+class ClosedYear(models.Model):
+    """An assessment year closed by staff: its scores are the official result.
+
+    `computed_for` is the date the official scores were judged against; the
+    scorecard recomputes with that date to tell whether records changed since.
+    """
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    computed_for = models.DateField(_("scores judged on"))
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    class Meta:
+        verbose_name = _("closed assessment year")
+        verbose_name_plural = _("closed assessment years")
+        ordering = ["committee", "-year"]
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="closed_year_once")]
+
+    def __str__(self) -> str:
+        return _("Assessment %(year)s (closed)") % {"year": self.year}
+
+
+class ScoreSnapshot(models.Model):
+    """One group's scores for a year as computed on one day.
+
+    Nightly snapshots (one per group and day) give the trend through the year;
+    the official result of a closed year is one more snapshot, marked official.
+    """
+
+    group = models.ForeignKey(SectorGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("sector group"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    taken_on = models.DateField(_("date"))
+    official = models.BooleanField(_("official result"), default=False)
+    total = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    verdict = models.CharField(_("verdict"), max_length=10)
+    fails_hard = models.BooleanField(_("fails a hard rule"), default=False)
+    # Each rule's label, value, threshold, verdict and score, as the engine gave them.
+    rules = models.JSONField(_("rules"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("score snapshot")
+        verbose_name_plural = _("score snapshots")
+        ordering = ["group", "year", "taken_on"]
+        indexes = [models.Index(fields=["group", "year", "taken_on"], name="snapshot_group_year_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "year", "taken_on"], condition=Q(official=False), name="snapshot_once_a_day"
+            ),
+            models.UniqueConstraint(fields=["group", "year"], condition=Q(official=True), name="snapshot_one_official"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.year} {self.taken_on:%Y-%m-%d} {self.total}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from sectors import clock
 from sectors import committee_data as data
@@ -17,6 +18,7 @@ from sectors.models import Committee
 from sectors.setup import SetupCounts, committee_setup
 
 from .models import DEFAULT_REQUIREMENTS, AssessmentYear, DefaultRequirement, Requirement
+from .schedule import schedule_install
 
 
 def assessment_year_ensure(*, committee: Committee, year: int, counts: SetupCounts | None = None) -> AssessmentYear:
@@ -110,4 +112,5 @@ def portal_setup(*, year: int | None = None, counts: SetupCounts | None = None) 
     with transaction.atomic():
         committee = committee_setup(counts=counts)
         assessment_year_ensure(committee=committee, year=year, counts=counts)
+        counts.created += schedule_install(PeriodicTask, CrontabSchedule)
     return committee

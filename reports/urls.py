@@ -4,11 +4,12 @@ the scorecards live under /reports/scorecards/."""
 
 from django.urls import path
 
-from .views import dashboard, home, pages, scorecards
+from .views import closing, dashboard, home, pages, scorecards
 
 urlpatterns = [
     path("", home.home, name="home"),
     *pages.urlpatterns,
     *scorecards.urlpatterns,
     *dashboard.urlpatterns,
+    *closing.urlpatterns,
 ]

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import SolarSchedule
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -305,3 +306,8 @@ class UserAdmin(DjangoUserAdmin):
             return roles.ROLE_LABELS[roles.ADMIN]
         code = roles.role_from_group_names({group.name for group in user.groups.all()})
         return roles.ROLE_LABELS[code] if code else "—"
+
+
+# The schedule (django-celery-beat) is edited by administrators; sun-event schedules
+# mean nothing for a committee's calendar, so their page is left out.
+admin.site.unregister(SolarSchedule)

@@ -12,3 +12,13 @@ def portal(request: HttpRequest) -> dict:
         "portal_can_edit": role in roles.EDITORS,
         "portal_is_admin": role == roles.ADMIN,
     }
+
+
+def notifications(request: HttpRequest) -> dict:
+    """The unread count shown on the bell in the header (one small query per page)."""
+    from .notifications import unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"portal_unread_notifications": unread_count(user=user)}

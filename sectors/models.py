@@ -412,3 +412,39 @@ class ImportRun(models.Model):
 def committee_for_portal() -> Committee:
     """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE)."""
     return Committee.objects.get(code=settings.PORTAL_COMMITTEE_CODE)
+
+
+class Notification(models.Model):
+    """A message to one user in the portal (and by e-mail when they have an address).
+
+    `key` names what the message is about (e.g. a reminder's group, rule and period):
+    the unique constraint makes a second send of the same thing to the same user a
+    no-op, however often a job is retried or run.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

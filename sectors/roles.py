@@ -47,6 +47,16 @@ _ROSTER = ["sectors.member", "sectors.groupmembership", "sectors.sectorgroup"]
 _RULES = ["reports.assessmentyear", "reports.requirement"]
 _ALL_MODELS = _RECORDS + _ROSTER + _RULES + ["sectors.committee", "sectors.term", "sectors.user"]
 _CRUD = ("view", "add", "change", "delete")
+# The schedule of reminders and snapshots (django-celery-beat), edited by administrators.
+_SCHEDULE = [
+    "django_celery_beat.periodictask",
+    "django_celery_beat.crontabschedule",
+    "django_celery_beat.intervalschedule",
+    "django_celery_beat.clockedschedule",
+]
+
+
+_PORTAL_APPS = {"sectors", "activities", "reports", "auth", "contenttypes"}
 
 
 def _perms(models: list[str], actions: tuple[str, ...]) -> set[str]:
@@ -60,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {PERSONAL_DATA_PERM},
     LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
-    ADMIN: _perms(_ALL_MODELS, _CRUD) | {PERSONAL_DATA_PERM},
+    ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD) | {PERSONAL_DATA_PERM},
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the
@@ -89,12 +99,21 @@ def role_from_group_names(names: set[str]) -> str | None:
     return next((code for code in _PRECEDENCE if GROUP_NAMES[code] in names), None)
 
 
-def sync_role_groups(group_model, permission_model) -> None:
-    """Create the four groups and give each exactly its permissions."""
+def sync_role_groups(group_model, permission_model, *, later_apps_ok: bool = False) -> None:
+    """Create the four groups and give each exactly its permissions.
+
+    `later_apps_ok`: the roles migration may run before a third-party app's migrations
+    (django-celery-beat's schedule); their permissions are skipped there and given by
+    the sync after every migrate, which is strict.
+    """
     for code, perm_names in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=GROUP_NAMES[code])
         wanted = []
         for dotted in sorted(perm_names):
             app_label, codename = dotted.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None and not (later_apps_ok and app_label not in _PORTAL_APPS):
+                raise permission_model.DoesNotExist(dotted)
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)

@@ -1,7 +1,8 @@
-from .views import imports, member_edit, pages
+from .views import imports, member_edit, notifications, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *member_edit.urlpatterns,
     *imports.urlpatterns,
+    *notifications.urlpatterns,
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
+    "django_celery_beat",
     "sectors",
     "activities",
     "reports",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sectors.context_processors.portal",
+                "sectors.context_processors.notifications",
             ],
         },
     },
@@ -144,7 +146,31 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_BEAT_SCHEDULE: dict = {}
+# The schedule lives in the database (django-celery-beat), so administrators edit it in
+# 系统管理 → 周期任务; reports/migrations create its entries. `manage.py run_scheduled`
+# runs the same entries from cron where there is no Redis.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_ACKS_LATE = True  # a task lost with a crashed worker runs again; every task is idempotent
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# --- E-mail: notifications go out by e-mail to users with an address ------------
+# Without EMAIL_HOST the messages are printed on the console (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, usually port 587
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address in e-mailed links (e.g. https://portal.intranet); relative links without it.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").rstrip("/")
 
 # --- Users and login --------------------------------------------------------
 AUTH_USER_MODEL = "sectors.User"

@@ -20,6 +20,7 @@ from sectors.spreadsheets import workbook_response
 from .. import scorecard_exports
 from ..scorecards import scorecard_for, year_scores
 from ..setup import assessment_year_fill
+from ..snapshots import score_history
 from .pages import _year, _year_choices
 
 LIST_READERS = frozenset({roles.STAFF, roles.CHAIRMAN, roles.ADMIN})
@@ -41,6 +42,8 @@ def _context(request: HttpRequest, group_id: int) -> dict:
         "year": year,
         "years": _year_choices(year),
         "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
+        # A closed year's official result and the nightly trend (reports.snapshots).
+        "history": score_history(group_id=card.group.pk, year=year),
     }
 
 

@@ -13,7 +13,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = None
     from sectors.roles import sync_role_groups
 
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), later_apps_ok=True)
 
 
 def remove_roles(apps, schema_editor):
