@@ -131,7 +131,7 @@ def test_it_hides_highlights_from_a_leader_and_ignores_them_if_posted(leader_cli
 def test_it_offers_a_leader_only_their_own_group_fixed(leader_client, group_a, group_b):
     page = leader_client.get(reverse("activity_create")).content.decode()
     assert group_a.name in page and group_b.name not in page
-    assert f'value="{group_a.pk}"' in page and 'onclick="return false;"' in page
+    assert f'value="{group_a.pk}"' in page and 'data-locked="true"' in page
     assert "仅限本组的活动" in page  # the help text explains the rule
 
 
