@@ -74,7 +74,7 @@ def test_it_records_an_activity_with_attendance_and_attachments(staff_client, us
     data = form_data([group_a]) | attendance_fields(present=[zhang], absent=[(li, "leave")], not_recorded=[wang])
     data["files"] = [
         SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf"),
-        SimpleUploadedFile("photo.jpg", b"jpegdata", content_type="image/jpeg"),
+        SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0jpegdata", content_type="image/jpeg"),
     ]
     response = staff_client.post(reverse("activity_create"), data)
 

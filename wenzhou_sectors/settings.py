@@ -198,6 +198,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the model's "add" permission and exporting its "view" one.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Admin exports use the formula-safe formats of sectors.spreadsheets; should an
+# admin be added with import-export's own formats, these still keep a value
+# typed as "=..." (or with characters Excel refuses) from running or breaking.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
