@@ -70,10 +70,16 @@ def _page_for(browser, live_server, user):
 
 def _admin_urls() -> list[str]:
     urls = [reverse("admin:index")]
-    for model in admin.site._registry:
-        info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
-        urls.append(reverse("admin:{}_{}_add".format(*info)))
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
+        if getattr(model_admin, "resource_classes", None):
+            urls.append(reverse(f"{prefix}_export"))
+            if hasattr(model_admin, "import_action"):
+                urls.append(reverse(f"{prefix}_import"))
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            urls += [reverse(f"{prefix}_change", args=[first.pk]), reverse(f"{prefix}_history", args=[first.pk])]
     return urls
 
 
