@@ -55,7 +55,7 @@ def browser():
 
 def _page_for(browser, live_server, user):
     context = browser.new_context(locale="zh-CN")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)  # generous: CI machines are shared
     if user is not None:
         client = Client()
         client.force_login(user)
