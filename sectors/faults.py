@@ -84,7 +84,7 @@ class TolerantRedisCache(RedisCache):
     def get_many(self, keys, version=None):
         return self._tolerant("get_many", {}, keys, version)
 
-    def set(self, key, value, timeout=None, version=None):  # noqa: A003
+    def set(self, key, value, timeout=None, version=None):
         return self._tolerant("set", None, key, value, timeout, version)
 
     def add(self, key, value, timeout=None, version=None):
