@@ -11,8 +11,9 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from sectors.spreadsheets import SAFE_EXPORT_FORMATS
 
 from .models import (
     Activity,
@@ -38,11 +39,11 @@ class UploadFormMixin:
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
-            validate_upload(upload)
+            content_type = validate_upload(upload)
             self.instance.original_name = upload.name[:200]
             if hasattr(self.instance, "size"):
                 self.instance.size = upload.size
-                self.instance.content_type = (upload.content_type or "")[:100]
+                self.instance.content_type = content_type  # detected from the content, not the browser's claim
         return upload
 
 
@@ -76,7 +77,7 @@ class AttachmentInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ActivityResource]
-    export_formats = [XLSX, CSV]
+    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (sectors.spreadsheets)
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)

@@ -8,6 +8,7 @@ can be scoped with one filter; every change is kept by django-simple-history.
 
 from __future__ import annotations
 
+import datetime
 import pathlib
 import uuid
 
@@ -81,7 +82,9 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.title}"
+        # An activity being typed may have no valid date yet.
+        day = f"{self.date:%Y-%m-%d}" if isinstance(self.date, datetime.date) else "—"
+        return f"{day} {self.title}"
 
     @property
     def carrier(self):
@@ -276,7 +279,11 @@ class ConstituentContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} → {self.constituent}"
+        # A contact being typed may not have its constituent yet (a new one is
+        # created only when the form is valid).
+        constituent = self.constituent if self.constituent_id else "—"
+        member = self.member if self.member_id else "—"
+        return f"{member} → {constituent}"
 
 
 class DutyReport(models.Model):

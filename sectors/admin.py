@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import roles
 from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
 from .resources import MemberResource, SectorGroupResource, WorkstationResource
+from .spreadsheets import SAFE_EXPORT_FORMATS
 
 
 def can_see_personal_data(request: HttpRequest) -> bool:
@@ -32,7 +33,7 @@ class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     """Change history plus spreadsheet import and export."""
 
     import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
+    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (sectors.spreadsheets)
 
     # import-export allows every admin user to import and export unless told
     # otherwise: tie both to the model permissions instead.

@@ -25,4 +25,6 @@ class SectorsConfig(AppConfig):
     verbose_name = _("Sectors and members")
 
     def ready(self) -> None:
+        from . import lookups  # noqa: F401  (registers the range-checked `in` lookup)
+
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
+import tablib
 from django.http import HttpResponse
+from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
@@ -105,3 +107,33 @@ def _sheet_title(title: str) -> str:
     # Excel forbids []:*?/\ in sheet names and allows 31 characters.
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title))
     return cleaned[:31] or "Sheet"
+
+
+# --- Admin exports (django-import-export) ----------------------------------------
+# import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (on in settings, as a
+# backstop) only strips a leading "=" and turns every value into text. The admin's
+# formats below keep the values and make them safe the portal's way.
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell Excel will not evaluate: formula-like text gets a leading apostrophe
+    (Excel shows the text; the apostrophe is the usual CSV-injection guard)."""
+    return f"'{value}" if is_formula_like(value) else value
+
+
+class SafeXLSX(base_formats.XLSX):
+    """Admin .xlsx exports written by workbook_bytes: formula-like text stays text."""
+
+    def export_data(self, dataset, **kwargs) -> bytes:
+        return workbook_bytes([Sheet(title=dataset.title or "export", headers=dataset.headers or [], rows=dataset)])
+
+
+class SafeCSV(base_formats.CSV):
+    """Admin .csv exports with every formula-like cell neutralised."""
+
+    def export_data(self, dataset, **kwargs):
+        safe = tablib.Dataset(*[[csv_safe(value) for value in row] for row in dataset], headers=dataset.headers)
+        return super().export_data(safe, **kwargs)
+
+
+SAFE_EXPORT_FORMATS = [SafeXLSX, SafeCSV]

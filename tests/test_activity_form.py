@@ -74,7 +74,7 @@ def test_it_records_an_activity_with_attendance_and_attachments(staff_client, us
     data = form_data([group_a]) | attendance_fields(present=[zhang], absent=[(li, "leave")], not_recorded=[wang])
     data["files"] = [
         SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf"),
-        SimpleUploadedFile("photo.jpg", b"jpegdata", content_type="image/jpeg"),
+        SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0jpegdata", content_type="image/jpeg"),
     ]
     response = staff_client.post(reverse("activity_create"), data)
 
@@ -131,7 +131,7 @@ def test_it_hides_highlights_from_a_leader_and_ignores_them_if_posted(leader_cli
 def test_it_offers_a_leader_only_their_own_group_fixed(leader_client, group_a, group_b):
     page = leader_client.get(reverse("activity_create")).content.decode()
     assert group_a.name in page and group_b.name not in page
-    assert f'value="{group_a.pk}"' in page and 'onclick="return false;"' in page
+    assert f'value="{group_a.pk}"' in page and 'data-locked="true"' in page
     assert "仅限本组的活动" in page  # the help text explains the rule
 
 

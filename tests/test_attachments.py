@@ -105,7 +105,7 @@ def test_it_adds_attachments_when_an_activity_is_edited(staff_client, own, group
         "status": activity.status,
         "format": activity.format,
         "other_participants": "0",
-        "files": [SimpleUploadedFile("照片.png", b"\x89PNG", content_type="image/png")],
+        "files": [SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")],
     }
     assert staff_client.post(reverse("activity_edit", args=[activity.pk]), data).status_code == 302
     assert sorted(activity.attachments.values_list("original_name", flat=True)) == ["会议纪要.txt", "照片.png"]

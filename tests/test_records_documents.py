@@ -18,6 +18,8 @@ from django.utils.translation import gettext
 from activities.models import GroupDocument
 from sectors import roles
 
+from .test_upload_content import ooxml
+
 
 def upload(name: str = "2025年工作计划.pdf", content: bytes = b"%PDF-1.4 plan") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
@@ -70,12 +72,13 @@ def test_it_lets_staff_upload_edit_and_delete(staff_client, users, group_a, djan
     staff_client.post(reverse("document_edit", args=[document.pk]), form_data(group_a, title="改后的计划"))
     document.refresh_from_db()
     assert (document.title, document.file.path) == ("改后的计划", first_path)
-    data = form_data(group_a, upload("修订版.docx", b"docx"), title="改后的计划")
+    docx = ooxml("word/")  # content is checked: a real Word document
+    data = form_data(group_a, upload("修订版.docx", docx), title="改后的计划")
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(reverse("document_edit", args=[document.pk]), data)
     document.refresh_from_db()
     assert document.original_name == "修订版.docx"
-    assert document.file.read() == b"docx"
+    assert document.file.read() == docx
     assert not os.path.exists(first_path)
 
     with django_capture_on_commit_callbacks(execute=True):

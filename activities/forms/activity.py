@@ -38,7 +38,7 @@ class GroupCheckboxes(forms.CheckboxSelectMultiple):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if self.locked is not None and getattr(value, "value", value) == self.locked:
             option["attrs"]["checked"] = True
-            option["attrs"]["onclick"] = "return false;"
+            option["attrs"]["data-locked"] = "true"  # static/js/portal.js keeps it ticked
             option["attrs"]["aria-readonly"] = "true"
         return option
 

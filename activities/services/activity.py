@@ -42,7 +42,7 @@ from sectors.models import SectorGroup, Workstation
 
 from ..models import Activity, Attachment, Attendance, DutyReport
 from ..selectors.activity import activity_duplicates, attendance_options
-from ..uploads import validate_upload
+from ..uploads import FALLBACK_TYPE, detected_type, validate_upload
 
 AttendanceInput = dict[int, tuple[str, str]]  # member id -> (status, absence reason)
 
@@ -267,7 +267,8 @@ def _save_files(*, user, activity: Activity, files: Sequence[UploadedFile], stor
             activity=activity,
             original_name=upload.name[-200:],
             size=upload.size,
-            content_type=(getattr(upload, "content_type", "") or "")[:100],
+            # The type the portal found in the content (checked in validate_upload), never the browser's claim.
+            content_type=detected_type(upload, upload.name) or FALLBACK_TYPE,
             uploaded_by=user,
         )
         attachment._history_user = user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 from django.contrib import messages
@@ -198,7 +199,9 @@ def _changeable_activity(request: HttpRequest, activity_id: int) -> Activity:
 @portal_view(roles.EDITORS, write=True)
 def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _changeable_activity(request, activity_id)
-    form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, user=request.user)
+    # The form works on its own copy, so that the page keeps the stored title and
+    # date while the typed values are wrong.
+    form = ActivityForm(request.POST or None, request.FILES or None, instance=copy.copy(activity), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(

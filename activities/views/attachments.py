@@ -16,6 +16,7 @@ from sectors.access import portal_view
 from ..selectors.activity import attachment_get
 from ..services.activity import attachment_delete as delete_attachment
 from ..services.activity import can_change_activity
+from ..uploads import served_type
 
 
 @portal_view(roles.ALL_ROLES)
@@ -29,7 +30,8 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         handle,
         as_attachment=True,
         filename=attachment.original_name,
-        content_type=attachment.content_type or None,
+        # Detected from the stored content, never the type the uploading browser claimed.
+        content_type=served_type(attachment.file, attachment.original_name),
     )
 
 

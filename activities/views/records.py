@@ -8,6 +8,7 @@ page names an extra template part and a function giving its context.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services import records as services
+from activities.uploads import served_type
 from sectors import roles
 from sectors.access import get_scoped_or_404, portal_view
 from sectors.exports import Column, choice_labels, filter_description, list_export, personal_value, year_period
@@ -207,7 +209,9 @@ def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse
 def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> HttpResponse:
     record = get_scoped_or_404(request.user, rt.records(request.user), pk=pk) if pk else None
     if request.method == "POST":
-        form = rt.form_class(request.POST, request.FILES, instance=record, user=request.user)
+        # The form works on its own copy: the page keeps showing the stored record
+        # (its breadcrumb names it) while the typed values are wrong.
+        form = rt.form_class(request.POST, request.FILES, instance=copy.copy(record), user=request.user)
         if form.is_valid():
             saved = rt.save(user=request.user, form=form)
             messages.success(request, _("Saved: %(record)s") % {"record": saved})
@@ -427,7 +431,10 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, as_attachment=True, filename=document.original_name or document.file.name)
+    name = document.original_name or document.file.name
+    # Detected from the stored content, never the type the uploading browser claimed.
+    content_type = served_type(document.file, name)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 urlpatterns = [

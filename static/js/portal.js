@@ -16,9 +16,14 @@ const makeSearchable = (root) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   makeSearchable(document);
-  // A select that applies itself when changed (the year selectors): <select data-autosubmit>.
+  // A select whose choice is the whole form (language, year): <select data-autosubmit>.
+  // Bound here because the Content-Security-Policy forbids inline onchange="" handlers.
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
+  });
+  // A checkbox the user may not untick (a leader's own group): <input data-locked>.
+  document.addEventListener("click", (event) => {
+    if (event.target.matches("input[type=checkbox][data-locked]")) event.preventDefault();
   });
   // Confirm before destructive actions: <button data-confirm="...">.
   document.querySelectorAll("[data-confirm]").forEach((el) => {
