@@ -26,3 +26,6 @@ class SectorsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")
+        from . import signals
+
+        signals.connect()

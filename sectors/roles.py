@@ -60,7 +60,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {PERSONAL_DATA_PERM},
     LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
-    ADMIN: _perms(_ALL_MODELS, _CRUD) | {PERSONAL_DATA_PERM},
+    ADMIN: _perms(_ALL_MODELS, _CRUD)
+    | {PERSONAL_DATA_PERM, "sectors.view_auditevent"}
+    # Unlocking a locked-out sign-in and removing a lost authenticator (README, "Roles").
+    | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete")),
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the

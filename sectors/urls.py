@@ -1,6 +1,8 @@
-from .views import member_edit, pages
+from .views import account, audit_log, member_edit, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *member_edit.urlpatterns,
+    *account.urlpatterns,
+    *audit_log.urlpatterns,
 ]

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 from sectors import roles
 from sectors.models import GroupMembership
 
-from .factories import make_committee, make_group, make_member, make_user
+from .factories import log_in, make_committee, make_group, make_member, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def users(group_a, leader_member):
 def _client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

@@ -24,9 +24,9 @@ from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services import records as services
-from sectors import roles
+from sectors import audit, roles
 from sectors.access import get_scoped_or_404, portal_view
-from sectors.history import history_rows
+from sectors.history import history_rows, viewer_scope
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
 
@@ -150,10 +150,13 @@ def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse
         rt,
         record=record,
         cells=[cell(record, name) for name in rt.detail_fields],
-        history=history_rows(record),
+        history=history_rows(record, **viewer_scope(request.user)),
     )
     if rt.detail_extra:
         context.update(rt.detail_extra(record))
+    shows_mobile = isinstance(record, ConstituentContact) and record.constituent.mobile
+    if shows_mobile and request.user.has_perm(roles.PERSONAL_DATA_PERM):  # the full number is on the page
+        audit.record_personal_data(request=request, people=[record.constituent])
     return render(request, f"{TEMPLATES}/detail.html", context)
 
 
