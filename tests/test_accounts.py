@@ -361,3 +361,49 @@ def test_it_lets_a_superuser_still_grant_superuser(db):
 
     other.refresh_from_db()
     assert other.is_superuser
+
+
+# --- the account pages for every role ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN])
+def test_it_shows_every_role_their_account_page(role, clients):
+    page = clients[role].get(reverse("account_security")).content.decode()
+
+    assert "修改密码" in page
+    if role == roles.ADMIN:
+        assert "已开启" in page and reverse("two_factor_disable") not in page
+    else:
+        assert "未开启" in page and reverse("two_factor_setup") in page
+
+
+@pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN])
+def test_it_lets_other_roles_set_up_two_factor(role, clients, users):
+    client = clients[role]
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=users[role], confirmed=False)
+
+    done = client.post(reverse("two_factor_setup"), {"token": code_for(device), "next": "/"})
+
+    assert done["Location"] == "/" and TOTPDevice.objects.get(user=users[role]).confirmed
+    assert client.get("/").status_code == 200  # this session is verified
+
+
+def test_it_refuses_to_switch_off_two_factor_before_the_code_is_given(users):
+    TOTPDevice.objects.create(user=users[roles.STAFF], name="phone", confirmed=True)
+    client = Client()
+    sign_in(client, "staff")
+
+    client.post(reverse("two_factor_disable"))
+
+    assert TOTPDevice.objects.filter(user=users[roles.STAFF]).exists()
+
+
+def test_it_never_redirects_off_site_after_the_code(users):
+    device = TOTPDevice.objects.create(user=users[roles.ADMIN], name="phone", confirmed=True)
+    client = Client()
+    sign_in(client, "admin")
+
+    done = client.post(reverse("two_factor_verify"), {"token": code_for(device), "next": "https://evil.example/"})
+
+    assert done["Location"] == "/"
