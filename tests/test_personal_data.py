@@ -273,3 +273,12 @@ def test_it_forbids_caching_pages_and_exports_with_personal_data(clients, group_
     for response in responses:
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], response.request["PATH_INFO"]
+
+
+def test_it_refuses_admin_filters_on_personal_fields_to_users_without_the_permission(viewer, clients, group_a):
+    member = make_member(group_a, "过滤委员", birth_date=BIRTH, id_card=valid_id_card(birth=f"{BIRTH:%Y%m%d}"))
+    url = reverse("admin:sectors_member_changelist")
+
+    for query in (f"id_card__startswith={member.id_card[:14]}", "birth_date=1975-05-06", "mobile__startswith=139"):
+        assert viewer.get(f"{url}?{query}").status_code == 400, query
+    assert "过滤委员" in clients[roles.ADMIN].get(f"{url}?birth_date=1975-05-06").content.decode()
