@@ -171,7 +171,8 @@ def readable(raw: tuple) -> TrailRow:
         action=action_label(HISTORY_ACTIONS.get(action, action)),
         model=model_label(model) if model else "",
         object_id=object_id or "",
-        label=label or "",
+        # PostgreSQL's inet cast to text carries the prefix length ("10.0.0.1/32").
+        label=(label or "").removesuffix("/32").removesuffix("/128"),
         where=where or "",
         detail=detail or "",
     )
