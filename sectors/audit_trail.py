@@ -15,6 +15,7 @@ from functools import cache
 from django.apps import apps
 from django.db.models import CharField, F, Model, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
@@ -69,6 +70,19 @@ class TrailFilter:
     date_to: datetime.date | None = None
 
 
+def _period(field: str, wanted: TrailFilter) -> dict:
+    """The filter's dates as a range of local times, so that the date index serves it
+    (a `__date` lookup converts every row's time first)."""
+    zone = timezone.get_current_timezone()
+    lookups = {}
+    if wanted.date_from:
+        lookups[f"{field}__gte"] = datetime.datetime.combine(wanted.date_from, datetime.time.min, tzinfo=zone)
+    if wanted.date_to and wanted.date_to < datetime.date.max:
+        next_day = wanted.date_to + datetime.timedelta(days=1)
+        lookups[f"{field}__lt"] = datetime.datetime.combine(next_day, datetime.time.min, tzinfo=zone)
+    return lookups
+
+
 def _text(value) -> Cast:
     return Cast(value, output_field=CharField())
 
@@ -85,10 +99,7 @@ def _history_part(history_model: type[Model], wanted: TrailFilter) -> QuerySet |
         rows = rows.filter(history_user_id=wanted.user_id)
     if wanted.action:
         rows = rows.filter(history_type={v: k for k, v in HISTORY_ACTIONS.items()}[wanted.action])
-    if wanted.date_from:
-        rows = rows.filter(history_date__date__gte=wanted.date_from)
-    if wanted.date_to:
-        rows = rows.filter(history_date__date__lte=wanted.date_to)
+    rows = rows.filter(**_period("history_date", wanted))
     label_field = next((name for name in _LABEL_FIELDS if name in names), None)
     return (
         rows.annotate(
@@ -117,10 +128,7 @@ def _events_part(wanted: TrailFilter) -> QuerySet | None:
         rows = rows.filter(model=wanted.model)
     if wanted.action:
         rows = rows.filter(action=wanted.action)
-    if wanted.date_from:
-        rows = rows.filter(when__date__gte=wanted.date_from)
-    if wanted.date_to:
-        rows = rows.filter(when__date__lte=wanted.date_to)
+    rows = rows.filter(**_period("when", wanted))
     return (
         rows.annotate(
             a_when=F("when"),

@@ -191,3 +191,19 @@ def test_it_shows_committee_history_in_the_trail(admin_client_role, committee):
     rows = admin_client_role.get(URL, {"model": "sectors.committee"}).context["rows"]
 
     assert "温州市政协（新）" in {r.label for r in rows}
+
+
+def test_it_filters_by_local_dates_at_their_edges(admin_client_role, users):
+    import zoneinfo
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    for hour in (0, 23):
+        event = audit.record(action="export", user=users[roles.STAFF], detail=f"h{hour}")
+        AuditEvent.objects.filter(pk=event.pk).update(when=datetime.datetime(2025, 3, 1, hour, 30, tzinfo=shanghai))
+
+    def details(**params):
+        return {r.detail for r in admin_client_role.get(URL, {"action": "export", **params}).context["rows"]}
+
+    assert details(date_from="2025-03-01", date_to="2025-03-01") == {"h0", "h23"}
+    assert details(date_from="2025-03-02") == set() and details(date_to="2025-02-28") == set()
+    assert details(date_to="9999-12-31") == {"h0", "h23"}
