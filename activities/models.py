@@ -122,7 +122,11 @@ class Attendance(models.Model):
                 name="attendance_reason_only_when_absent",
             ),
         ]
-        indexes = [models.Index(fields=["member", "status"], name="attendance_member_status")]
+        indexes = [
+            models.Index(fields=["member", "status"], name="attendance_member_status"),
+            # Members present per activity (lists, figures) from the index alone.
+            models.Index(fields=["activity", "status"], name="attendance_activity_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.get_status_display()}"

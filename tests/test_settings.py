@@ -21,7 +21,8 @@ from wenzhou_sectors.celery import app
 db = settings.DATABASES["default"]
 out = {"engine": db["ENGINE"], "name": str(db["NAME"]), "eager": app.conf.task_always_eager,
        "broker": app.conf.broker_url, "cache": settings.CACHES["default"]["BACKEND"], "debug": settings.DEBUG,
-       "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE}
+       "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE, "options": db.get("OPTIONS", {}),
+       "conn_max_age": db.get("CONN_MAX_AGE"), "health_checks": db.get("CONN_HEALTH_CHECKS")}
 if db["ENGINE"].endswith("sqlite3"):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -65,6 +66,23 @@ def test_it_uses_postgresql_and_redis_when_configured():
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/1"
     assert found["cache"].endswith("RedisCache")
+    # Connection reuse, no JIT for short queries, a statement timeout (README, "PostgreSQL settings").
+    assert found["conn_max_age"] == 600 and found["health_checks"] is True
+    assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000"}
+
+
+def test_it_takes_the_postgresql_connection_settings_from_the_environment():
+    result = _settings_with(
+        {
+            "DATABASE_URL": "postgres://portal@db.example:5432/sectors",
+            "DATABASE_CONN_MAX_AGE": "0",
+            "DATABASE_STATEMENT_TIMEOUT_MS": "5000",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["conn_max_age"] == 0
+    assert found["options"] == {"options": "-c jit=off -c statement_timeout=5000"}
 
 
 def test_it_refuses_production_without_a_secret_key():

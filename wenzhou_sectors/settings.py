@@ -114,7 +114,21 @@ WSGI_APPLICATION = "wenzhou_sectors.wsgi.application"
 # lock up front instead of failing half-way with "database is locked".
 SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Each gunicorn worker keeps its connection (checked before reuse) instead of
+    # opening one per request. The portal's queries are short (OLTP): PostgreSQL's
+    # JIT, triggered by cost estimates on the larger tables, spent ~250 ms compiling
+    # for a 20 ms query, so it is off; a statement timeout stops a runaway query
+    # before it holds a worker for good (README, "PostgreSQL settings").
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        )
+    }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _timeout_ms = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c statement_timeout={_timeout_ms}"
 else:
     DATABASES = {
         "default": {

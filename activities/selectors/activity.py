@@ -14,20 +14,26 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
 from sectors.history import HistoryRow, history_rows, viewer_scope
-from sectors.models import GroupMembership, Member, SectorGroup, membership_covers
+from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
 
+from ..carriers import ActivityKind
 from ..models import Activity, Attachment, Attendance
 
 _GROUPS_IN_ORDER = Prefetch("groups", queryset=SectorGroup.objects.order_by("sort_order", "id"))
 
 
 def _portal_activities() -> QuerySet[Activity]:
-    return Activity.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE)
+    # The committee's id as a one-row subquery rather than a join on its code: the
+    # database then knows committee_id before it plans, and walks the index
+    # (committee, -date, -id) in the list's order instead of sorting every row.
+    committee = Committee.objects.filter(code=settings.PORTAL_COMMITTEE_CODE).values("pk")[:1]
+    return Activity.objects.filter(committee_id=Subquery(committee))
 
 
 def portal_groups(*, include: Iterable[int] = ()) -> QuerySet[SectorGroup]:
@@ -84,6 +90,73 @@ def activity_list(
     return with_counts(activities).prefetch_related(_GROUPS_IN_ORDER).order_by("-date", "-id")
 
 
+def page_keys(activities: QuerySet[Activity]) -> QuerySet:
+    """The ids of a list in its order: what a numbered page is cut from.
+
+    The page's OFFSET then walks an index of ids only (no per-row counts, no
+    joins to fetch), and `activity_page` loads the rows of that one page.
+    """
+    return activities.prefetch_related(None).values_list("pk", flat=True)
+
+
+def group_names(activity_ids: Iterable[int]) -> dict[int, str]:
+    """Each activity's groups as one string ("民盟、医卫"), in the groups' order, in one query.
+
+    Pages that list many activities show this string instead of walking each
+    activity's related manager (hundreds of manager objects per calendar month).
+    """
+    through = Activity.groups.through
+    rows = (
+        through.objects.filter(activity_id__in=list(activity_ids))
+        .order_by("sectorgroup__committee_id", "sectorgroup__sort_order", "sectorgroup_id")
+        .values_list("activity_id", "sectorgroup__short_name")
+    )
+    names: dict[int, list[str]] = {}
+    for activity_id, short_name in rows:
+        names.setdefault(activity_id, []).append(short_name)
+    return {activity_id: "、".join(shorts) for activity_id, shorts in names.items()}
+
+
+def label_groups(activities: list[Activity]) -> list[Activity]:
+    """Set what long lists show of each activity, without a lookup per row in the
+    template: `group_names` (see group_names), `is_joint`, `kind_label` (the type's
+    translated name) and `url` (its detail page). Returns the same list."""
+    names = group_names(a.pk for a in activities)
+    kind_labels = {kind: str(label) for kind, label in ActivityKind.choices}
+    placeholder = "2147483647"
+    link = reverse("activity_detail", args=[int(placeholder)])  # reversed once, filled per row
+    for activity in activities:
+        activity.group_names = names.get(activity.pk, "")
+        activity.is_joint = "、" in activity.group_names
+        activity.kind_label = kind_labels.get(activity.kind, activity.kind)
+        activity.url = link.replace(placeholder, str(activity.pk))
+    return activities
+
+
+def activity_page(ids: list[int]) -> list[Activity]:
+    """The rows of one list page, in the order of `ids`, with their counts and group names.
+
+    The members-present count is a subquery evaluated for these rows only;
+    participant-times (人次, as reports.figures counts them) is added here
+    rather than written into the SQL a second time.
+    """
+    present = (
+        Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.PRESENT)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = Activity.objects.filter(pk__in=ids).annotate(
+        present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0)
+    )
+    by_id = {activity.pk: activity for activity in rows}
+    activities = [by_id[pk] for pk in ids if pk in by_id]
+    for activity in activities:
+        activity.participant_times = activity.present_count + activity.other_participants
+    return label_groups(activities)
+
+
 @dataclass
 class CalendarDay:
     date: datetime.date
@@ -93,16 +166,16 @@ class CalendarDay:
 
 
 def activity_month(*, user, year: int, month: int, group: SectorGroup | None = None) -> list[list[CalendarDay]]:
-    """A month as weeks (Monday to Sunday) of days with their activities, in one query."""
+    """A month as weeks (Monday to Sunday) of days with their activities (with
+    `group_names`, see label_groups), in two queries."""
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
     activities = scope(user, _portal_activities(), "groups").filter(date__range=(weeks[0][0], weeks[-1][-1]))
     if group is not None:
         activities = activities.filter(groups=group)
     by_day: dict[datetime.date, list[Activity]] = {}
-    activities = activities.only("id", "date", "kind", "title", "status", "is_highlight").prefetch_related(
-        Prefetch("groups", queryset=SectorGroup.objects.only("id", "short_name").order_by("sort_order", "id"))
-    )
-    for activity in activities.order_by("date", "id"):
+    fields = ("id", "date", "kind", "title", "status", "is_highlight")
+    # A December holds a few hundred entries: labels and links come from label_groups.
+    for activity in label_groups(list(activities.only(*fields).order_by("date", "id"))):
         by_day.setdefault(activity.date, []).append(activity)
     return [
         [
@@ -165,8 +238,14 @@ def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
     if partial:
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
         rows = rows.filter(Exists(own))
-    ordered = rows.order_by(F("status").desc(), "absence_reason", "member__member_number")
-    return AttendanceSummary(rows=list(ordered), other_participants=activity.other_participants, partial=partial)
+    ordered = list(rows.order_by(F("status").desc(), "absence_reason", "member__member_number"))
+    # Labels looked up once per value, not once per row (a joint meeting lists hundreds).
+    statuses = dict(Attendance.Status.choices)
+    reasons = dict(Attendance.AbsenceReason.choices)
+    for row in ordered:
+        row.status_label = statuses.get(row.status, row.status)
+        row.reason_label = reasons.get(row.absence_reason, "")
+    return AttendanceSummary(rows=ordered, other_participants=activity.other_participants, partial=partial)
 
 
 def activity_attachments(*, activity: Activity) -> list[Attachment]:

@@ -29,7 +29,9 @@ PER_PAGE = 25
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, user=request.user)
     activities = selectors.activity_list(user=request.user, **(form.selector_kwargs() if form.is_bound else {}))
-    page_obj, querystring = paginate(request, activities, PER_PAGE)
+    # Numbered pages are cut from the ids alone; only the shown rows are loaded and counted.
+    page_obj, querystring = paginate(request, selectors.page_keys(activities), PER_PAGE)
+    page_obj.object_list = selectors.activity_page(list(page_obj.object_list))
     context = {
         "filter_form": form,
         "page_obj": page_obj,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from activities.carriers import ActivityKind
@@ -26,6 +27,7 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
+from activities.selectors.activity import label_groups
 from sectors import clock
 from sectors.access import is_leader, scope
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
@@ -38,34 +40,49 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def group_list_for(*, user, year: int) -> QuerySet[SectorGroup]:
-    """The active groups the user may see, each annotated with
-    `member_count` (memberships covering today), `workstation_count` (active
-    stations), `activity_count` (activities held in `year`, joint ones counted
-    for every group) and `current_leaders` (open leader memberships).
-    One query for the groups and one for the leaders, however many groups."""
+def _count_per_group(rows: QuerySet, group_field: str) -> Subquery:
+    """COUNT(*) of `rows` for the outer group, as a subquery (one index lookup per group)."""
+    counted = rows.filter(**{group_field: OuterRef("pk")}).order_by().values(group_field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def group_list_for(*, user, year: int) -> list[SectorGroup]:
+    """The active groups the user may see, each with `member_count` (memberships
+    covering today), `workstation_count` (active stations), `activity_count`
+    (activities held in `year`, joint ones counted for every group) and
+    `current_leaders` (open leader memberships).
+
+    Three queries however many groups and years: the groups with their member and
+    station counts as subqueries, the leaders, and the year's activities counted
+    per group in one grouped query over that year's rows only (a join of groups,
+    memberships and every activity ever held multiplied into 659,240 rows).
+    """
     today = clock.today()
     start, end = year_bounds(year)
     leaders = GroupMembership.objects.filter(membership_covers(today), role=GroupMembership.Role.LEADER).select_related(
         "member"
     )
-    return (
+    groups = list(
         committee_groups(user)
         .filter(is_active=True)
         .annotate(
-            member_count=Count("memberships", filter=membership_covers(today, "memberships__"), distinct=True),
-            workstation_count=Count("workstations", filter=Q(workstations__is_active=True), distinct=True),
-            activity_count=Count(
-                "activities",
-                filter=Q(
-                    activities__date__gte=start, activities__date__lte=end, activities__status=Activity.Status.HELD
-                ),
-                distinct=True,
-            ),
+            member_count=_count_per_group(GroupMembership.objects.filter(membership_covers(today)), "group"),
+            workstation_count=_count_per_group(Workstation.objects.filter(is_active=True), "group"),
         )
         .prefetch_related(Prefetch("memberships", queryset=leaders, to_attr="current_leaders"))
         .order_by("sort_order", "id")
     )
+    held = Activity.objects.filter(date__gte=start, date__lte=end, status=Activity.Status.HELD)
+    counts = dict(
+        Activity.groups.through.objects.filter(activity__in=held, sectorgroup__in=[g.pk for g in groups])
+        .order_by()
+        .values("sectorgroup_id")
+        .annotate(n=Count("activity_id"))
+        .values_list("sectorgroup_id", "n")
+    )
+    for group in groups:
+        group.activity_count = counts.get(group.pk, 0)
+    return groups
 
 
 @dataclass(frozen=True)
@@ -114,9 +131,7 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
         group.memberships.filter(membership_covers(today)).select_related("member"),
         key=lambda m: (ROLE_RANK.get(m.role, 99), m.member.member_number),
     )
-    activities = list(
-        group.activities.filter(date__gte=start, date__lte=end).prefetch_related("groups").order_by("date", "id")
-    )
+    activities = label_groups(list(group.activities.filter(date__gte=start, date__lte=end).order_by("date", "id")))
     held = [a for a in activities if a.status == Activity.Status.HELD]
     sections = []
     for kind in ActivityKind:
@@ -242,7 +257,7 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
     today = clock.today()
     left_group = leader_group is not None and not any(m.end_date is None or m.end_date >= today for m in memberships)
 
-    expected = list(expected_activities(memberships, start, end).prefetch_related("groups").order_by("date", "id"))
+    expected = label_groups(list(expected_activities(memberships, start, end).order_by("date", "id")))
     marks = {
         row.activity_id: row
         for row in Attendance.objects.filter(member=member, activity__in=[a.pk for a in expected]).only(
@@ -269,9 +284,9 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
             "groups",
         )
         .exclude(pk__in=[a.pk for a in expected])
-        .prefetch_related("groups")
         .order_by("date", "id")
     )
+    label_groups(other_attended)
 
     def scoped(qs: QuerySet) -> list:
         return list(scope(user, qs, "group").select_related("group"))
