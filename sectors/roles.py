@@ -99,5 +99,9 @@ def sync_role_groups(group_model, permission_model) -> None:
         wanted = []
         for dotted in sorted(perm_names):
             app_label, codename = dotted.split(".")
-            wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            # A model that a later migration adds has no permission yet inside an
+            # earlier migration: the post_migrate sync (sectors.apps) gives it then.
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
