@@ -29,7 +29,6 @@ from django_otp import user_has_device
 from . import audit, roles
 
 _LAST_SEEN = "portal_last_seen"
-_TOUCH_EVERY = 60  # seconds: the session is written at most once a minute for this
 EXPORT_TYPES = ("spreadsheetml", "ms-excel", "text/csv")
 
 
@@ -43,6 +42,28 @@ def requires_two_factor(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or user.is_staff or roles.role_of(user) == roles.ADMIN or user_has_device(user)
+
+
+_HAS_AUTHENTICATOR = "portal_has_authenticator"
+
+
+def remember_authenticator(request: HttpRequest, present: bool | None = None) -> bool:
+    """Whether this user has an authenticator, kept in the session (set at sign-in,
+    changed by the set-up and switch-off pages) so that pages do not ask the database."""
+    if present is None:
+        present = user_has_device(request.user)
+    request.session[_HAS_AUTHENTICATOR] = present
+    return present
+
+
+def _needs_code(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if two_factor_mandatory(user):
+        return True
+    present = request.session.get(_HAS_AUTHENTICATOR)
+    return remember_authenticator(request) if present is None else present
 
 
 def two_factor_mandatory(user) -> bool:
@@ -74,7 +95,8 @@ class IdleTimeoutMiddleware(_Middleware):
                 logout(request)
                 messages.info(request, _("You were signed out after a period without activity. Please sign in again."))
                 return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
-            if last_seen is None or now - last_seen >= _TOUCH_EVERY:
+            # The session is written at most once a minute for this (SESSION_IDLE_TOUCH_SECONDS).
+            if last_seen is None or now - last_seen >= settings.SESSION_IDLE_TOUCH_SECONDS:
                 mark_seen(request)
         return self.get_response(request)
 
@@ -92,7 +114,7 @@ def _two_factor_paths() -> tuple[str, ...]:
 class TwoFactorMiddleware(_Middleware):
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if requires_two_factor(user) and not user.is_verified() and not request.path.startswith(_two_factor_paths()):
+        if _needs_code(request) and not user.is_verified() and not request.path.startswith(_two_factor_paths()):
             target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
             return HttpResponseRedirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
         return self.get_response(request)

@@ -6,15 +6,17 @@ from axes.signals import user_locked_out
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django_otp import user_has_device
 
 from . import audit
-from .security import mark_seen
+from .security import mark_seen, remember_authenticator
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         mark_seen(request)  # the idle clock starts at sign-in
+        remember_authenticator(request, user_has_device(user))
     audit.record(action=audit.Action.LOGIN, request=request, user=user, where=request.path if request else "")
 
 

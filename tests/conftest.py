@@ -19,6 +19,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _steady_idle_clock(settings):
+    # The idle timeout writes the session at most once a minute: on a slow machine
+    # a query-count comparison would see that write on one side only.
+    settings.SESSION_IDLE_TOUCH_SECONDS = 24 * 60 * 60
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     # Real hashing costs about a quarter of a second per user: too slow for fixtures.

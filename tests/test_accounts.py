@@ -126,6 +126,7 @@ def test_it_signs_out_after_the_idle_time(staff_client, users, settings):
 
 def test_it_keeps_an_active_session(staff_client, settings):
     settings.SESSION_IDLE_SECONDS = 30 * 60
+    settings.SESSION_IDLE_TOUCH_SECONDS = 60
     session = staff_client.session
     session["portal_last_seen"] = int(time.time()) - 29 * 60
     session.save()

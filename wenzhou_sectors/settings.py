@@ -171,6 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day: the absolute limit of a session
 # Signed out after this many minutes without a request (sectors.security.IdleTimeoutMiddleware).
 SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_IDLE_TOUCH_SECONDS = 60  # how stale the "last seen" time may get before the session is written again
 
 # Login throttling and lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed
 # attempts for one user name from one address, that pair is locked out for

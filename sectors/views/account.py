@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sectors import audit
 from sectors.access import PUBLIC, portal_view
-from sectors.security import two_factor_mandatory
+from sectors.security import remember_authenticator, two_factor_mandatory
 
 DEVICE_NAME = "authenticator"
 
@@ -110,6 +110,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
+            remember_authenticator(request, True)
             audit.record(action=audit.Action.TWO_FACTOR_ENROLLED, request=request)
             messages.success(request, _("Two-factor sign-in is set up."))
             return HttpResponseRedirect(_next_url(request))
@@ -156,6 +157,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Two-factor sign-in is required for your account and cannot be switched off."))
     elif user_has_device(user) and user.is_verified():
         TOTPDevice.objects.filter(user=user).delete()
+        remember_authenticator(request, False)
         audit.record(action=audit.Action.TWO_FACTOR_RESET, request=request, detail="self")
         messages.success(request, _("Two-factor sign-in is switched off."))
     return redirect("account_security")
