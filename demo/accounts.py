@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sectors import roles
 from sectors.models import GroupMembership, SectorGroup, User
 
 DEMO_PASSWORD = "demo12345"
+# Administrators must use two-factor sign-in, the demo one too: its authenticator
+# key is published here and printed by seed_demo (demo data only; a real
+# administrator sets up their own at first sign-in). `manage.py demo_code` prints
+# the current code for those without an authenticator app at hand.
+DEMO_TOTP_KEY = b"wenzhou-demo-2fa-key"
 LEADER_GROUP = "致公党"
 
 
@@ -54,6 +62,9 @@ def _account_upsert(account: DemoAccount, leader_group: SectorGroup) -> User:
     fields = ["full_name", "sector_group", "member", "is_staff", "is_active", "password"]
     user.save(update_fields=None if created else fields)
     user.groups.set([Group.objects.get(name=roles.GROUP_NAMES[account.role])])
+    if account.role == roles.ADMIN:
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY.hex(), confirmed=True)
     return user
 
 
@@ -65,3 +76,14 @@ def demo_users_ensure(*, committee) -> dict[str, User]:
 
 def demo_accounts() -> list[DemoAccount]:
     return list(_ACCOUNTS)
+
+
+def demo_totp_secret() -> str:
+    """The demo administrator's authenticator key, as authenticator apps take it."""
+    return base64.b32encode(DEMO_TOTP_KEY).decode()
+
+
+def demo_totp_code() -> str:
+    """The demo administrator's current six-digit code."""
+    device = TOTPDevice.objects.get(user__username="admin", name="demo")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

@@ -6,11 +6,13 @@ unless the user has the permission sectors.view_member_personal_data.
 
 from __future__ import annotations
 
+from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +21,15 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import roles
+from . import audit, roles
 from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
 from .resources import MemberResource, SectorGroupResource, WorkstationResource
 from .spreadsheets import SAFE_EXPORT_FORMATS
+
+
+def own_permissions(user) -> QuerySet[Permission]:
+    """The permissions a user holds, directly or through their roles."""
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).distinct()
 
 
 def can_see_personal_data(request: HttpRequest) -> bool:
@@ -42,6 +49,17 @@ class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
+
+    def process_result(self, result, request):
+        # Imports are recorded whole in the audit trail (each row also lands in the history).
+        totals = {str(kind): count for kind, count in result.totals.items() if count}
+        audit.record_import(
+            model=self.model,
+            count=sum(totals.values()),
+            request=request,
+            detail=", ".join(f"{kind}: {count}" for kind, count in totals.items()),
+        )
+        return super().process_result(result, request)
 
 
 class PersonalDataAdminMixin:
@@ -86,6 +104,33 @@ class PersonalDataAdminMixin:
             readonly += [self._masked_name(f) for f in self.personal_fields]
         return readonly
 
+    # Full numbers shown to those allowed to see them are recorded (PIPL).
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and can_see_personal_data(request):
+            audit.record_personal_data(request=request, people=self._with_personal_data(changelist.result_list))
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if original is not None and can_see_personal_data(request):
+            audit.record_personal_data(request=request, people=self._with_personal_data([original]))
+        return response
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # Django admin filters on any local field from the query string: without
+        # this, ?id_card__startswith=33030219750506 would answer yes or no and
+        # rebuild a masked number digit by digit.
+        field = lookup.split("__", 1)[0]
+        if field in self.personal_fields and (request is None or not can_see_personal_data(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def _with_personal_data(self, objects) -> list:
+        return [obj for obj in objects if any(getattr(obj, field, None) for field in self.personal_fields)]
+
     @admin.display(description=_("ID-card number"))
     def masked_id_card_display(self, obj) -> str:
         return obj.masked_id_card
@@ -93,6 +138,10 @@ class PersonalDataAdminMixin:
     @admin.display(description=_("mobile"))
     def masked_mobile_display(self, obj) -> str:
         return obj.masked_mobile
+
+    @admin.display(description=_("year of birth"))
+    def masked_birth_date_display(self, obj) -> str:
+        return obj.birth_year
 
 
 # --- committees and terms ------------------------------------------------------
@@ -162,7 +211,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Member)
 class MemberAdmin(PersonalDataAdminMixin, HistoryImportExportAdmin):
     resource_classes = [MemberResource]
-    personal_fields = ("id_card", "mobile")
+    personal_fields = ("id_card", "mobile", "birth_date")
     list_display = (
         "member_number",
         "name",
@@ -199,6 +248,23 @@ class MemberAdmin(PersonalDataAdminMixin, HistoryImportExportAdmin):
         initial = super().get_changeform_initial_data(request)
         committee = Committee.objects.filter(code=settings.PORTAL_COMMITTEE_CODE).first()
         return {"committee": committee.pk, **initial} if committee else initial
+
+    # The history's versions hold full birth dates: for those allowed personal data only.
+    def history_view(self, request, object_id, extra_context=None):
+        if not can_see_personal_data(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not can_see_personal_data(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        if can_see_personal_data(request):
+            audit.record_personal_data(request=request, people=self._with_personal_data(queryset))
+        return data
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         # Import previews and exports both mask for users without the permission.
@@ -275,6 +341,12 @@ class PortalUserCreationForm(RoleRulesMixin, AdminUserCreationForm):
 # The four role groups and their permissions come from sectors.roles (the
 # single table of who may do what): they are not edited by hand.
 admin.site.unregister(Group)
+# Sign-ins and failures are in the portal's audit trail (sectors.AuditEvent, page
+# "审计日志"); django-axes' own logs would be a second, partial copy. Its
+# access attempts stay: deleting one unlocks a locked-out sign-in.
+for _axes_log in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_axes_log):
+        admin.site.unregister(_axes_log)
 
 
 @admin.register(User)
@@ -300,6 +372,46 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
+
+    # An administrator who is not a superuser grants nothing beyond their own
+    # reach: superuser and staff status are read-only to them (staff status,
+    # the key to this admin site, follows the 管理员 role), the permissions
+    # and roles offered are those within their own permissions, and superusers'
+    # accounts are not theirs to change.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "is_staff"]
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name in ("user_permissions", "groups"):
+            own = own_permissions(request.user)
+            if db_field.name == "user_permissions":
+                kwargs["queryset"] = own.select_related("content_type")
+            else:
+                beyond = Permission.objects.exclude(pk__in=own.values("pk"))
+                kwargs["queryset"] = Group.objects.exclude(permissions__in=beyond)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not user.is_superuser:
+            is_admin = user.groups.filter(name=roles.GROUP_NAMES[roles.ADMIN]).exists()
+            if user.is_staff != is_admin:
+                user.is_staff = is_admin
+                user.save(update_fields=["is_staff"])
 
     @admin.display(description=_("role"))
     def role(self, user: User) -> str:

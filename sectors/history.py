@@ -20,10 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
+from . import roles
 from .models import GroupMembership, Member, SectorGroup
+from .validators import birth_year
 
+# Dates that would complete a masked ID-card number (see validators.birth_year).
+PERSONAL_DATES = frozenset({"birth_date"})
 _ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 EMPTY = "—"
+_BEFORE_MOVE = object()  # an old value from the time the record belonged to another group
 
 
 @dataclass
@@ -93,12 +98,31 @@ def _object_name(names: dict[type[Model], dict[int, str]], model: type[Model], p
     return names.get(model, {}).get(pk) or gettext("(deleted)")
 
 
-def history_rows(obj: Model, limit: int = 50) -> list[HistoryRow]:
+def _belongs(snapshot: _Snapshot, group_id: int | None) -> bool:
+    """Whether the record belonged to the group at this snapshot (always, unscoped)."""
+    if group_id is None:
+        return True
+    if "group" in snapshot.values:
+        return snapshot.values["group"] == group_id
+    if "groups" in snapshot.related:
+        return group_id in snapshot.related["groups"]
+    return True
+
+
+def history_rows(
+    obj: Model, limit: int = 50, *, group_id: int | None = None, personal: bool = True
+) -> list[HistoryRow]:
     """Newest first: who changed what, with old and new values of each field.
 
     Foreign keys show the related object's name, many-to-many fields the
     names joined by "、". Fields excluded from the history (personal data)
-    are never shown since they are not stored."""
+    are never shown since they are not stored.
+
+    `group_id` (a group leader's view): only the versions of the record while
+    it belonged to that group, so a record moved in from another group does
+    not show its earlier content, comments or people; the first version in
+    the group is shown without what it replaced. `personal=False` (users
+    without the personal-data permission): birth dates as the year only."""
     history_model = obj.history.model
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     plain_fields = [f for f in history_model.tracked_fields if f.editable and not f.primary_key]
@@ -114,26 +138,50 @@ def history_rows(obj: Model, limit: int = 50) -> list[HistoryRow]:
     ]
 
     # First the raw changes, collecting the ids to name; then one query per model.
-    raw: list[tuple[_Snapshot, list[tuple[Field, object, object]]]] = []
+    # Oldest first, so that a value can be followed from the version that
+    # arrived from another group until it is changed in this group.
+    raw: list[tuple[_Snapshot, list[tuple[Field, object, object]] | None]] = []
     wanted: dict[type[Model], set[int]] = defaultdict(set)
-    for newer, older in zip(snapshots, snapshots[1:] + [None], strict=False):
+    tainted: set[str] = set()  # fields whose value still dates from another group's time
+    previous: _Snapshot | None = None
+    for snapshot in reversed(snapshots):
+        if not _belongs(snapshot, group_id):
+            previous = snapshot
+            continue
+        if previous is not None and not _belongs(previous, group_id):
+            # Came from another group: what it held there is not this viewer's.
+            tainted = {f.name for f in plain_fields + m2m_fields}
+            raw.append((snapshot, None))
+            previous = snapshot
+            continue
         changed = []
-        if older is not None and newer.record.history_type == "~":
-            for model_field in plain_fields:
-                old, new = older.values[model_field.name], newer.values[model_field.name]
-                if old != new:
-                    changed.append((model_field, old, new))
-                    if model_field.is_relation:
-                        wanted[model_field.related_model].update(v for v in (old, new) if v is not None)
-            for model_field in m2m_fields:
-                old, new = older.related[model_field.name], newer.related[model_field.name]
-                if old != new:
-                    changed.append((model_field, old, new))
-                    wanted[model_field.related_model].update(old | new)
-        raw.append((newer, changed))
+        if previous is not None and snapshot.record.history_type == "~":
+            for model_field in plain_fields + m2m_fields:
+                source_new = snapshot.related if model_field.many_to_many else snapshot.values
+                source_old = previous.related if model_field.many_to_many else previous.values
+                old, new = source_old[model_field.name], source_new[model_field.name]
+                if old == new:
+                    continue
+                if model_field.name in tainted:
+                    old = _BEFORE_MOVE
+                    tainted.discard(model_field.name)
+                changed.append((model_field, old, new))
+                if model_field.many_to_many:
+                    wanted[model_field.related_model].update(new | (old if old is not _BEFORE_MOVE else set()))
+                elif model_field.is_relation:
+                    wanted[model_field.related_model].update(
+                        v for v in (old, new) if v is not None and v is not _BEFORE_MOVE
+                    )
+        raw.append((snapshot, changed))
+        previous = snapshot
+    raw.reverse()
     names = _names(wanted)
 
     def display(model_field: Field, value) -> str:
+        if value is _BEFORE_MOVE:
+            return gettext("(before it came to your group)")
+        if not personal and model_field.name in PERSONAL_DATES:
+            return birth_year(value) or EMPTY
         if model_field.many_to_many:
             return "、".join(_object_name(names, model_field.related_model, pk) for pk in sorted(value)) or EMPTY
         if model_field.is_relation:
@@ -143,6 +191,11 @@ def history_rows(obj: Model, limit: int = 50) -> list[HistoryRow]:
     rows = []
     for snapshot, changed in raw[:limit]:
         record = snapshot.record
+        if changed is None:
+            rows.append(
+                HistoryRow(when=record.history_date, who=record.history_user, action=gettext("Came to your group"))
+            )
+            continue
         row = HistoryRow(when=record.history_date, who=record.history_user, action=_ACTIONS[record.history_type])
         for model_field, old, new in changed:
             row.changes.append((str(model_field.verbose_name), display(model_field, old), display(model_field, new)))
@@ -163,16 +216,49 @@ def _membership_value(name: str, value, group_names: dict[int, str]) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def member_history(*, member: Member, group_id: int | None = None, limit: int = 50) -> list[HistoryRow]:
+def viewer_scope(user) -> dict:
+    """history_rows' keyword arguments for this viewer: a leader's group, and
+    whether they may see personal data."""
+    return {
+        "group_id": user.sector_group_id if roles.role_of(user) == roles.LEADER else None,
+        "personal": user.has_perm(roles.PERSONAL_DATA_PERM),
+    }
+
+
+def _in_periods(when: datetime.datetime, periods: list[tuple[datetime.date, datetime.date | None]]) -> bool:
+    day = timezone.localdate(when)
+    return any(start <= day and (end is None or day <= end) for start, end in periods)
+
+
+def _within_periods(rows: list[HistoryRow], periods) -> list[HistoryRow]:
+    """The rows (newest first) dated while the member belonged to the group; the
+    first one after a time outside shows no old values (they are the other group's)."""
+    kept = []
+    for newer, older in zip(rows, rows[1:] + [None], strict=False):
+        if not _in_periods(newer.when, periods):
+            continue
+        if older is not None and not _in_periods(older.when, periods):
+            newer = HistoryRow(when=newer.when, who=newer.who, action=gettext("Came to your group"))
+        kept.append(newer)
+    return kept
+
+
+def member_history(
+    *, member: Member, group_id: int | None = None, personal: bool = True, limit: int = 50
+) -> list[HistoryRow]:
     """Changes to the member's details and to their group memberships, newest first.
 
     With `group_id` (a group leader's view) only the memberships of that group
-    are shown: where the member went afterwards is another group's business.
-    ID-card and mobile numbers are not kept in the history (see the model).
+    are shown, and the member's own details only as changed while they
+    belonged to it: where the member came from or went afterwards is another
+    group's business. ID-card and mobile numbers are not kept in the history
+    (see the model); without `personal`, birth dates show as the year only.
     """
-    rows = history_rows(member, limit=limit)
+    rows = history_rows(member, limit=limit, personal=personal)
     records = GroupMembership.history.filter(member_id=member.pk)
     if group_id is not None:
+        periods = list(member.memberships.filter(group_id=group_id).values_list("start_date", "end_date"))
+        rows = _within_periods(rows, periods)
         records = records.filter(group_id=group_id)
     records = list(records.select_related("history_user").order_by("history_date", "history_id"))
     group_ids = {record.group_id for record in records}

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import clock
-from .validators import mask_id_card, mask_mobile, normalize_id_card, validate_id_card, validate_mobile
+from .validators import (
+    birth_year,
+    mask_id_card,
+    mask_mobile,
+    normalize_id_card,
+    validate_id_card,
+    validate_mobile,
+)
 
 
 class Committee(models.Model):
@@ -34,6 +41,7 @@ class Committee(models.Model):
     short_name = models.CharField(_("short name"), max_length=40)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.CITY)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("committee")
@@ -58,6 +66,7 @@ class Term(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_current = models.BooleanField(_("current term"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("term")
@@ -161,6 +170,11 @@ class Member(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile)
+
+    @property
+    def birth_year(self) -> str:
+        """The birth date as users without the personal-data permission see it."""
+        return birth_year(self.birth_date)
 
 
 # A membership imported without a joining date starts here: the member belonged
@@ -297,6 +311,7 @@ class Constituent(models.Model):
     description = models.CharField(_("occupation or description"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["mobile"])
 
     class Meta:
         verbose_name = _("constituent")
@@ -331,6 +346,9 @@ class User(AbstractUser):
     member = models.OneToOneField(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="user", verbose_name=_("member")
     )
+    # Who was given which role, by whom: never the password hash, the e-mail
+    # address or the last login (a history row per login would bury the changes).
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "email"], m2m_fields=["groups"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -448,3 +466,51 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class AuditEvent(models.Model):
+    """What the change history of the records does not hold: sign-ins, exports,
+    imports, bulk writes and views of personal data (see sectors.audit)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Signed out")
+        IDLE_LOGOUT = "idle_logout", _("Signed out after inactivity")
+        TWO_FACTOR = "two_factor", _("Two-factor sign-in")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Two-factor code refused")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor sign-in set up")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PERSONAL_DATA = "personal_data", _("Personal data shown")
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+        BULK_WRITE = "bulk_write", _("Bulk write")
+
+    when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    model = models.CharField(_("model"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object"), max_length=40, blank=True)
+    count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    where = models.CharField(_("page or export"), max_length=300, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-when", "-id"]
+        indexes = [models.Index(fields=["user", "when"], name="audit_user_when")]
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

@@ -26,7 +26,7 @@ from sectors import clock
 
 from .models import Committee, GroupMembership, Member, SectorGroup, Workstation, committee_for_portal
 from .services import membership_change
-from .validators import id_card_birth_date, mask_id_card, mask_mobile, normalize_id_card
+from .validators import birth_year, id_card_birth_date, mask_id_card, mask_mobile, normalize_id_card
 
 # The sheet's column headers are part of the file format, not of the UI: the
 # committee's existing spreadsheets use exactly these.
@@ -106,6 +106,13 @@ class DateWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
+
+
+class BirthYearWidget(DateWidget):
+    """The birth year only: month and day would complete a masked ID-card number."""
+
+    def render(self, value, obj=None, **kwargs):
+        return birth_year(value)
 
 
 class LabelChoiceWidget(widgets.Widget):
@@ -196,6 +203,7 @@ class MemberResource(WholeSheetMixin, resources.ModelResource):
         if not show_personal_data:
             self.fields["mobile"].widget = MaskedWidget(mask_mobile)
             self.fields["id_card"].widget = MaskedWidget(mask_id_card)
+            self.fields["birth_date"].widget = BirthYearWidget()
         self.role_widget = LabelChoiceWidget(
             ROLE_LABELS,
             gettext_lazy("The role in the group must be one of %(allowed)s, not “%(value)s”."),

@@ -56,9 +56,6 @@ _SCHEDULE = [
 ]
 
 
-_PORTAL_APPS = {"sectors", "activities", "reports", "auth", "contenttypes"}
-
-
 def _perms(models: list[str], actions: tuple[str, ...]) -> set[str]:
     return {f"{model.split('.')[0]}.{action}_{model.split('.')[1]}" for model in models for action in actions}
 
@@ -70,7 +67,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {PERSONAL_DATA_PERM},
     LEADER: _perms(_RECORDS, _CRUD) | _perms(_ROSTER + _RULES, ("view",)),
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
-    ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD) | {PERSONAL_DATA_PERM},
+    ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD)
+    | {PERSONAL_DATA_PERM, "sectors.view_auditevent"}
+    # Unlocking a locked-out sign-in and removing a lost authenticator (README, "Roles").
+    | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete")),
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the
@@ -102,8 +102,8 @@ def role_from_group_names(names: set[str]) -> str | None:
 def sync_role_groups(group_model, permission_model, *, later_apps_ok: bool = False) -> None:
     """Create the four groups and give each exactly its permissions.
 
-    `later_apps_ok`: the roles migration may run before a third-party app's migrations
-    (django-celery-beat's schedule); their permissions are skipped there and given by
+    `later_apps_ok`: the roles migration runs before later migrations (ours, and
+    third-party apps such as django-celery-beat), whose permissions are skipped there and given by
     the sync after every migrate, which is strict.
     """
     for code, perm_names in ROLE_PERMISSIONS.items():
@@ -112,7 +112,9 @@ def sync_role_groups(group_model, permission_model, *, later_apps_ok: bool = Fal
         for dotted in sorted(perm_names):
             app_label, codename = dotted.split(".")
             found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if found is None and not (later_apps_ok and app_label not in _PORTAL_APPS):
+            # Inside a migration, a model (ours or a third-party app's) that a later migration
+            # adds has no permission yet: the strict post_migrate sync gives it then.
+            if found is None and not later_apps_ok:
                 raise permission_model.DoesNotExist(dotted)
             if found is not None:
                 wanted.append(found)

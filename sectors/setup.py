@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models, transaction
 
+from . import audit
 from . import committee_data as data
 from .models import Committee, SectorGroup, Term
 
@@ -50,7 +51,9 @@ def _committee_upsert(counts: SetupCounts) -> Committee:
 
 def _current_term_upsert(committee: Committee, counts: SetupCounts) -> Term:
     # Only one term may be current: retire any other before marking ours.
-    committee.terms.filter(is_current=True).exclude(number=data.CURRENT_TERM_NUMBER).update(is_current=False)
+    retired = committee.terms.filter(is_current=True).exclude(number=data.CURRENT_TERM_NUMBER).update(is_current=False)
+    if retired:  # update() leaves no history rows: say so in the audit trail
+        audit.record_bulk_write(model=Term, count=retired, detail="setup_committee: is_current=False")
     values = {"start_date": data.CURRENT_TERM_START, "is_current": True}
     return _upsert(Term, counts, {"committee": committee, "number": data.CURRENT_TERM_NUMBER}, values)
 

@@ -1,8 +1,10 @@
-from .views import imports, member_edit, notifications, pages
+from .views import account, audit_log, imports, member_edit, notifications, pages
 
 urlpatterns = [
     *pages.urlpatterns,
     *member_edit.urlpatterns,
     *imports.urlpatterns,
     *notifications.urlpatterns,
+    *account.urlpatterns,
+    *audit_log.urlpatterns,
 ]

@@ -11,12 +11,19 @@ from django.test import Client, override_settings
 from sectors import roles
 from sectors.models import GroupMembership
 
-from .factories import make_committee, make_group, make_member, make_user
+from .factories import log_in, make_committee, make_group, make_member, make_user
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _steady_idle_clock(settings):
+    # The idle timeout writes the session at most once a minute: on a slow machine
+    # a query-count comparison would see that write on one side only.
+    settings.SESSION_IDLE_TOUCH_SECONDS = 24 * 60 * 60
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -59,7 +66,7 @@ def users(group_a, leader_member):
 def _client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

@@ -70,6 +70,24 @@ def make_user(role: str, *, group: SectorGroup | None = None, username: str | No
     return user
 
 
+def log_in(client, user) -> None:
+    """Sign a test client in as `user`, past two-factor sign-in where it is
+    required (administrators, Django admin users): an authenticator is set
+    up for the user and the session counts as verified, as after entering a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sectors.security import requires_two_factor
+
+    client.force_login(user)
+    if requires_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 def make_activity(
     groups: list[SectorGroup],
     *,

@@ -210,3 +210,27 @@ def test_it_shows_the_chairman_no_way_to_change_anything(page, users, group_a, r
     shot(page, "chairman-01-activity-detail")
     response = page.goto(f"{page.base}/activities/new/")
     assert response.status == 403
+
+
+def test_it_walks_an_administrator_through_two_factor_set_up(page, users):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(f"{page.base}/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+    assert page.locator("#two-factor-qr svg").count() == 1
+    shot(page, "admin-01-two-factor-setup")
+
+    device = TOTPDevice.objects.get(user=users["admin"], confirmed=False)
+    page.fill("#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+    page.click("#two-factor-form button[type=submit]")
+    page.wait_for_url(f"{page.base}/")
+    page.goto(f"{page.base}/audit/")
+    assert page.locator("#audit-trail").is_visible()
+    assert "设置两步验证" in page.content()
+    shot(page, "admin-02-audit-trail")
+    page.goto(f"{page.base}/accounts/")
+    shot(page, "admin-03-my-account")

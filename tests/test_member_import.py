@@ -20,7 +20,7 @@ from import_export.formats.base_formats import XLSX
 from sectors.models import GroupMembership, Member, SectorGroup, User
 from sectors.resources import MEMBER_COLUMNS, MemberResource, SectorGroupResource, WorkstationResource
 
-from .factories import make_member, valid_id_card
+from .factories import log_in, make_member, valid_id_card
 
 HEADERS = list(MEMBER_COLUMNS.values())  # 编号 姓名 性别 出生日期 党派 工作单位 职务 手机 身份证号 界别 界内职务
 IMPORT_URL = reverse("admin:sectors_member_import")
@@ -252,7 +252,7 @@ def test_it_exports_members_masked_for_users_without_the_permission(exported_mem
     user = User.objects.create_user(username="viewer", password="pw-for-tests-1", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename="view_member"))
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
 
     header, line = _export_rows(client)
 

@@ -285,3 +285,20 @@ def test_it_refuses_to_add_demo_data_to_real_members(demo):
     with pytest.raises(CommandError):
         _seed()
     assert _counts() == before
+
+
+def test_it_enrols_the_demo_administrator_in_two_factor_sign_in(demo):
+    from django.test import Client
+
+    from demo.accounts import demo_totp_secret
+
+    client = Client()
+    client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD})
+    assert client.get("/admin/")["Location"].startswith("/accounts/two-factor/verify/")
+
+    code = io.StringIO()
+    call_command("demo_code", stdout=code)
+    verified = client.post("/accounts/two-factor/verify/", {"token": code.getvalue().strip(), "next": "/admin/"})
+
+    assert verified["Location"] == "/admin/" and client.get("/admin/").status_code == 200
+    assert demo_totp_secret() in demo.first_output

@@ -7,6 +7,7 @@ machine: SQLite, no Redis, Celery tasks run eagerly.
 
 from __future__ import annotations
 
+import datetime
 import os
 import warnings
 from pathlib import Path
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "sectors",
     "activities",
     "reports",
@@ -74,11 +78,18 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sectors.security.IdleTimeoutMiddleware",
+    "sectors.security.TwoFactorMiddleware",
+    "sectors.security.PrivateCacheMiddleware",
+    "sectors.security.ExportAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the views' exceptions first: a lost database connection answers 503.
     "sectors.faults.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wenzhou_sectors.urls"
@@ -199,7 +210,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day: the absolute limit of a session
+# Signed out after this many minutes without a request (sectors.security.IdleTimeoutMiddleware).
+SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_IDLE_TOUCH_SECONDS = 60  # how stale the "last seen" time may get before the session is written again
+
+# Login throttling and lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed
+# attempts for one user name from one address, that pair is locked out for
+# DJANGO_LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it (README, "Roles").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "30")))
+# Locking by user name alone would let anyone lock a colleague out; by address
+# alone, one office behind one NAT address would lock itself out together.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sectors.views.account.locked_out"
+# The client's address as the reverse proxy saw it (sectors.audit.client_address):
+# DJANGO_TRUSTED_PROXIES is the number of proxies in front of gunicorn that append
+# to X-Forwarded-For (1 for one nginx); 0 uses the connection's address.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "sectors.audit.client_address"
+# Sign-ins, failures and sign-outs are kept in sectors.AuditEvent, with the rest of the audit trail.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp, TOTP): required for administrators and for
+# Django admin, optional for everyone else (sectors.security.TwoFactorMiddleware).
+OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "温州政协界别工作平台")
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -344,6 +385,7 @@ LOGGING = {
         "django.server": {"handlers": ["server"], "level": _LOG_LEVEL, "propagate": False},
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

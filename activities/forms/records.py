@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
+from activities.services.activity import can_set_highlight
 from activities.uploads import validate_upload
 from sectors import clock
 from sectors.access import is_leader
@@ -115,6 +116,10 @@ class OpinionReportForm(RecordForm):
         self.fields["submitters"].queryset = selectors.member_choices(self.user)
         self.fields["submitters"].widget.attrs["size"] = 10
         self.fields["workstation"].queryset = selectors.workstation_choices(self.user)
+        if not can_set_highlight(self.user):
+            # Adoption (采用) is recognised by committee staff, like highlights: a
+            # leader's form does not offer it, so a posted status is ignored.
+            del self.fields["status"]
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
-from sectors.history import HistoryRow, history_rows
+from sectors.history import HistoryRow, history_rows, viewer_scope
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
 
 from ..carriers import ActivityKind
@@ -408,7 +408,7 @@ def activity_history(*, user, activity: Activity, limit: int = 50) -> list[Histo
     leader sees the activity's own changes and only the attendance changes of
     their own group's members (as in activity_attendance).
     """
-    rows = history_rows(activity, limit=limit)
+    rows = history_rows(activity, limit=limit, **viewer_scope(user))
     records = Attendance.history.filter(activity_id=activity.pk)
     if not _sees_all_attendance(user):
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date)

@@ -28,10 +28,10 @@ from activities.models import Activity, ConstituentContact, DutyReport, GroupDoc
 from activities.selectors import records as selectors
 from activities.services import records as services
 from activities.uploads import served_type
-from sectors import roles
+from sectors import audit, roles
 from sectors.access import get_scoped_or_404, portal_view
 from sectors.exports import Column, choice_labels, filter_description, list_export, personal_value, year_period
-from sectors.history import history_rows
+from sectors.history import history_rows, viewer_scope
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
 
@@ -199,10 +199,13 @@ def record_detail(request: HttpRequest, rt: RecordType, pk: int) -> HttpResponse
         rt,
         record=record,
         cells=[cell(record, name) for name in rt.detail_fields],
-        history=history_rows(record),
+        history=history_rows(record, **viewer_scope(request.user)),
     )
     if rt.detail_extra:
         context.update(rt.detail_extra(record))
+    shows_mobile = isinstance(record, ConstituentContact) and record.constituent.mobile
+    if shows_mobile and request.user.has_perm(roles.PERSONAL_DATA_PERM):  # the full number is on the page
+        audit.record_personal_data(request=request, people=[record.constituent])
     return render(request, f"{TEMPLATES}/detail.html", context)
 
 

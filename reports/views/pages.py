@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sectors import clock, roles
+from sectors import audit, clock, roles
 from sectors.access import portal_view
 from sectors.exports import Column, list_export, year_period
 from sectors.history import member_history
@@ -91,9 +91,13 @@ def _member_context(request: HttpRequest, member_id: int) -> dict:
         "years": _year_choices(year),
         "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
         "history": member_history(
-            member=record.member, group_id=record.scoped_to_group.pk if record.scoped_to_group else None
+            member=record.member,
+            group_id=record.scoped_to_group.pk if record.scoped_to_group else None,
+            personal=request.user.has_perm(roles.PERSONAL_DATA_PERM),
         ),
     }
+    if context["show_personal"] and (record.member.id_card or record.member.mobile):
+        audit.record_personal_data(request=request, people=[record.member])
     return context
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sectors import roles, selectors, services
+from sectors import audit, roles, selectors, services
 from sectors.access import portal_view
 from sectors.forms import MemberForm, MembershipForm
 from sectors.models import Member
@@ -69,6 +69,8 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved: %(record)s") % {"record": member})
             return redirect("member_detail", member_id=member.pk)
+    if member.id_card or member.mobile:
+        audit.record_personal_data(request=request, people=[member])  # the form shows the full numbers
     return render(request, "sectors/member_form.html", {"form": form, "member": member})
 
 

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sectors import clock, roles, selectors
+from sectors import audit, clock, roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
 from sectors.exports import Column, filter_description, list_export, personal_value, sees_personal_data
 from sectors.paging import paginate
@@ -70,6 +70,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         # A leader sees memberships of their own group only: no current one there means "left".
         "own_group_only": is_leader(request.user),
     }
+    if context["show_personal"]:
+        audit.record_personal_data(request=request, people=[m for m in page_obj.object_list if m.mobile])
     return render(request, "sectors/member_list.html", context)
 
 

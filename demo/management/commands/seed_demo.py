@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from activities import models as records
+from demo.accounts import demo_totp_secret
 from demo.seed import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
 from sectors.models import Constituent, Member, Workstation
 from sectors.roles import ROLE_LABELS
@@ -53,3 +54,10 @@ class Command(BaseCommand):
         self.stdout.write("  {:<10} {:<12} {}".format(*headers))
         for account in demo_accounts():
             self.stdout.write(f"  {account.username:<10} {DEMO_PASSWORD:<12} {ROLE_LABELS[account.role]}")
+        self.stdout.write(
+            _(
+                "The administrator also enters a two-factor code: add the key %(key)s to an authenticator app, "
+                "or run “manage.py demo_code” for the current code."
+            )
+            % {"key": demo_totp_secret()}
+        )

@@ -1,0 +1,134 @@
+"""Session and response protections that apply to every page.
+
+- PrivateCacheMiddleware: nothing sent to a signed-in user is kept by a
+  browser or proxy cache (`Cache-Control: no-store`): every page may carry
+  members' personal data, and a list of names is personal data too.
+- IdleTimeoutMiddleware: signed out after SESSION_IDLE_SECONDS without a
+  request, on top of the session's absolute age (SESSION_COOKIE_AGE).
+- TwoFactorMiddleware: administrators, Django admin users and everyone who
+  set up two-factor sign-in must confirm a one-time code before anything else.
+- ExportAuditMiddleware: every spreadsheet download, the portal's and Django
+  admin's, is written to the audit trail, whoever wrote the view.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+from . import audit, roles
+
+_LAST_SEEN = "portal_last_seen"
+EXPORT_TYPES = ("spreadsheetml", "ms-excel", "text/csv")
+
+
+def mark_seen(request: HttpRequest) -> None:
+    request.session[_LAST_SEEN] = int(time.time())
+
+
+def requires_two_factor(user) -> bool:
+    """Administrators and Django admin users must use two-factor sign-in;
+    anyone who set it up for themselves uses it too."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.is_staff or roles.role_of(user) == roles.ADMIN or user_has_device(user)
+
+
+_HAS_AUTHENTICATOR = "portal_has_authenticator"
+
+
+def remember_authenticator(request: HttpRequest, present: bool | None = None) -> bool:
+    """Whether this user has an authenticator, kept in the session (set at sign-in,
+    changed by the set-up and switch-off pages) so that pages do not ask the database."""
+    if present is None:
+        present = user_has_device(request.user)
+    request.session[_HAS_AUTHENTICATOR] = present
+    return present
+
+
+def _needs_code(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if two_factor_mandatory(user):
+        return True
+    present = request.session.get(_HAS_AUTHENTICATOR)
+    return remember_authenticator(request) if present is None else present
+
+
+def two_factor_mandatory(user) -> bool:
+    """Required by role (so it cannot be switched off), not by the user's choice."""
+    return user.is_superuser or user.is_staff or roles.role_of(user) == roles.ADMIN
+
+
+class _Middleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+
+class PrivateCacheMiddleware(_Middleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class IdleTimeoutMiddleware(_Middleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_SECONDS:
+                audit.record(action=audit.Action.IDLE_LOGOUT, request=request)
+                request.portal_idle_logout = True  # the sign-out signal records nothing more
+                logout(request)
+                messages.info(request, _("You were signed out after a period without activity. Please sign in again."))
+                return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+            # The session is written at most once a minute for this (SESSION_IDLE_TOUCH_SECONDS).
+            if last_seen is None or now - last_seen >= settings.SESSION_IDLE_TOUCH_SECONDS:
+                mark_seen(request)
+        return self.get_response(request)
+
+
+def _two_factor_paths() -> tuple[str, ...]:
+    return (
+        reverse("two_factor_verify"),
+        reverse("two_factor_setup"),
+        reverse("logout"),
+        reverse("set_language"),
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+    )
+
+
+class TwoFactorMiddleware(_Middleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if _needs_code(request) and not user.is_verified() and not request.path.startswith(_two_factor_paths()):
+            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+            return HttpResponseRedirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
+class ExportAuditMiddleware(_Middleware):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        content_type = response.get("Content-Type", "")
+        if (
+            response.status_code == 200
+            and disposition.startswith("attachment")
+            and any(kind in content_type for kind in EXPORT_TYPES)
+        ):
+            audit.record(action=audit.Action.EXPORT, request=request, detail=disposition.split("filename", 1)[-1][:200])
+        return response
