@@ -232,7 +232,7 @@ def test_the_print_view_states_the_known_figures(chairman_client, article_year):
 
 def test_the_excel_workbook_states_the_known_figures(chairman_client, article_year):
     response = chairman_client.get("/dashboard/export.xlsx" + YEAR_QUERY)
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"].startswith("no-store")
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     by_key = {row[1]: row[2] for row in rows if row and len(row) > 2}
@@ -379,7 +379,7 @@ def test_a_may_to_april_year_compares_with_the_one_before(chairman_client, commi
 
 # --- speed -----------------------------------------------------------------------------------
 
-DASHBOARD_QUERIES = 35  # whatever the data: pinned so that a per-row query cannot creep in
+DASHBOARD_QUERIES = 36  # (35 + the header's unread-notification count) whatever the data: pinned so that a per-row query cannot creep in
 
 
 def _queries(client, url: str) -> int:

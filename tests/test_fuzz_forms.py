@@ -188,6 +188,7 @@ def test_it_answers_not_found_for_ids_beyond_the_database_range(role, users, gro
             url = reverse(name, kwargs={key: int(huge) for key in names})
             for method in ("get", "post") if pattern.callback.access_write else ("get",):
                 response = getattr(client, method)(url)
-                if response.status_code != 404:
+                # 404, or 405 where the method itself is refused before the id is read.
+                if response.status_code not in (404, 405):
                     failures.append(f"{method.upper()} {url}: {_failed(response) or response.status_code}")
     assert failures == [], "\n".join(failures)
