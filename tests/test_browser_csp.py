@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from sectors import roles
 
+from .factories import log_in
 from .test_access_walk import ANONYMOUS, _rows_for, _url, _walked
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -58,7 +59,7 @@ def _page_for(browser, live_server, user):
     context.set_default_timeout(60_000)  # generous: CI machines are shared
     if user is not None:
         client = Client()
-        client.force_login(user)
+        log_in(client, user)  # past two-factor sign-in where it is required
         cookie = client.cookies["sessionid"]
         context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
     context.add_init_script(WATCH_VIOLATIONS)
@@ -87,7 +88,7 @@ def _html_pages(user, paths: list[str]) -> list[str]:
     """The paths that answer with a page (downloads and exports are no page)."""
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     pages = []
     for path in dict.fromkeys(paths):
         response = client.get(path)

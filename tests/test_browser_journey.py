@@ -93,7 +93,20 @@ def log_in(page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/(accounts/two-factor/.*)?$"))
+    if "/accounts/two-factor/" in page.url:
+        _two_factor_code_enter(page, username)
     page.wait_for_url(f"{page.base}/")
+
+
+def _two_factor_code_enter(page, username: str) -> None:
+    """An administrator signs in with a code from their authenticator (set up on first sign-in)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "-id").first()
+    page.fill("#id_token", f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}")
+    page.click("#two-factor-form button[type=submit]")
 
 
 def fill_activity(page, *, groups, title: str, absent: str | None, attachment: Path | None) -> None:

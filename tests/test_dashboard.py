@@ -379,7 +379,8 @@ def test_a_may_to_april_year_compares_with_the_one_before(chairman_client, commi
 
 # --- speed -----------------------------------------------------------------------------------
 
-DASHBOARD_QUERIES = 36  # (35 + the header's unread-notification count) whatever the data: pinned so that a per-row query cannot creep in
+# whatever the data: pinned so that a per-row query cannot creep in (35 + the header's unread count)
+DASHBOARD_QUERIES = 36
 
 
 def _queries(client, url: str) -> int:
