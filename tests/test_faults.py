@@ -109,9 +109,7 @@ def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-@pytest.mark.skip(
-    reason="fails on the merged tree after a killed connection; issue 10 stays open for it"
-)
+@pytest.mark.skip(reason="fails on the merged tree after a killed connection; issue 10 stays open for it")
 @pytest.mark.django_db(transaction=True)
 def test_it_fails_one_request_cleanly_when_postgresql_drops_the_connection(staff_client, group_a):
     if not _postgresql():
