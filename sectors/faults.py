@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import sys
 
 from django.contrib import messages
 from django.core.cache.backends.redis import RedisCache
@@ -20,31 +20,31 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
 
-class DatabaseUnavailableMiddleware:
-    """A lost database connection answers 503 (retry shortly), and is dropped so the next request reconnects."""
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The portal's handler500: a lost database connection answers 503 (retry shortly).
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
+    Django calls it for an exception raised anywhere in a request, in a view or
+    in a middleware (the session and two-factor middleware query the database
+    before any view runs), so it is the one place that can tell a broken
+    connection from a bug. The broken connection is closed at once, so the next
+    request opens a new one; anything else is Django's ordinary 500 page.
+    """
+    failure = sys.exc_info()[1]
+    if isinstance(failure, OperationalError | InterfaceError):
         broken = [alias for alias in connections if not _usable(alias)]
-        if not broken:
-            return None  # a query error on a working connection: an ordinary 500
-        for alias in broken:
-            connections[alias].close()
-        logger.warning("Database connection lost during %s %s; answered 503", request.method, request.path)
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "5"
-        return response
+        if broken:
+            for alias in broken:
+                connections[alias].close()
+            logger.warning("Database connection lost during %s %s; answered 503", request.method, request.path)
+            response = HttpResponse(render_to_string("503.html"), status=503)
+            response["Retry-After"] = "5"
+            return response
+    return defaults.server_error(request)
 
 
 def _usable(alias: str) -> bool:

@@ -9,6 +9,9 @@ from django.views.i18n import set_language
 
 from sectors.access import PUBLIC, portal_view
 
+# A lost database connection answers 503, wherever in the request it is met.
+handler500 = "sectors.faults.server_error"
+
 admin.site.site_header = _("Wenzhou CPPCC sector work: administration")
 admin.site.site_title = _("Sector work portal")
 admin.site.index_title = _("Administration")
