@@ -715,7 +715,7 @@ def build(
     from django.db import connection, transaction
 
     from reports.setup import assessment_year_ensure, portal_setup
-    from sectors import clock, roles
+    from sectors import clock, freshness, roles
     from sectors.models import Member
 
     began = time.perf_counter()
@@ -737,6 +737,7 @@ def build(
         builder.proposals_create(committee, groups)
         builder.contacts_create(committee)
         builder.documents_create(groups, users)
+    freshness.records_changed()  # written in bulk, past the model signals
     if analyze:
         # VACUUM also sets PostgreSQL's visibility map, as autovacuum would on a live
         # database: index-only scans (deep list pages) then skip the table.

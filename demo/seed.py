@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from reports.setup import assessment_year_ensure, portal_setup
-from sectors import clock, roles
+from sectors import clock, freshness, roles
 from sectors.models import Committee, Member
 
 from .accounts import DEMO_PASSWORD, DemoAccount, demo_accounts, demo_users_ensure
@@ -63,4 +63,6 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoResult:
             demo_users_ensure(committee=committee)
             return DemoResult(committee=committee, created=False)
         ctx = DemoContext(committee=committee, today=today, groups=list(committee.sector_groups.order_by("sort_order")))
-        return DemoResult(committee=committee, created=True, counts=_records_create(ctx))
+        counts = _records_create(ctx)
+        freshness.records_changed()  # written partly in bulk, past the model signals
+        return DemoResult(committee=committee, created=True, counts=counts)

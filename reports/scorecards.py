@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from activities.models import (
     Activity,
@@ -32,7 +33,7 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
-from sectors import clock
+from sectors import clock, freshness
 from sectors.models import GroupMembership, SectorGroup, Workstation
 from sectors.selectors import committee_groups
 
@@ -228,8 +229,15 @@ def year_facts(*, committee_id: int, year: int, today: datetime.date) -> list[Gr
 
 def year_scores(*, committee_id: int, year: int, today: datetime.date | None = None) -> YearScores:
     """Every active group of the committee scored for `year` and ranked, judged
-    on `today` (by default sectors.clock.today()). Ten queries in all."""
+    on `today` (by default sectors.clock.today()). Ten queries in all, then kept
+    until the records change (sectors.freshness)."""
     today = today or clock.today()
+    return freshness.cached(
+        "year-scores", (committee_id, year, today, get_language()), lambda: _year_scores(committee_id, year, today)
+    )
+
+
+def _year_scores(committee_id: int, year: int, today: datetime.date) -> YearScores:
     rules = year_rules(committee_id=committee_id, year=year)
     facts = year_facts(committee_id=committee_id, year=year, today=today)
     return year_scores_of(facts, rules, Context(year=year, today=today))

@@ -88,6 +88,14 @@ def scope(user, queryset: QuerySet, group_path: str = "group") -> QuerySet:
     return queryset
 
 
+def scope_key(user) -> str:
+    """What `scope` depends on, for cache keys: the leader's group, or every group."""
+    role = roles.role_of(user)
+    if role is None:
+        return "none"
+    return f"group-{user.sector_group_id}" if role == roles.LEADER else "all"
+
+
 def get_scoped_or_404(user, queryset: QuerySet, group_path: str = "group", **lookup) -> Model:
     try:
         return scope(user, queryset, group_path).get(**lookup)

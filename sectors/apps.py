@@ -28,6 +28,7 @@ class SectorsConfig(AppConfig):
         from . import lookups  # noqa: F401  (registers the range-checked `in` lookup)
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")
-        from . import signals
+        from . import freshness, signals
 
         signals.connect()
+        freshness.connect()

@@ -26,6 +26,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
+from . import freshness
+
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
@@ -184,4 +186,5 @@ def backup_restore(*, source: Path, alias: str = "default") -> dict:
             shutil.copytree(folder / "media", media_root)
         else:
             media_root.mkdir(parents=True, exist_ok=True)
+    freshness.records_changed()  # every cached summary described the database before
     return manifest

@@ -138,6 +138,9 @@ class Member(models.Model):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords(excluded_fields=["id_card", "mobile"])
 
+    # What identifies a person (PIPL): never kept in the history or in cached summaries.
+    PERSONAL_FIELDS = ("id_card", "mobile", "birth_date")
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from sectors import roles
@@ -17,6 +18,13 @@ from .factories import log_in, make_committee, make_group, make_member, make_use
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached summaries are keyed by the records version (sectors.freshness); a rolled-back
+    # test database can reuse primary keys, so each test starts with an empty cache.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, Attendance, ConstituentContact, OpinionReport, Proposal
+from sectors import freshness
 from sectors.models import Constituent, GroupMembership, Member
 
 from .factories import make_member
@@ -78,6 +79,7 @@ def _grow(n: int, *, committee, group_a, group_b, member: Member) -> None:
         ConstituentContact(group=group_a, member=member, constituent=c, way="phone", contacted_on=DECEMBER)
         for c in constituents
     )
+    freshness.records_changed()  # as the portal's own bulk writers do
 
 
 def _pages(group_a, member) -> dict[str, str]:

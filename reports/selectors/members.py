@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
-from sectors.models import GroupMembership
+from sectors.models import GroupMembership, Member
 from sectors.selectors import ROLE_RANK
 
 
@@ -74,6 +74,7 @@ def group_member_years(*, group_id: int, year: int, reference_day: datetime.date
         GroupMembership.objects.filter(group_id=group_id, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .select_related("member")
+        .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS))  # kept in the cache: see freshness
         .order_by("start_date", "id")
     )
     spans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)

@@ -9,13 +9,14 @@ which members a leader may open at all is sectors.selectors.visible_members.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import get_language
 
 from activities.carriers import ActivityKind
 from activities.models import (
@@ -28,8 +29,8 @@ from activities.models import (
     Proposal,
 )
 from activities.selectors.activity import label_groups
-from sectors import clock
-from sectors.access import is_leader, scope
+from sectors import clock, freshness
+from sectors.access import is_leader, scope, scope_key
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
 from sectors.selectors import OFFICER_ROLES, ROLE_RANK, committee_groups, visible_members
 
@@ -128,15 +129,24 @@ class GroupPage:
 
 
 def group_page(*, user, group_id: int, year: int) -> GroupPage:
-    """A group's people, workstations and one year's work; 404 outside the user's scope."""
+    """A group's people, workstations and one year's work; 404 outside the user's scope.
+    The same for every user who may see it: kept until the records change."""
     group = committee_groups(user).filter(pk=group_id).first()
     if group is None:
         raise Http404
     today = clock.today()
+    return freshness.cached(
+        "group-page", (group.pk, year, today, get_language()), lambda: _group_page(group=group, year=year, today=today)
+    )
+
+
+def _group_page(*, group: SectorGroup, year: int, today: datetime.date) -> GroupPage:
     start, end = year_bounds(year)
 
     memberships = sorted(
-        group.memberships.filter(membership_covers(today)).select_related("member"),
+        group.memberships.filter(membership_covers(today))
+        .select_related("member")
+        .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS)),
         key=lambda m: (ROLE_RANK.get(m.role, 99), m.member.member_number),
     )
     activities = label_groups(list(group.activities.filter(date__gte=start, date__lte=end).order_by("date", "id")))
@@ -152,7 +162,11 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
         year=year,
         officers=[m for m in memberships if m.role in OFFICER_ROLES],
         memberships=memberships,
-        workstations=list(group.workstations.select_related("host_member").order_by("-is_active", "name")),
+        workstations=list(
+            group.workstations.select_related("host_member")
+            .defer(*(f"host_member__{name}" for name in Member.PERSONAL_FIELDS))
+            .order_by("-is_active", "name")
+        ),
         sections=sections,
         planned=[a for a in activities if a.status == Activity.Status.PLANNED],
         opinion_reports=OpinionReport.objects.filter(group=group, submitted_on__range=(start, end)).count(),
@@ -279,10 +293,20 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
     member = visible_members(user).filter(pk=member_id).first()
     if member is None:
         raise Http404
+    # Kept in the cache without the member, whose personal data stays out of it.
+    record = freshness.cached(
+        "member-record",
+        (member.pk, year, clock.today(), scope_key(user), get_language()),
+        lambda: replace(_member_record(user=user, member=member, year=year), member=None),
+    )
+    return replace(record, member=member)
+
+
+def _member_record(*, user, member: Member, year: int) -> MemberRecord:
     start, end = year_bounds(year)
     leader_group = user.sector_group if is_leader(user) else None
     # A leader sees (and counts attendance by) their own group's memberships only.
-    shown = member.memberships.select_related("group").order_by("start_date", "id")
+    shown = GroupMembership.objects.filter(member=member).select_related("group").order_by("start_date", "id")
     if leader_group is not None:
         shown = shown.filter(group=leader_group)
     memberships = list(shown)
@@ -343,6 +367,7 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
                 "group",
             )
             .select_related("constituent")
+            .defer("constituent__mobile")  # kept in the cache: no personal data
             .order_by("contacted_on", "id")
         ),
         constituent_target=constituent_target(committee_id=member.committee_id, year=year),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.carriers import Carrier
+from sectors import freshness
 from sectors.access import is_leader
 from sectors.models import committee_for_portal
 
@@ -27,7 +28,12 @@ def scoped_year_figures(*, user, year: int) -> figures.PeriodFigures:
     """The year's figures in the user's scope: a group leader's group, else the committee."""
     group_id = user.sector_group_id if is_leader(user) else None
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return figures.period_figures(committee_for_portal().pk, start, end, group_id=group_id)
+    committee_id = committee_for_portal().pk
+    return freshness.cached(
+        "year-figures",
+        (committee_id, group_id, year),
+        lambda: figures.period_figures(committee_id, start, end, group_id=group_id),
+    )
 
 
 def carrier_summary(*, user, year: int, year_figures: figures.PeriodFigures | None = None) -> list[CarrierFigure]:

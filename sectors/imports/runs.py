@@ -22,6 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sectors import freshness
 from sectors.models import ImportRun, committee_for_portal
 
 from .base import Importer, Plan
@@ -216,6 +217,7 @@ def run_write(*, run_id: int) -> ImportRun:
         else:
             with transaction.atomic():
                 importer.write(plan)
+                freshness.records_changed()  # the bulk writes bypass the model signals
                 run.finished_at = timezone.now()
                 run.message = ""
                 _save_plan(run, plan, ImportRun.Status.DONE)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from sectors import freshness
 from sectors.imports.reading import UnreadableFile, read_sheet
 from sectors.imports.registry import importer_for, importers
 from sectors.models import ImportRun, committee_for_portal
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         if written:
             with transaction.atomic():
                 importer.write(plan)
+                freshness.records_changed()  # the bulk writes bypass the model signals
                 ImportRun.objects.create(
                     kind=kind,
                     file_name=path.name[-200:],
