@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sectors import clock, roles
 from sectors.access import visible_groups
 from sectors.models import SectorGroup, Workstation
+from sectors.widgets import quick_selects
 
 from ..carriers import ActivityKind
 from ..models import Activity, Attendance
@@ -202,6 +203,7 @@ class ActivityFilterForm(forms.Form):
         self.fields["group"].empty_label = _("All groups")
         years = range(clock.this_year(), FIRST_YEAR - 1, -1)
         self.fields["year"].choices = [("", _("All years")), *((year, str(year)) for year in years)]
+        quick_selects(self)
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"].strip()
@@ -247,3 +249,4 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
         self.fields["group"].empty_label = _("All groups")
+        quick_selects(self)

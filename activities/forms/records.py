@@ -23,6 +23,7 @@ from sectors import clock
 from sectors.access import is_leader
 from sectors.models import Constituent, Member, SectorGroup, Workstation
 from sectors.validators import validate_mobile
+from sectors.widgets import quick_selects
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -410,6 +411,7 @@ class RecordFilterForm(forms.Form):
         else:
             self.fields["choice"].label = choice_field.verbose_name
             self.fields["choice"].choices = [("", _("All"))] + list(choice_field.choices)
+        quick_selects(self)
 
     def values(self) -> dict:
         """The valid filters (invalid ones are ignored, as if not given)."""

@@ -15,6 +15,7 @@ from sectors.access import portal_view
 from sectors.models import User
 from sectors.paging import paginate
 from sectors.spreadsheets import Sheet, workbook_response
+from sectors.widgets import quick_selects
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -38,6 +39,7 @@ class TrailFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", _("All models")), *audit_trail.model_choices()]
         self.fields["action"].choices = [("", _("All actions")), *audit_trail.action_choices()]
+        quick_selects(self)
 
     def wanted(self) -> audit_trail.TrailFilter:
         if not self.is_bound or not self.is_valid():

@@ -13,6 +13,7 @@ from sectors import audit, clock, roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
 from sectors.exports import Column, filter_description, list_export, personal_value, sees_personal_data
 from sectors.paging import paginate
+from sectors.widgets import quick_selects
 
 MEMBERS_PER_PAGE = 50
 
@@ -41,6 +42,7 @@ class MemberFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
+        quick_selects(self)
 
 
 def _filtered_members(request: HttpRequest):

@@ -1,0 +1,46 @@
+"""QuickSelect writes the markup Django's Select writes, without a template per option."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from sectors.widgets import QuickSelect, quick_selects
+
+
+class _Form(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "全部"), ("a", "甲 & <乙>"), ("b", "丙")], required=False)
+    grouped = forms.ChoiceField(choices=[("第一组", [("1", "一"), ("2", "二")]), ("3", "三")])
+    many = forms.MultipleChoiceField(choices=[("x", "X")])
+    typed = forms.TypedChoiceField(choices=[("", "所有年份"), (2025, "2025")], coerce=int, required=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("plain", "a"), ("plain", ""), ("plain", None), ("grouped", "2"), ("typed", 2025)]
+)
+def test_it_writes_the_same_markup_as_djangos_select(name, value):
+    field = _Form().fields[name]
+    attrs = {"id": f"id_{name}", "class": "form-select", "aria-label": "筛选"}
+    django_html = forms.Select(choices=field.choices).render(name, value, attrs)
+    quick_html = QuickSelect(choices=field.choices).render(name, value, attrs)
+    assert parse_html(quick_html) == parse_html(django_html)
+
+
+def test_it_escapes_labels():
+    assert "甲 &amp; &lt;乙&gt;" in QuickSelect(choices=_Form().fields["plain"].choices).render("plain", "")
+
+
+def test_quick_selects_changes_only_plain_selects():
+    form = _Form()
+    quick_selects(form)
+    assert type(form.fields["plain"].widget) is QuickSelect
+    assert type(form.fields["typed"].widget) is QuickSelect
+    assert type(form.fields["many"].widget) is forms.SelectMultiple
+
+
+def test_the_activity_filter_keeps_the_chosen_values(staff_client, group_a):
+    page = staff_client.get(f"/activities/?group={group_a.pk}&kind=study&year=2025").content.decode()
+    assert f'<option value="{group_a.pk}" selected>' in page
+    assert '<option value="study" selected>' in page
+    assert '<option value="2025" selected>' in page
