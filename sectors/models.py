@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import clock
+from . import clock, freshness
 from .validators import (
     birth_year,
     mask_id_card,
@@ -431,8 +431,10 @@ class ImportRun(models.Model):
 
 
 def committee_for_portal() -> Committee:
-    """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE)."""
-    return Committee.objects.get(code=settings.PORTAL_COMMITTEE_CODE)
+    """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE); kept until
+    the records change (sectors.freshness), as nearly every page asks for it."""
+    code = settings.PORTAL_COMMITTEE_CODE
+    return freshness.cached("committee", (code,), lambda: Committee.objects.get(code=code))
 
 
 class Notification(models.Model):

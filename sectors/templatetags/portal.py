@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext, pgettext
 
+from sectors import freshness
 from sectors.models import SectorGroup
 
 register = template.Library()
@@ -23,7 +24,10 @@ def _active_group_count(context: template.Context) -> int:
     request = context.get("request")
     count = getattr(request, "_portal_active_groups", None)
     if count is None:
-        count = SectorGroup.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE, is_active=True).count()
+        code = settings.PORTAL_COMMITTEE_CODE
+        count = freshness.cached(
+            "active-groups", (code,), SectorGroup.objects.filter(committee__code=code, is_active=True).count
+        )
         if request is not None:
             request._portal_active_groups = count
     return count
