@@ -404,6 +404,7 @@ class ImportRun(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING)
     all_or_nothing = models.BooleanField(_("all rows or nothing"), default=False)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    queued_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

@@ -3,6 +3,7 @@ templates, the command line, the Celery path with its lock, and the logs."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -13,6 +14,7 @@ import pytest
 import xlwt
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from sectors import roles
 from sectors.imports import runs
@@ -241,6 +243,29 @@ def test_a_running_import_shows_its_progress_and_refreshes(admin_client_role, gr
     cache.set(runs.progress_key(run.pk), (4, 10))
     page = admin_client_role.get(reverse("import_run", kwargs={"run_id": run.pk})).content.decode()
     assert 'http-equiv="refresh"' in page and 'value="4" max="10"' in page
+
+
+@pytest.mark.parametrize(
+    ("status", "waited", "shown"),
+    [
+        (ImportRun.Status.QUEUED, datetime.timedelta(minutes=5), "已排队等待 5 分钟"),
+        (ImportRun.Status.QUEUED, datetime.timedelta(seconds=20), None),  # a worker that is up starts it in seconds
+        (ImportRun.Status.PREVIEWING, datetime.timedelta(minutes=3), "已排队等待 3 分钟"),
+        (ImportRun.Status.RUNNING, datetime.timedelta(minutes=5), None),  # started: it shows its progress instead
+    ],
+)
+def test_a_file_the_worker_has_not_started_says_it_is_delayed(admin_client_role, status, waited, shown):
+    """The Celery worker is down (Redis up): the file waits in the queue, and its page says so."""
+    since = timezone.now() - waited
+    run = ImportRun.objects.create(
+        kind="members", file_name="x.xlsx", status=status, queued_at=since, created_at=since, total_rows=10
+    )
+    page = admin_client_role.get(reverse("import_run", kwargs={"run_id": run.pk})).content.decode()
+    assert 'http-equiv="refresh"' in page  # the page keeps looking
+    if shown:
+        assert shown in page and "无需重新上传" in page
+    else:
+        assert 'id="run-waiting"' not in page
 
 
 def test_two_imports_of_the_same_sheet_cannot_run_at_once(admin_client_role, group_a, group_b):

@@ -34,7 +34,11 @@ print(json.dumps(out))
 
 
 def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "PYTEST_XDIST"))
+    }
     clean |= {"DJANGO_SETTINGS_MODULE": "wenzhou_sectors.settings"} | env
     return subprocess.run(
         [sys.executable, "-c", _PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
@@ -69,6 +73,14 @@ def test_it_uses_postgresql_and_redis_when_configured():
     # Connection reuse, no JIT for short queries, a statement timeout (README, "PostgreSQL settings").
     assert found["conn_max_age"] == 600 and found["health_checks"] is True
     assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000"}
+
+
+def test_parallel_test_processes_use_redis_databases_of_their_own():
+    found = [
+        json.loads(_settings_with({"REDIS_URL": "redis://cache.example:6379/15", "PYTEST_XDIST_WORKER": w}).stdout)
+        for w in ("gw0", "gw1")
+    ]
+    assert [f["broker"] for f in found] == ["redis://cache.example:6379/14", "redis://cache.example:6379/13"]
 
 
 def test_it_takes_the_postgresql_connection_settings_from_the_environment():

@@ -149,6 +149,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Parallel test processes (pytest-xdist's gw0, gw1, …) each use a Redis database of their
+# own below the one named (the tests empty the cache before each test): /15 → /14, /13, …
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _TEST_PROCESS.startswith("gw") and REDIS_URL.rpartition("/")[2].isdigit():
+    _redis_base, _redis_db = REDIS_URL.rsplit("/", 1)
+    REDIS_URL = f"{_redis_base}/{(int(_redis_db) - 1 - int(_TEST_PROCESS[2:])) % 16}"
 if REDIS_URL:
     # Redis down must not take pages down: the cache then misses (sectors.faults),
     # and gives up after a second instead of hanging the request.

@@ -111,8 +111,24 @@ def progress_key(run_id: int) -> str:
     return f"import-progress-{run_id}"
 
 
+WORKER_GRACE = datetime.timedelta(minutes=1)  # a worker that is up starts a queued file within seconds
+
+
 def progress_of(run: ImportRun) -> tuple[int, int]:
     return cache.get(progress_key(run.pk)) or (0, run.total_rows)
+
+
+def waiting_minutes(run: ImportRun) -> int | None:
+    """Whole minutes a large file has waited for the background worker to start it, once
+    that is over WORKER_GRACE (the worker is down or busy); None while it is not waiting."""
+    if run.status == ImportRun.Status.QUEUED:
+        since = run.queued_at
+    elif run.status == ImportRun.Status.PREVIEWING and progress_of(run)[0] == 0:
+        since = run.created_at
+    else:
+        return None
+    waited = timezone.now() - since if since else datetime.timedelta(0)
+    return int(waited.total_seconds() // 60) if waited > WORKER_GRACE else None
 
 
 def _plan(run: ImportRun) -> tuple[Importer, Plan]:
@@ -174,7 +190,7 @@ def run_preview(*, run_id: int) -> ImportRun:
 def run_confirm(*, run: ImportRun, all_or_nothing: bool) -> bool:
     """Queue the write once: a second confirmation (a reload, a double click) does nothing."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.QUEUED, all_or_nothing=all_or_nothing
+        status=ImportRun.Status.QUEUED, all_or_nothing=all_or_nothing, queued_at=timezone.now()
     )
     return bool(claimed)
 

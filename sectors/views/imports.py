@@ -112,6 +112,7 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "more_rejections": max(0, len(rejections) - REJECTIONS_SHOWN),
         "unknown": run.report.get("unknown", []),
         "progress": {"done": done, "total": total, "percent": int(100 * done / total) if total else 0},
+        "waiting_minutes": runs.waiting_minutes(run),
     }
     response = render(request, "sectors/import_run.html", context)
     response["Cache-Control"] = "no-store"
