@@ -87,6 +87,11 @@ class Activity(models.Model):
         return f"{day} {self.title}"
 
     @property
+    def records_year(self) -> int | None:
+        """The year whose summaries count this activity (sectors.freshness)."""
+        return self.date.year if isinstance(self.date, datetime.date) else None
+
+    @property
     def carrier(self):
         return KIND_RULES[self.kind].carrier
 

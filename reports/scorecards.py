@@ -233,7 +233,7 @@ def year_scores(*, committee_id: int, year: int, today: datetime.date | None = N
     until the records change (sectors.freshness)."""
     today = today or clock.today()
     return freshness.cached(
-        "year-scores", (committee_id, year, today, get_language()), lambda: _year_scores(committee_id, year, today)
+        "year-scores", (committee_id, today, get_language()), lambda: _year_scores(committee_id, year, today), year=year
     )
 
 

@@ -9,7 +9,10 @@ records replaces:
 - a save or delete of any model of the portal's apps, and a change of a
   many-to-many link, replaces it (signals, connected in `SectorsConfig.ready`),
   except the bookkeeping models in `NOT_RECORDS` and history rows (their
-  record's own save counts);
+  record's own save counts). A model with a `records_year` (an activity: its
+  date's year) that is added, deleted or re-linked replaces only the tokens of
+  that year and the years either side: last year's pages stay cached while this
+  year's activities are logged;
 - writes that bypass the signals (imports, `bulk_create`, `update()`) call
   `records_changed()` themselves.
 
@@ -44,33 +47,45 @@ APPS = frozenset({"sectors", "activities", "reports"})
 NOT_RECORDS = frozenset({"sectors.user", "sectors.auditevent", "sectors.notification", "sectors.importrun"})
 
 
-def records_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+def _year_key(year: int) -> str:
+    return f"{VERSION_KEY}:{year}"
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+def records_version(year: int | None = None) -> str:
+    """The token of the records as a whole, and with `year` also that year's own."""
+    keys = [VERSION_KEY] if year is None else [VERSION_KEY, _year_key(year)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            found[key] = token if cache.add(key, token, None) else cache.get(key) or token
+    return ".".join(found[key] for key in keys)
 
 
-def records_changed() -> None:
-    """The records changed: every cached summary is computed afresh (now, and once committed)."""
-    _new_version()
-    transaction.on_commit(_new_version)
+def _renew(keys: list[str]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
-def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T]) -> T:
+def records_changed(*, year: int | None = None) -> None:
+    """The records changed: the cached summaries are computed afresh (now, and once committed).
+
+    With `year` (a record dated in that year was added, deleted or linked to other
+    groups), only the summaries of that year and of the years either side, which may
+    count it (a December meeting, a plan for the next year); otherwise all of them."""
+    keys = [VERSION_KEY] if year is None else [_year_key(y) for y in (year - 1, year, year + 1)]
+    _renew(keys)
+    transaction.on_commit(lambda: _renew(keys))
+
+
+def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, year: int | None = None) -> T:
     """`compute()`, or its value cached for these records: `parts` name what it depends
-    on besides the records (year, group, language, today, the user's scope).
+    on besides the records (group, language, today, the user's scope); `year`, for a
+    summary of one year, lets changes to other years' records leave it cached.
 
     The value is shared: callers read it and never change it. Each process also keeps
     the last LOCAL_SIZE values it used, so a hit costs no unpickling (a year's scores
     are tens of thousands of objects)."""
-    key = ":".join([name, records_version(), *(str(part) for part in parts)])
+    key = ":".join([name, records_version(year), str(year), *(str(part) for part in parts)])
     now = time.monotonic()
     local = _local.get(key)
     if local is not None and local[0] > now:
@@ -91,21 +106,30 @@ def is_record(model) -> bool:
     return meta.app_label in APPS and meta.label_lower not in NOT_RECORDS and not history
 
 
-def _on_write(sender, **kwargs) -> None:
-    if kwargs.get("raw"):  # loaddata
-        return
+def _year_of(instance) -> int | None:
+    """The year a record counts in, for a model that says (`records_year`, e.g. an activity's date)."""
+    return getattr(instance, "records_year", None)
+
+
+def _on_save(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    if is_record(sender) and not raw:  # raw: loaddata
+        # A new record counts in its own year; a changed one may have moved to another.
+        records_changed(year=_year_of(instance) if created else None)
+
+
+def _on_delete(sender, instance, **kwargs) -> None:
     if is_record(sender):
-        records_changed()
+        records_changed(year=_year_of(instance))
 
 
-def _on_links(sender, action: str, **kwargs) -> None:
+def _on_links(sender, instance, action: str, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"} and is_record(sender):
-        records_changed()
+        records_changed(year=_year_of(instance))
 
 
 def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    post_save.connect(_on_write, dispatch_uid="freshness-save")
-    post_delete.connect(_on_write, dispatch_uid="freshness-delete")
+    post_save.connect(_on_save, dispatch_uid="freshness-save")
+    post_delete.connect(_on_delete, dispatch_uid="freshness-delete")
     m2m_changed.connect(_on_links, dispatch_uid="freshness-links")

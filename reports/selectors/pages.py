@@ -136,7 +136,10 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
         raise Http404
     today = clock.today()
     return freshness.cached(
-        "group-page", (group.pk, year, today, get_language()), lambda: _group_page(group=group, year=year, today=today)
+        "group-page",
+        (group.pk, today, get_language()),
+        lambda: _group_page(group=group, year=year, today=today),
+        year=year,
     )
 
 
@@ -296,8 +299,9 @@ def member_record(*, user, member_id: int, year: int) -> MemberRecord:
     # Kept in the cache without the member, whose personal data stays out of it.
     record = freshness.cached(
         "member-record",
-        (member.pk, year, clock.today(), scope_key(user), get_language()),
+        (member.pk, clock.today(), scope_key(user), get_language()),
         lambda: replace(_member_record(user=user, member=member, year=year), member=None),
+        year=year,
     )
     return replace(record, member=member)
 

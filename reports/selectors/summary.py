@@ -31,8 +31,9 @@ def scoped_year_figures(*, user, year: int) -> figures.PeriodFigures:
     committee_id = committee_for_portal().pk
     return freshness.cached(
         "year-figures",
-        (committee_id, group_id, year),
+        (committee_id, group_id),
         lambda: figures.period_figures(committee_id, start, end, group_id=group_id),
+        year=year,
     )
 
 
