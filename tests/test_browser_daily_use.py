@@ -145,3 +145,17 @@ def test_it_offers_a_searchable_group_select_and_numbered_pages(page, users, yea
     page.wait_for_url("**page=2**")
     assert "year=2025" in page.url
     shot(page, "daily-09-activity-list-page-2")
+
+
+@pytest.mark.parametrize("width", [1920, 1366, 1100])
+def test_the_administrators_menu_keeps_every_label_on_one_line(page, users, width):
+    """The longest menu (an administrator's) wraps onto a second row, never between the characters of a label."""
+    page.set_viewport_size({"width": width, "height": 700})
+    log_in(page, users["admin"].username)
+    page.goto(f"{page.base}/audit/")
+    heights = page.eval_on_selector_all(
+        ".portal-navbar .nav-link, .portal-navbar .navbar-text", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    line = page.eval_on_selector(".portal-navbar .nav-link", "e => parseFloat(getComputedStyle(e).lineHeight)")
+    assert len(heights) >= 10 and max(heights) < 2 * line, heights
+    shot(page, f"daily-admin-menu-{width}")

@@ -119,6 +119,7 @@ def test_a_new_activity_leaves_other_years_summaries_cached(staff_client, group_
     old_page, new_page = f"/groups/{group_a.pk}/?year={this - 5}", f"/groups/{group_a.pk}/?year={this}"
     computed = _queries(staff_client, old_page)
     cached = _queries(staff_client, old_page)
+    assert cached < computed
     _queries(staff_client, new_page)
     make_activity([group_a], date=datetime.date(this, 1, 4), title="今年的活动")
     assert _queries(staff_client, old_page) == cached  # five years back: still cached
