@@ -44,3 +44,10 @@ def test_the_activity_filter_keeps_the_chosen_values(staff_client, group_a):
     assert f'<option value="{group_a.pk}" selected>' in page
     assert '<option value="study" selected>' in page
     assert '<option value="2025" selected>' in page
+
+
+def test_the_activity_filter_shows_a_bad_month_with_its_message(staff_client, group_a):
+    page = staff_client.get("/activities/?month=2025-13&q=学习").content.decode()
+    assert 'name="month" value="2025-13"' in page and "is-invalid" in page
+    assert '<div id="id_month_error" class="invalid-feedback">' in page and "请按 YYYY-MM 格式输入月份" in page
+    assert '<label for="id_q" class="form-label">标题包含</label>' in page and 'value="学习"' in page
