@@ -28,6 +28,7 @@ change made in one process shows in another within that time.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable
@@ -39,6 +40,7 @@ from django.db import transaction
 T = TypeVar("T")
 LOCAL_SIZE = 32
 _local: dict[str, tuple[float, object]] = {}  # key → (expires at, value), oldest first
+_local_lock = threading.Lock()
 
 VERSION_KEY = "records-version"
 TIMEOUT = 60  # seconds: the bound on staleness between processes without a shared cache
@@ -94,9 +96,10 @@ def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, ye
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
-    _local[key] = (now + TIMEOUT, value)
-    while len(_local) > LOCAL_SIZE:
-        _local.pop(next(iter(_local)))
+    with _local_lock:  # the development server answers requests in threads
+        _local[key] = (now + TIMEOUT, value)
+        while len(_local) > LOCAL_SIZE:
+            _local.pop(next(iter(_local)))
     return value
 
 
