@@ -42,7 +42,8 @@ LOCAL_SIZE = 32
 _local: dict[str, tuple[float, object]] = {}  # key → (expires at, value), oldest first
 _local_lock = threading.Lock()
 
-VERSION_KEY = "records-version"
+VERSION_KEY = "records-version"  # replaced by every change
+UNDATED_KEY = "records-version:undated"  # replaced by changes not confined to some years
 TIMEOUT = 60  # seconds: the bound on staleness between processes without a shared cache
 APPS = frozenset({"sectors", "activities", "reports"})
 # Writes that change no summary: sign-in bookkeeping, the audit trail, messages, import runs' progress.
@@ -54,8 +55,9 @@ def _year_key(year: int) -> str:
 
 
 def records_version(year: int | None = None) -> str:
-    """The token of the records as a whole, and with `year` also that year's own."""
-    keys = [VERSION_KEY] if year is None else [VERSION_KEY, _year_key(year)]
+    """The token of the records as a whole; with `year`, the tokens of what can change
+    that year's summaries: the changes not confined to other years, and the year's own."""
+    keys = [VERSION_KEY] if year is None else [UNDATED_KEY, _year_key(year)]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -73,8 +75,12 @@ def records_changed(*, year: int | None = None) -> None:
 
     With `year` (a record dated in that year was added, deleted or linked to other
     groups), only the summaries of that year and of the years either side, which may
-    count it (a December meeting, a plan for the next year); otherwise all of them."""
-    keys = [VERSION_KEY] if year is None else [_year_key(y) for y in (year - 1, year, year + 1)]
+    count it (a December meeting, a plan for the next year), and those of no one year
+    (`cached` without `year`, e.g. a trend over all years); otherwise all of them."""
+    if year is None:
+        keys = [VERSION_KEY, UNDATED_KEY]
+    else:
+        keys = [VERSION_KEY, *(_year_key(y) for y in (year - 1, year, year + 1))]
     _renew(keys)
     transaction.on_commit(lambda: _renew(keys))
 

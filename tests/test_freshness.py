@@ -143,3 +143,22 @@ def test_a_deleted_activity_leaves_its_years_pages(staff_client, group_a, this_y
     assert _home_figures(staff_client) == (1, 5)
     activity.delete()
     assert _home_figures(staff_client) == (0, 0)
+
+
+def test_a_summary_of_all_years_sees_a_change_to_one_year(db):
+    this = timezone.localdate().year
+    calls = []
+
+    def every_year() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert freshness.cached("all-years", (), every_year) == 1
+    assert freshness.cached("all-years", (), every_year) == 1  # cached
+    freshness.records_changed(year=this)
+    assert freshness.cached("all-years", (), every_year) == 2  # an activity of this year counts in a trend
+    assert freshness.cached("one-year", (), every_year, year=this - 5) == 3
+    freshness.records_changed(year=this)
+    assert freshness.cached("one-year", (), every_year, year=this - 5) == 3  # five years back: untouched
+    freshness.records_changed()
+    assert freshness.cached("one-year", (), every_year, year=this - 5) == 4  # a change of no one year
