@@ -406,16 +406,17 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(chairman_client, leader_c
     assert _queries(leader_client, "/dashboard/" + YEAR_QUERY) == small_leader
 
 
-def test_a_cached_dashboard_says_when_it_was_computed_and_is_recomputed_when_a_record_changes(
+def test_a_cached_dashboard_says_when_it_was_computed_and_refreshes_within_a_minute(
     chairman_client, committee, group_a
 ):
     first = _json(chairman_client)
+    make_activity([group_a], date=datetime.date(2025, 3, 1))
     assert _json(chairman_client)["computed_at"] == first["computed_at"]  # cached …
+    from reports.selectors.dashboard import CACHE_SECONDS
+
+    assert CACHE_SECONDS < 60  # … for less than a minute, in the shared cache (Redis in production)
     page = chairman_client.get("/dashboard/" + YEAR_QUERY).content.decode()
-    assert first["computed_at"][:19].replace("T", " ") in page and "每当记录修改时重新计算" in page
-    make_activity([group_a], date=datetime.date(2024, 3, 1))  # … until a record changes, of any year
-    again = _json(chairman_client)
-    assert again["previous_figures"]["activities_held"] == first["previous_figures"]["activities_held"] + 1
+    assert first["computed_at"][:19].replace("T", " ") in page
 
 
 # --- verdicts and ranks from the scoring engine ------------------------------------------------
