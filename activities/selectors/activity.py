@@ -236,7 +236,10 @@ def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
     over those rows only, so the page reveals nothing of the partner groups'
     members.
     """
-    rows = activity.attendance.select_related("member")
+    # The page shows each member's name only: no personal data, and a joint meeting lists hundreds.
+    rows = activity.attendance.select_related("member").only(
+        "activity_id", "member_id", "status", "absence_reason", "member__name", "member__member_number"
+    )
     partial = not _sees_all_attendance(user)
     if partial:
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
