@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind
 from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
-from sectors.models import GroupMembership, SectorGroup, Workstation
+from sectors.models import GroupMembership, SectorGroup, Workstation, membership_covers
 
 from .models import Measure, Requirement
 
@@ -255,7 +255,8 @@ def headline_for_periods(committee_id: int, periods: Sequence[Period]) -> list[d
         _opinion_report_figures(committee_id, None, periods, lo, hi),
         _duty_reporters(committee_id, None, periods, lo, hi),
     ]
-    return [{key: _combined(parts, i, None)[key] for key in HEADLINE_KEYS} for i in range(len(periods))]
+    combined = (_combined(parts, i, None) for i in range(len(periods)))
+    return [{key: values[key] for key in HEADLINE_KEYS} for values in combined]
 
 
 HEADLINE_QUERIES = 6
@@ -368,8 +369,8 @@ def _attendance_figures(committee_id, group_id, periods, lo, hi, distinct_member
     if group_id is not None:
         # The group's own members only: membership of this group on the activity's date.
         own = GroupMembership.objects.filter(
-            group_id=group_id, member_id=OuterRef("member_id"), start_date__lte=OuterRef("activity__date")
-        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("activity__date")))
+            membership_covers(OuterRef("activity__date")), group_id=group_id, member_id=OuterRef("member_id")
+        )
         present = present.filter(Exists(own))
     kind = ActivityKind
     return _by_period(

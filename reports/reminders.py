@@ -27,8 +27,8 @@ from sectors import roles
 from sectors.models import Committee
 from sectors.notifications import notification_send
 
-from .engine import scores_for
 from .models import Measure
+from .score_source import year_scores_for
 
 # The engine's verdicts (reports.scoring.Verdict values) that mean "nothing to remind".
 _NOTHING_OWED = {"met", "off", "na"}
@@ -211,7 +211,7 @@ def reminders_send(*, rule_codes: Iterable[str], today: datetime.date, committee
     # Reminders are stored text: write them in the portal's language, whoever runs the job.
     with translation.override(settings.LANGUAGE_CODE):
         for committee in committees if committees is not None else Committee.objects.all():
-            scores = scores_for(committee.pk, today.year, today)  # once for all the rules
+            scores = year_scores_for(committee.pk, today.year, today)  # once for all the rules
             reminders = [r for rule in rules for r in reminders_due(scores=scores, rule=rule, today=today)]
             leaders = _leader_accounts(list({r.group_id for r in reminders}))
             for reminder in reminders:

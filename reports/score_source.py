@@ -1,11 +1,11 @@
-"""Where the dashboard gets verdicts and ranks: the scoring engine (issue 7,
-reports.scorecards.year_scores), named in this one place."""
+"""Where the dashboard, reminders and snapshots get verdicts and ranks: the scoring
+engine (reports.scorecards.year_scores), named in this one place."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from .scorecards import YearScores, year_scores
 
@@ -16,9 +16,5 @@ def year_scores_for(committee_id: int, year: int, today: datetime.date) -> YearS
 
 
 def scorecard_url(group_id: int, year: int) -> str:
-    """A group's scorecard for the year (the group's page where scorecard pages are not installed)."""
-    try:
-        url = reverse("scorecard", args=[group_id])
-    except NoReverseMatch:
-        url = reverse("group_detail", args=[group_id])
-    return f"{url}?year={year}"
+    """A group's scorecard for the year."""
+    return f"{reverse('scorecard', args=[group_id])}?year={year}"

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from activities.carriers import Carrier, Have
+from activities.carriers import Have
 from sectors.spreadsheets import Sheet
 
+from .dashboard_tables import verdict_label
 from .scorecards import Scorecard
-from .scoring import GroupScore, RuleResult, Verdict, YearScores
-
-
-def _area(key: str | None, choices) -> str:
-    return str(choices(key).label) if key else ""
-
-
-def _verdict(verdict: str) -> str:
-    return str(Verdict(verdict).label)
+from .scoring import GroupScore, RuleResult, YearScores
 
 
 def _value(rule: RuleResult) -> str:
@@ -27,7 +20,7 @@ def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
     return [
         _("Scorecard of %(group)s for %(year)s") % {"group": score.group_name, "year": year},
         _("Total %(total)s, rank %(rank)s of %(count)s: %(verdict)s")
-        % {"total": score.total, "rank": score.rank, "count": group_count, "verdict": _verdict(score.verdict)},
+        % {"total": score.total, "rank": score.rank, "count": group_count, "verdict": verdict_label(score.verdict)},
     ]
 
 
@@ -50,15 +43,15 @@ def scorecard_sheets(card: Scorecard) -> list[Sheet]:
         ],
         rows=[
             [
-                _area(r.have, Have),
-                _area(r.carrier, Carrier),
+                r.have_label,
+                r.carrier_label,
                 r.label,
                 _value(r),
                 f"{r.threshold:g}{r.unit}",
                 r.weight,
                 _("yes") if r.is_hard else "",
                 r.deadline,
-                _verdict(r.verdict),
+                verdict_label(r.verdict),
                 r.score,
                 r.missing,
             ]
@@ -126,9 +119,9 @@ def list_sheets(scores: YearScores) -> list[Sheet]:
                     g.rank,
                     g.group_name,
                     g.total,
-                    _verdict(g.verdict),
+                    verdict_label(g.verdict),
                     "、".join(r.label for r in g.hard_failures),
-                    *[_verdict(g.haves[h.value].verdict) for h in haves],
+                    *[verdict_label(g.haves[h.value].verdict) for h in haves],
                 ]
                 for g in scores.groups
             ],

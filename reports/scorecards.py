@@ -51,7 +51,7 @@ from .scoring import (
     YearScores,
     year_scores_of,
 )
-from .selectors.members import MemberYear, group_member_years
+from .selectors.members import MemberYear, group_member_years, spans_cover
 
 __all__ = ["Scorecard", "YearScores", "scorecard_for", "year_rules", "year_scores"]
 
@@ -100,10 +100,6 @@ def year_rules(*, committee_id: int, year: int) -> list[Rule]:
     ).select_related("assessment_year")
     rules = [rule_of(r, r.assessment_year) for r in requirements]
     return sorted(rules, key=lambda rule: _MEASURE_ORDER.get(rule.measure, 99))
-
-
-def _covered(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
-    return any(start <= day and (end is None or day <= end) for start, end in spans)
 
 
 class _Gathered:
@@ -191,10 +187,10 @@ class _Gathered:
         they made for the group on days they belonged to it."""
         members = []
         for member_id, spans in self.spans.get(group_id, {}).items():
-            if not _covered(spans, day):
+            if not spans_cover(spans, day):
                 continue
-            contacts = tuple(c for c in self.contacts.get((group_id, member_id), ()) if _covered(spans, c[1]))
-            reported = tuple(on for on in self.reports.get((group_id, member_id), ()) if _covered(spans, on))
+            contacts = tuple(c for c in self.contacts.get((group_id, member_id), ()) if spans_cover(spans, c[1]))
+            reported = tuple(on for on in self.reports.get((group_id, member_id), ()) if spans_cover(spans, on))
             members.append(MemberFact(member_id, self.names[member_id], member_url(member_id), contacts, reported))
         return tuple(sorted(members, key=lambda m: m.member_id))
 

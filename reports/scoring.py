@@ -385,7 +385,7 @@ def _study_missing(rule: Rule, measured: Measured, ctx: Context, overdue: bool) 
     if overdue:
         passed = [m for m in range(1, 13) if m not in held and (ctx.year, m) < (ctx.today.year, ctx.today.month)]
         return _("%(threshold)s months can no longer be reached: no study session in %(months)s") % {
-            "threshold": _number(rule.threshold),
+            "threshold": number(rule.threshold),
             "months": _(", ").join(month_label(m) for m in passed) or "—",
         }
     return _("%(n)s more months with a study session needed (one each month)") % {"n": needed}
@@ -407,9 +407,9 @@ def _share_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
 
 def _count_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
     values = {
-        "n": _number(max(rule.threshold - measured.value, 0)),
-        "value": _number(measured.value),
-        "threshold": _number(rule.threshold),
+        "n": number(max(rule.threshold - measured.value, 0)),
+        "value": number(measured.value),
+        "threshold": number(rule.threshold),
         "unit": str(_UNITS.get(rule.measure, rule.label)),
         "deadline": day_label(rule.deadline) if rule.deadline else "—",
     }
@@ -418,7 +418,7 @@ def _count_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
     return _("%(n)s more %(unit)s needed, by %(deadline)s") % values
 
 
-def _number(value: float) -> str:
+def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 

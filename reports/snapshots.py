@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from sectors.models import Committee, User
 
-from .engine import scores_for
 from .models import AssessmentYear, ClosedYear, ScoreSnapshot
+from .score_source import year_scores_for
 
 
 def _rows(scores, *, today: datetime.date, official: bool) -> list[ScoreSnapshot]:
@@ -60,7 +60,7 @@ def snapshots_take(*, today: datetime.date, committees=None) -> int:
     """Store every group's scores for `today`'s year; returns how many rows were new."""
     created = 0
     for committee in committees if committees is not None else Committee.objects.all():
-        scores = scores_for(committee.pk, today.year, today)
+        scores = year_scores_for(committee.pk, today.year, today)
         if not scores.has_rules:
             continue
         rows = _rows(scores, today=today, official=False)
@@ -89,7 +89,7 @@ def year_close(*, committee: Committee, year: int, user: User, today: datetime.d
             _("%(year)s can be closed from %(date)s, after its last deadline.")
             % {"year": year, "date": date_format(opens_on, "Y-m-d")}
         )
-    scores = scores_for(committee.pk, year, today)
+    scores = year_scores_for(committee.pk, year, today)
     try:
         with transaction.atomic():
             closed = ClosedYear.objects.create(committee=committee, year=year, computed_for=today, closed_by=user)
@@ -144,7 +144,7 @@ def score_history(*, group_id: int, year: int) -> ScoreHistory:
 
 def _changed_since(snapshot: ScoreSnapshot, closed: ClosedYear) -> bool:
     # Same rules, same date: any difference comes from records (or rules) edited after closing.
-    scores = scores_for(closed.committee_id, closed.year, closed.computed_for)
+    scores = year_scores_for(closed.committee_id, closed.year, closed.computed_for)
     group = scores.by_group_id.get(snapshot.group_id)
     if group is None:
         return True

@@ -30,8 +30,11 @@ def action_choices() -> list[tuple[str, str]]:
     return [*HISTORY_ACTION_LABELS.items(), *AuditEvent.Action.choices]
 
 
+_ACTION_LABELS = dict(action_choices())  # lazy labels: translated when shown
+
+
 def action_label(code: str) -> str:
-    return str(dict(action_choices()).get(code, code))
+    return str(_ACTION_LABELS.get(code, code))
 
 
 @cache

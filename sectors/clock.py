@@ -14,6 +14,9 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+# The "168" model was launched in April 2019: no earlier year to choose, filter or chart.
+FIRST_YEAR = 2019
+
 
 def today() -> datetime.date:
     """Today's date in the portal's time zone, or PORTAL_TODAY when set."""

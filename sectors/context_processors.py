@@ -1,4 +1,5 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from . import roles
 
@@ -15,10 +16,11 @@ def portal(request: HttpRequest) -> dict:
 
 
 def notifications(request: HttpRequest) -> dict:
-    """The unread count shown on the bell in the header (one small query per page)."""
+    """The unread count shown on the bell in the header: one small query, made only
+    when a page shows it (not for htmx fragments or the Django admin)."""
     from .notifications import unread_count
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"portal_unread_notifications": unread_count(user=user)}
+    return {"portal_unread_notifications": SimpleLazyObject(lambda: unread_count(user=user))}

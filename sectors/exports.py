@@ -4,7 +4,7 @@ A list's export view builds the same filtered, scoped queryset its page shows
 and hands it here with the columns: `list_export` adds the caption (the
 committee, the list, the period, the filters in force, who exported it and
 when) and writes the workbook, every cell formula-safe. Personal data is
-masked by the caller's columns (`personal_value`) for users without
+masked by the caller's columns (the models' `masked_*`) for users without
 `roles.PERSONAL_DATA_PERM`, exactly as on the page.
 """
 
@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from . import clock, roles
 from .models import Committee
 from .spreadsheets import Sheet, workbook_response
-from .validators import mask_id_card, mask_mobile
 
 EXPORT_CHUNK = 2000
 
@@ -101,13 +100,6 @@ def choice_labels(model_field) -> dict[object, str]:
 
 def sees_personal_data(user) -> bool:
     return user.has_perm(roles.PERSONAL_DATA_PERM)
-
-
-def personal_value(user, value: str, kind: str) -> str:
-    """An ID-card ("id_card") or mobile ("mobile") number, masked for users without the permission."""
-    if not value or sees_personal_data(user):
-        return value
-    return mask_id_card(value) if kind == "id_card" else mask_mobile(value)
 
 
 def year_period(year: int | None) -> str:

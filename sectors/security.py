@@ -41,7 +41,7 @@ def requires_two_factor(user) -> bool:
     anyone who set it up for themselves uses it too."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or user.is_staff or roles.role_of(user) == roles.ADMIN or user_has_device(user)
+    return two_factor_mandatory(user) or user_has_device(user)
 
 
 _HAS_AUTHENTICATOR = "portal_has_authenticator"

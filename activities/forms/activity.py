@@ -27,7 +27,6 @@ from ..selectors.activity import portal_groups
 from ..services.activity import ACTIVITY_FIELDS, OWN_GROUP_ONLY, can_set_highlight
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
-FIRST_YEAR = 2019  # the "168" model was launched in April 2019: no earlier year to filter by
 
 
 class GroupCheckboxes(forms.CheckboxSelectMultiple):
@@ -201,7 +200,7 @@ class ActivityFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
         self.fields["group"].empty_label = _("All groups")
-        years = range(clock.this_year(), FIRST_YEAR - 1, -1)
+        years = range(clock.this_year(), clock.FIRST_YEAR - 1, -1)
         self.fields["year"].choices = [("", _("All years")), *((year, str(year)) for year in years)]
         quick_selects(self)
 

@@ -50,6 +50,13 @@ def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     counts only the rows of the page it returns, instead of grouping every
     activity's attendance before sorting (30,000 activities: 15 ms, not 900 ms).
     """
+    return activities.annotate(present_count=_present_count()).annotate(
+        participant_times=F("present_count") + F("other_participants")
+    )
+
+
+def _present_count() -> Coalesce:
+    """Members present at the row's activity, as a correlated subquery."""
     present = (
         Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.PRESENT)
         .order_by()
@@ -57,9 +64,7 @@ def with_counts(activities: QuerySet[Activity]) -> QuerySet[Activity]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return activities.annotate(
-        present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0),
-    ).annotate(participant_times=F("present_count") + F("other_participants"))
+    return Coalesce(Subquery(present, output_field=IntegerField()), 0)
 
 
 def activity_list(
@@ -143,16 +148,7 @@ def activity_page(ids: list[int]) -> list[Activity]:
     participant-times (人次, as reports.figures counts them) is added here
     rather than written into the SQL a second time.
     """
-    present = (
-        Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.PRESENT)
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = Activity.objects.filter(pk__in=ids).annotate(
-        present_count=Coalesce(Subquery(present, output_field=IntegerField()), 0)
-    )
+    rows = Activity.objects.filter(pk__in=ids).annotate(present_count=_present_count())
     by_id = {activity.pk: activity for activity in rows}
     activities = [by_id[pk] for pk in ids if pk in by_id]
     for activity in activities:

@@ -30,7 +30,7 @@ from activities.services import records as services
 from activities.uploads import served_type
 from sectors import audit, roles
 from sectors.access import get_scoped_or_404, portal_view
-from sectors.exports import Column, choice_labels, filter_description, list_export, personal_value, year_period
+from sectors.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
 from sectors.history import history_rows, viewer_scope
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
@@ -293,8 +293,12 @@ def _contact_summary(request: HttpRequest, filters: dict) -> dict:
 
 def _contact_export_extra(user) -> list[Column]:
     """The constituent's mobile, masked for users without the personal-data permission."""
+    full = sees_personal_data(user)
     return [
-        Column(_("Constituent's mobile"), lambda contact: personal_value(user, contact.constituent.mobile, "mobile"))
+        Column(
+            _("Constituent's mobile"),
+            lambda contact: contact.constituent.mobile if full else contact.constituent.masked_mobile,
+        )
     ]
 
 

@@ -31,10 +31,9 @@ from sectors.models import Committee, SectorGroup
 
 from .. import figures
 from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
-from ..models import Measure
 from ..score_source import scorecard_url, year_scores_for
+from ..scoring import DOCUMENT_MEASURES
 
-FIRST_YEAR = 2019  # the "168" model and its three-year plan started in 2019
 CACHE_SECONDS = 55  # under a minute: a change shows on every worker within one
 CACHE_VERSION = 1
 
@@ -96,7 +95,7 @@ def _period_dict(period: Period) -> dict:
 
 
 def _years(period: Period) -> list[int]:
-    return list(range(min(FIRST_YEAR, period.end.year), period.end.year + 1))
+    return list(range(min(clock.FIRST_YEAR, period.end.year), period.end.year + 1))
 
 
 def dashboard_data(*, committee: Committee, period: Period, group: SectorGroup | None = None) -> dict:
@@ -233,7 +232,6 @@ def _ranking_row(row: dict, label) -> dict:
 # What the attention list names: a hard rule not met (no consultation meeting
 # yet, no duty-report meeting by year end) and a plan or summary overdue. Other
 # unmet rules are on the group's scorecard, one click away.
-DOCUMENT_MEASURES = {Measure.PLAN_FILED, Measure.SUMMARY_FILED}
 
 
 def _attention_rules(score) -> list:

@@ -62,7 +62,7 @@ class MemberYear:
         return attendance_rate(self.present, self.counted)
 
 
-def _spans_cover(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
+def spans_cover(spans: list[tuple[datetime.date, datetime.date | None]], day: datetime.date) -> bool:
     return any(start <= day and (end is None or day <= end) for start, end in spans)
 
 
@@ -92,7 +92,7 @@ def group_member_years(*, group_id: int, year: int, reference_day: datetime.date
     for member_id, activity_id, status, reason in marks.values_list(
         "member_id", "activity_id", "status", "absence_reason"
     ):
-        if not _spans_cover(spans[member_id], activity_dates[activity_id]):
+        if not spans_cover(spans[member_id], activity_dates[activity_id]):
             continue
         if status == Attendance.Status.PRESENT:
             tally[member_id]["present"] += 1
@@ -103,14 +103,14 @@ def group_member_years(*, group_id: int, year: int, reference_day: datetime.date
     contacts: Counter = Counter()
     rows = ConstituentContact.objects.filter(group_id=group_id, contacted_on__range=(start, end))
     for member_id, constituent_id, on in rows.values_list("member_id", "constituent_id", "contacted_on"):
-        if member_id in spans and _spans_cover(spans[member_id], on):
+        if member_id in spans and spans_cover(spans[member_id], on):
             people[member_id].add(constituent_id)
             contacts[member_id] += 1
     reports = Counter()
     for member_id, on in DutyReport.objects.filter(group_id=group_id, reported_on__range=(start, end)).values_list(
         "member_id", "reported_on"
     ):
-        if member_id in spans and _spans_cover(spans[member_id], on):
+        if member_id in spans and spans_cover(spans[member_id], on):
             reports[member_id] += 1
     opinion = _per_member(
         OpinionReport.submitters.through.objects.filter(
@@ -125,7 +125,7 @@ def group_member_years(*, group_id: int, year: int, reference_day: datetime.date
     result = [
         MemberYear(
             membership=latest[member_id],
-            listed=sum(1 for day in activity_dates.values() if _spans_cover(member_spans, day)),
+            listed=sum(1 for day in activity_dates.values() if spans_cover(member_spans, day)),
             present=tally[member_id]["present"],
             leave=tally[member_id]["leave"],
             absent=tally[member_id]["absent"],
@@ -134,7 +134,7 @@ def group_member_years(*, group_id: int, year: int, reference_day: datetime.date
             opinion_reports=opinion.get(member_id, 0),
             proposals=proposals.get(member_id, 0),
             duty_reports=reports[member_id],
-            belongs_on=_spans_cover(member_spans, reference_day),
+            belongs_on=spans_cover(member_spans, reference_day),
         )
         for member_id, member_spans in spans.items()
     ]

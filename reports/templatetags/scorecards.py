@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict
+from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, number
 
 register = template.Library()
 
@@ -32,14 +32,10 @@ def verdict_badge(verdict: str) -> str:
     return format_html('<span class="vbadge verdict-{}">{}</span>', verdict, verdict.label)
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 @register.simple_tag
 def rule_ratio(rule: RuleResult) -> str:
     """ "value / threshold", e.g. "2 / 1" or "60% / 80%"."""
-    return f"{_number(rule.value)}{rule.unit} / {_number(rule.threshold)}{rule.unit}"
+    return f"{number(rule.value)}{rule.unit} / {number(rule.threshold)}{rule.unit}"
 
 
 @register.simple_tag

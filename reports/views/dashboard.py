@@ -19,7 +19,7 @@ from sectors.spreadsheets import workbook_response
 
 from ..dashboard_tables import dashboard_sheets, export_filename, page_context
 from ..figures import Period
-from ..selectors.dashboard import FIRST_YEAR, dashboard_data
+from ..selectors.dashboard import dashboard_data
 
 MAX_YEARS = 20
 
@@ -71,7 +71,7 @@ def _period_and_data(request: HttpRequest) -> tuple[PeriodForm, Period, dict]:
 
 
 def _years() -> list[int]:
-    return list(range(clock.today().year, FIRST_YEAR - 1, -1))
+    return list(range(clock.today().year, clock.FIRST_YEAR - 1, -1))
 
 
 @portal_view(roles.ALL_ROLES)

@@ -14,8 +14,6 @@ from sectors.history import member_history
 
 from ..selectors import pages as selectors
 
-FIRST_YEAR = 2019  # the "168" model was launched in April 2019
-
 
 def _year(request: HttpRequest) -> int:
     """The ?year= asked for, or this year when missing or not a sensible year."""
@@ -28,7 +26,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _year_choices(chosen: int) -> list[int]:
-    years = set(range(FIRST_YEAR, clock.today().year + 1)) | {chosen}
+    years = set(range(clock.FIRST_YEAR, clock.today().year + 1)) | {chosen}
     return sorted(years, reverse=True)
 
 

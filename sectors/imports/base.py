@@ -210,8 +210,3 @@ class Importer:
 
     def write(self, plan: Plan) -> None:
         raise NotImplementedError
-
-
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

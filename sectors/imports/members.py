@@ -358,7 +358,7 @@ class MemberImporter(Importer):
         new one starts; one that started that same day is corrected in place."""
         ended, corrected, opened = [], [], []
         for item in rows:
-            current = self.open.get(item.member.pk) if item.member.pk in self.open else None
+            current = self.open.get(item.member.pk)
             on = self._change_date(item, current, today)
             if current is not None and current.start_date == on:
                 current.group, current.role = item.group, item.role

@@ -138,6 +138,12 @@ def _plan(run: ImportRun) -> tuple[Importer, Plan]:
     return importer, importer.plan(sheet)
 
 
+def write_plan(importer: Importer, plan: Plan) -> None:
+    """Write a checked plan (inside the caller's transaction)."""
+    importer.write(plan)
+    freshness.records_changed()  # the bulk writes bypass the model signals
+
+
 def _save_plan(run: ImportRun, plan: Plan, status: str) -> None:
     run.status = status
     run.total_rows = plan.total
@@ -232,8 +238,7 @@ def run_write(*, run_id: int) -> ImportRun:
             _save_plan(run, plan, ImportRun.Status.REFUSED)
         else:
             with transaction.atomic():
-                importer.write(plan)
-                freshness.records_changed()  # the bulk writes bypass the model signals
+                write_plan(importer, plan)
                 run.finished_at = timezone.now()
                 run.message = ""
                 _save_plan(run, plan, ImportRun.Status.DONE)

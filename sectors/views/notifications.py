@@ -22,7 +22,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page_obj,
         "notifications": page_obj.object_list,
         "querystring_without_page": querystring,
-        "unread": unread_count(user=request.user),
+        # Counted once for the page and the header's bell (the context processor's is lazy).
+        "portal_unread_notifications": unread_count(user=request.user),
     }
     return render(request, "sectors/notification_list.html", context)
 

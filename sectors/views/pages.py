@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sectors import audit, clock, roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
-from sectors.exports import Column, filter_description, list_export, personal_value, sees_personal_data
+from sectors.exports import Column, filter_description, list_export, sees_personal_data
 from sectors.paging import paginate
 from sectors.widgets import quick_selects
 
@@ -103,8 +103,8 @@ def _member_columns(user) -> list[Column]:
         Column(gettext("Job title"), lambda m: m.job_title),
         Column(gettext("Sector group"), lambda m: _current(m, "group", gone)),
         Column(gettext("Role"), lambda m: _current(m, "role")),
-        Column(gettext("Mobile"), lambda m: personal_value(user, m.mobile, "mobile")),
-        Column(gettext("ID-card number"), lambda m: personal_value(user, m.id_card, "id_card")),
+        Column(gettext("Mobile"), lambda m: m.mobile if full else m.masked_mobile),
+        Column(gettext("ID-card number"), lambda m: m.id_card if full else m.masked_id_card),
         Column(gettext("Status"), lambda m: gettext("Active") if m.is_active else gettext("Inactive")),
     ]
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from sectors import freshness
+from sectors.imports import runs
 from sectors.imports.reading import UnreadableFile, read_sheet
 from sectors.imports.registry import importer_for, importers
 from sectors.models import ImportRun, committee_for_portal
@@ -42,8 +42,7 @@ class Command(BaseCommand):
         written = not dry_run and not (all_or_nothing and plan.rejections)
         if written:
             with transaction.atomic():
-                importer.write(plan)
-                freshness.records_changed()  # the bulk writes bypass the model signals
+                runs.write_plan(importer, plan)
                 ImportRun.objects.create(
                     kind=kind,
                     file_name=path.name[-200:],
