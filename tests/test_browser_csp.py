@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixture `browser` comes from the journey's module)
 """Every page, for every role, in headless Chromium under the portal's
 Content-Security-Policy (no 'unsafe-inline'): a page fails on any violation
 the browser reports (a securitypolicyviolation event or a console message).
@@ -10,7 +11,6 @@ missing (CHROMIUM, default /usr/bin/chromium).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,7 @@ from sectors import roles
 
 from .factories import log_in
 from .test_access_walk import ANONYMOUS, _rows_for, _url, _walked
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from .test_browser_journey import CHROMIUM, browser  # noqa: F401  (the fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,20 +37,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
     + ` at ${event.sourceFile}:${event.lineNumber}`);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _page_for(browser, live_server, user):

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixture `browser` comes from the journey's module)
 """The year-end dashboard in headless Chromium: charts drawn by ECharts from the
 portal's own static files, the bulletin copied with its button, the table views,
 the period picker; as chairman and as group leader, in Chinese and English, on
@@ -10,7 +11,6 @@ as a PDF). Skipped when Chromium is not installed (CHROMIUM, default /usr/bin/ch
 from __future__ import annotations
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
@@ -22,9 +22,8 @@ from reports.setup import assessment_year_ensure
 from sectors.models import Workstation
 
 from .factories import make_activity, make_group, make_member
+from .test_browser_journey import CHROMIUM, SHOTS, browser  # noqa: F401  (the fixture)
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PASSWORD = "pw-for-tests-1"
 CHARTS = 5
 
@@ -34,20 +33,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+@pytest.fixture(scope="module", autouse=True)
+def _earlier_dashboard_files():
+    # The print view is also saved as a PDF, which the journey's clean-up (screenshots only) leaves.
     for old in SHOTS.glob("dashboard-*") if SHOTS.exists() else []:
         old.unlink()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixture `browser` comes from the journey's module)
 """In headless Chromium: a group leader sees the unread count in the header, reads
 the notification list, and follows a reminder to the page where it is done.
 
@@ -6,7 +7,6 @@ Screenshot: test-artifacts/screenshots/notifications-01-list.png (and -02 after 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,25 +16,12 @@ from reports.tasks import send_reminders
 from sectors import roles
 from sectors.models import Notification
 
-from .test_browser_journey import CHROMIUM, log_in, page, shot  # noqa: F401  (the page fixture)
+from .test_browser_journey import CHROMIUM, browser, log_in, page, shot  # noqa: F401  (the fixtures)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Our own browser: the journey's fixture empties the screenshot folder, which would
-    # remove its screenshots when this module runs after it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

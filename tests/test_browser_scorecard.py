@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixture `browser` comes from the journey's module)
 """In headless Chromium: the demo group leader opens the portal and, on the
 first screen of their scorecard, reads what the group still has to do this
 year and by when; opens a have to see its rules and the records that count;
@@ -11,7 +12,6 @@ Skipped when Chromium is not installed (CHROMIUM, default /usr/bin/chromium).
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import time
 from pathlib import Path
@@ -21,28 +21,14 @@ import pytest
 from demo.seed import DEMO_PASSWORD, demo_seed
 from sectors.models import SectorGroup, User
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+from .test_browser_journey import CHROMIUM, SHOTS, browser  # noqa: F401  (the fixture)
+
 TODAY = datetime.date(2025, 11, 20)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
