@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -52,26 +51,13 @@ def _pg_admin(url: str, sql: str) -> None:
 
 
 def measure(client, url: str, requests: int, *, computed: bool) -> tuple[float, float, int, int]:
+    """`computed`: the cache emptied before every request (every figure computed afresh)."""
     from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from bench.bench_activity_pages import measure as timed
 
     cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    queries = len(captured.captured_queries)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(requests):
-        if computed:
-            cache.clear()
-        began = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - began) * 1000)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-    return statistics.median(timings), p95, queries, len(response.content)
+    return timed(client, url, requests, before_each=cache.clear if computed else None)
 
 
 def main() -> None:
