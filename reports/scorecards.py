@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import get_language
 
 from activities.models import (
@@ -35,6 +33,7 @@ from activities.models import (
 )
 from sectors import clock, freshness
 from sectors.models import GroupMembership, SectorGroup, Workstation
+from sectors.paging import url_maker
 from sectors.selectors import committee_groups
 
 from .models import AssessmentYear, Measure, Requirement
@@ -56,13 +55,6 @@ from .selectors.members import MemberYear, group_member_years, spans_cover
 __all__ = ["Scorecard", "YearScores", "scorecard_for", "year_rules", "year_scores"]
 
 _MEASURE_ORDER = {measure: position for position, measure in enumerate(Measure.values)}
-
-
-def url_maker(name: str) -> Callable[[int], str]:
-    """The page address of a row by id, reversed once (not once per row)."""
-    placeholder = 987654321
-    template = reverse(name, args=[placeholder])
-    return lambda pk: template.replace(str(placeholder), str(pk))
 
 
 def effective_deadline(requirement: Requirement, assessment: AssessmentYear) -> datetime.date | None:

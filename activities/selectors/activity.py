@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sectors import roles
 from sectors.access import get_scoped_or_404, scope
 from sectors.history import HistoryRow, history_rows, viewer_scope
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
+from sectors.paging import url_maker
 
 from ..carriers import ActivityKind
 from ..models import Activity, Attachment, Attendance
@@ -131,13 +131,12 @@ def label_groups(activities: list[Activity]) -> list[Activity]:
     translated name) and `url` (its detail page). Returns the same list."""
     names = group_names(a.pk for a in activities)
     kind_labels = {kind: str(label) for kind, label in ActivityKind.choices}
-    placeholder = "2147483647"
-    link = reverse("activity_detail", args=[int(placeholder)])  # reversed once, filled per row
+    link = url_maker("activity_detail")
     for activity in activities:
         activity.group_names = names.get(activity.pk, "")
         activity.is_joint = "、" in activity.group_names
         activity.kind_label = kind_labels.get(activity.kind, activity.kind)
-        activity.url = link.replace(placeholder, str(activity.pk))
+        activity.url = link(activity.pk)
     return activities
 
 
