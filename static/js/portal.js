@@ -5,12 +5,33 @@ const makeSearchable = (root) => {
   const noResults = document.documentElement.dataset.noResults;
   root.querySelectorAll("select[data-searchable]").forEach((select) => {
     if (select.tomselect) return;
-    new TomSelect(select, {
+    const searchable = new TomSelect(select, {
       maxOptions: null,
+      // Filter at every key stroke: with the default 300 ms delay, Enter pressed
+      // just after typing picked the first option of the unfiltered list.
+      refreshThrottle: 0,
       plugins: select.multiple ? ["remove_button"] : [],
       placeholder: select.dataset.placeholder,
       render: { no_results: () => `<div class="no-results">${noResults}</div>` },
+      // After a pick the typed text goes, so that the next search starts afresh
+      // (typing 民盟 after picking 致公党 must not search "致公民盟").
+      onItemAdd() {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
     });
+    // Enter picks a highlighted match of what was typed, never an option of an empty search
+    // (caught on the way down, before Tom Select's own handler on the input).
+    searchable.wrapper.addEventListener(
+      "keydown",
+      (event) => {
+        if (event.key === "Enter" && searchable.inputValue() === "") {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+        }
+      },
+      true,
+    );
   });
 };
 
