@@ -51,10 +51,14 @@ class RecordForm(forms.ModelForm):
     """What every record form shares: the user's groups and no future dates."""
 
     not_future: tuple[str, ...] = ()
+    today_by_default: tuple[str, ...] = ()  # date fields a new record starts with today in
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.instance.pk:
+            for name in self.today_by_default:
+                self.initial.setdefault(name, clock.today())
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_WIDGET
@@ -104,6 +108,7 @@ class RecordForm(forms.ModelForm):
 
 class OpinionReportForm(RecordForm):
     not_future = ("submitted_on",)
+    today_by_default = ("submitted_on",)
     submitters = MembersChoiceField(queryset=Member.objects.none(), label=_("submitters"))
     workstation = WorkstationChoiceField(queryset=Workstation.objects.none(), required=False, label=_("workstation"))
 
@@ -169,6 +174,7 @@ class ConstituentContactForm(RecordForm):
     the user picks the existing one or confirms it is another person."""
 
     not_future = ("contacted_on",)
+    today_by_default = ("contacted_on",)
     member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
     new_name = forms.CharField(label=_("new constituent: name"), max_length=40, required=False)
     new_description = forms.CharField(label=_("new constituent: description"), max_length=100, required=False)

@@ -34,7 +34,6 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from sectors import clock, roles
@@ -43,6 +42,7 @@ from sectors.models import SectorGroup, Workstation
 from ..models import Activity, Attachment, Attendance, DutyReport
 from ..selectors.activity import activity_duplicates, attendance_options
 from ..uploads import FALLBACK_TYPE, detected_type, validate_upload
+from .m2m_history import snapshot_m2m, without_history_rows
 
 AttendanceInput = dict[int, tuple[str, str]]  # member id -> (status, absence reason)
 
@@ -184,25 +184,13 @@ def _member_names(member_ids: Iterable[int]) -> list[str]:
 def _set_groups_in_history(activity: Activity, groups: Sequence[SectorGroup]) -> None:
     """Set the groups without a history row of their own (simple-history writes one per
     m2m change); the activity's own history row of this save records them instead."""
-    activity.skip_history_when_saving = True
-    try:
-        activity.groups.set(groups)
-    finally:
-        del activity.skip_history_when_saving
+    without_history_rows(activity, lambda: activity.groups.set(groups))
 
 
 def _snapshot_groups(activity: Activity) -> None:
     """Store the current groups in the newest history row (its m2m snapshot was taken
     when the activity row was saved, before the groups were set)."""
-    record = activity.history.order_by("-history_date", "-history_id").first()
-    snapshot = HistoricalRecords.m2m_models[Activity._meta.get_field("groups")]
-    through = Activity.groups.through
-    names = [field.name for field in through._meta.fields]
-    snapshot.objects.filter(history=record).delete()
-    snapshot.objects.bulk_create(
-        snapshot(history=record, **{name: getattr(row, name) for name in names})
-        for row in through.objects.filter(activity=activity)
-    )
+    snapshot_m2m(activity, "groups")
 
 
 def _save_attendance(

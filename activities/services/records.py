@@ -23,6 +23,8 @@ from activities.models import ConstituentContact, DutyReport, GroupDocument, Opi
 from sectors.access import check_group_allowed
 from sectors.models import Constituent, Workstation
 
+from .m2m_history import save_m2m_in_history
+
 
 @transaction.atomic
 def opinion_report_save(*, user, form: OpinionReportForm) -> OpinionReport:
@@ -30,7 +32,7 @@ def opinion_report_save(*, user, form: OpinionReportForm) -> OpinionReport:
     check_group_allowed(user, report.group)
     report.committee = report.group.committee
     report.save()
-    form.save_m2m()
+    save_m2m_in_history(report, form, ("submitters",))
     return report
 
 
@@ -41,7 +43,7 @@ def proposal_save(*, user, form: ProposalForm) -> Proposal:
     proposal.committee = proposal.group.committee
     proposal.number = proposal.number.strip()
     proposal.save()
-    form.save_m2m()
+    save_m2m_in_history(proposal, form, ("proposers",))
     return proposal
 
 

@@ -1,0 +1,51 @@
+"""Daily use, round two (issue 23): what staff, leaders and the chairman tripped
+over, each checked through the pages and files they use."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+
+from activities.models import OpinionReport, Proposal
+
+from . import test_records_opinion_reports as opinion
+from . import test_records_proposals as proposals
+from .factories import make_member
+
+# --- Entering data -----------------------------------------------------------------
+
+
+def test_new_opinion_reports_and_contacts_are_dated_today(staff_client, settings, group_a):
+    settings.PORTAL_TODAY = "2025-06-18"
+    for name, field in (("opinionreport_create", "submitted_on"), ("contact_create", "contacted_on")):
+        page = staff_client.get(reverse(name)).content.decode()
+        assert f'name="{field}" value="2025-06-18"' in page, name
+
+
+def test_an_edited_record_keeps_its_own_date(staff_client, settings, group_a):
+    settings.PORTAL_TODAY = "2025-06-18"
+    report = opinion.make_report(group_a, [make_member(group_a, "李委员")], day=datetime.date(2025, 3, 10))
+    page = staff_client.get(reverse("opinionreport_edit", args=[report.pk])).content.decode()
+    assert 'name="submitted_on" value="2025-03-10"' in page
+
+
+def test_one_save_of_an_opinion_report_writes_one_history_row(staff_client, group_a):
+    li, wang = make_member(group_a, "李委员"), make_member(group_a, "王委员")
+    staff_client.post(reverse("opinionreport_create"), opinion.form_data(group_a, [li]))
+    report = OpinionReport.objects.get()
+    assert report.history.count() == 1
+    assert list(report.history.get().submitters.values_list("member_id", flat=True)) == [li.pk]
+
+    staff_client.post(reverse("opinionreport_edit", args=[report.pk]), opinion.form_data(group_a, [li, wang]))
+    assert report.history.count() == 2
+    newest = report.history.order_by("-history_date").first()
+    assert set(newest.submitters.values_list("member_id", flat=True)) == {li.pk, wang.pk}
+
+
+def test_one_save_of_a_proposal_writes_one_history_row(staff_client, group_a):
+    li = make_member(group_a, "李委员")
+    staff_client.post(reverse("proposal_create"), proposals.form_data(group_a, [li]))
+    proposal = Proposal.objects.get()
+    assert proposal.history.count() == 1
+    assert list(proposal.history.get().proposers.values_list("member_id", flat=True)) == [li.pk]
