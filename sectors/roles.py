@@ -69,7 +69,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     CHAIRMAN: _perms(_RECORDS + _ROSTER + _RULES, ("view",)),
     ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD)
     | {PERSONAL_DATA_PERM, "sectors.view_auditevent"}
-    # Unlocking a locked-out sign-in and removing a lost authenticator (README, "Roles").
+    # Unlocking a locked-out sign-in and removing a lost authenticator (docs/it.md, "Roles").
     | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete")),
 }
 

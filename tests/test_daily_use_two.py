@@ -49,3 +49,17 @@ def test_one_save_of_a_proposal_writes_one_history_row(staff_client, group_a):
     proposal = Proposal.objects.get()
     assert proposal.history.count() == 1
     assert list(proposal.history.get().proposers.values_list("member_id", flat=True)) == [li.pk]
+
+
+def test_a_leader_is_refused_the_roster_and_is_offered_no_edit_button(leader_client, group_a, leader_member):
+    """The rule (docs/it.md, "Roles", checked in tests/test_docs.py): the roster is kept by staff."""
+    page = leader_client.get(reverse("member_detail", args=[leader_member.pk])).content.decode()
+    assert reverse("member_edit", args=[leader_member.pk]) not in page
+    response = leader_client.post(reverse("member_edit", args=[leader_member.pk]), {"name": "改名"})
+    leader_member.refresh_from_db()
+    assert response.status_code == 403 and leader_member.name != "改名"
+
+
+def test_the_account_page_does_not_send_users_to_the_readme(admin_client_role):
+    page = admin_client_role.get(reverse("account_security")).content.decode()
+    assert "README" not in page

@@ -70,7 +70,7 @@ def test_it_uses_postgresql_and_redis_when_configured():
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/1"
     assert found["cache"].endswith("RedisCache")
-    # Connection reuse, no JIT for short queries, a statement timeout (README, "PostgreSQL settings").
+    # Connection reuse, no JIT for short queries, a statement timeout (docs/it.md, "PostgreSQL settings").
     assert found["conn_max_age"] == 600 and found["health_checks"] is True
     assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000"}
 

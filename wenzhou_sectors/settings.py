@@ -1,7 +1,7 @@
 """Settings for the Wenzhou sector-work portal, read from the environment.
 
 Every value a deployment may change comes from an environment variable (see
-README.md, "Configuration"). The defaults are safe for development on one
+docs/it.md, "Configuration"). The defaults are safe for development on one
 machine: SQLite, no Redis, Celery tasks run eagerly.
 """
 
@@ -122,7 +122,7 @@ if os.environ.get("DATABASE_URL"):
     # opening one per request. The portal's queries are short (OLTP): PostgreSQL's
     # JIT, triggered by cost estimates on the larger tables, spent ~250 ms compiling
     # for a 20 ms query, so it is off; a statement timeout stops a runaway query
-    # before it holds a worker for good (README, "PostgreSQL settings").
+    # before it holds a worker for good (docs/it.md, "PostgreSQL settings").
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ["DATABASE_URL"],
@@ -221,7 +221,7 @@ SESSION_IDLE_TOUCH_SECONDS = 60  # how stale the "last seen" time may get before
 
 # Login throttling and lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT failed
 # attempts for one user name from one address, that pair is locked out for
-# DJANGO_LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it (README, "Roles").
+# DJANGO_LOGIN_LOCKOUT_MINUTES, or until an administrator unlocks it (docs/it.md, "Roles").
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
