@@ -12,7 +12,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from sectors import roles
+
 from .factories import make_group
+from .test_access_walk import _rows_for, _url, _walked
+from .test_browser_csp import _html_pages, _page_for
 from .test_browser_journey import browser, log_in, page, pytestmark, shot  # noqa: F401  (fixtures and marks)
 
 
@@ -51,3 +55,34 @@ def test_enter_right_after_typing_picks_the_match_not_the_first_option(page, use
     page.keyboard.press("Enter")
     assert chosen_groups(page) == ["医药卫生界别（医卫）"]
     assert page.url.endswith("/activities/new/")  # and the form was not sent
+
+
+PHONE = {"width": 390, "height": 844}
+WIDEST_ELEMENT = """() => [...document.querySelectorAll("body *")]
+  .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".table-responsive, svg"))
+  .slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+
+
+@pytest.mark.parametrize("role", [roles.LEADER, roles.CHAIRMAN])
+def test_every_page_a_leader_or_the_chairman_uses_fits_a_phone(role, browser, live_server, users, group_a, group_b):
+    """At 390 × 844 no page scrolls sideways; a wide table scrolls inside its own .table-responsive box."""
+    rows = _rows_for(group_a, "A")
+    paths = ["/", *(_url(p, ns, rows) for p, ns in _walked() if role in p.callback.access_roles)]
+    paths = _html_pages(users[role], paths)
+    context, page = _page_for(browser, live_server, users[role])
+    page.set_viewport_size(PHONE)
+    too_wide = {}
+    try:
+        for path in paths:
+            page.goto(live_server.url + path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[path] = (width, page.evaluate(WIDEST_ELEMENT))
+                shot(page, f"daily2-phone-too-wide-{role}-{len(too_wide)}")
+        page.goto(f"{live_server.url}/reports/scorecards/{group_a.pk}/")
+        shot(page, f"daily2-phone-scorecard-{role}")
+    finally:
+        context.close()
+    assert len(paths) >= 10
+    assert too_wide == {}
