@@ -86,3 +86,27 @@ def test_every_page_a_leader_or_the_chairman_uses_fits_a_phone(role, browser, li
         context.close()
     assert len(paths) >= 10
     assert too_wide == {}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("role", [roles.ADMIN, roles.STAFF])
+def test_the_menu_keeps_to_one_row_at_1366_and_the_language_is_not_cut(page, users, role, language):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, users[role].username)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base}])
+    page.goto(f"{page.base}/")
+    tops = page.eval_on_selector_all(
+        ".portal-navbar .navbar-brand, .portal-navbar .navbar-nav > .nav-item, .portal-navbar form, .portal-navbar .navbar-text",
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))",
+    )
+    language_box = page.eval_on_selector(".portal-language select", "s => [s.scrollWidth, s.clientWidth]")
+    shot(page, f"daily2-menu-1366-{role}-{language}")
+    assert max(tops) - min(tops) <= 4, tops  # one row: every item on the same middle line
+    assert language_box[0] <= language_box[1]
+    select_width = page.eval_on_selector(".portal-language select", "s => s.getBoundingClientRect().width")
+    text_width = page.eval_on_selector(
+        ".portal-language select",
+        "s => { const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(s).font;"
+        " return c.measureText(s.selectedOptions[0].text).width; }",
+    )
+    assert select_width >= text_width + 24  # the name and the arrow both show

@@ -38,6 +38,7 @@ def upload_and_preview(tab, path) -> None:
 def test_an_admin_imports_members_from_the_filled_in_template(page, users, group_a, group_b, tmp_path, settings):  # noqa: F811
     settings.PORTAL_TODAY = "2025-06-30"
     log_in(page, "admin")
+    page.click("nav [data-nav-manage]")
     page.click("nav >> text=导入")
     page.wait_for_url(f"{page.base}{reverse('import_index')}")
     shot(page, "import-01-index")

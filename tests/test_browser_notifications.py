@@ -62,6 +62,7 @@ def test_staff_close_a_year_and_the_scorecard_shows_the_official_result(page, us
         take_score_snapshots(day=day)
     settings.PORTAL_TODAY = "2026-01-05"
     log_in(page, "staff")
+    page.click("nav [data-nav-manage]")
     page.click("text=年度结算")
     page.wait_for_url(f"{page.base}/years/close/")
     page.select_option("#id_year", "2025")
