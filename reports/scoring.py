@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy, pgettext_lazy
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind, Carrier, Have
 
@@ -338,23 +338,51 @@ def day_label(day: datetime.date) -> str:
     return _("%(month)s/%(day)s") % {"month": day.month, "day": day.day}
 
 
+_MONTHS = (
+    pgettext_lazy("short month", "Jan"),
+    pgettext_lazy("short month", "Feb"),
+    pgettext_lazy("short month", "Mar"),
+    pgettext_lazy("short month", "Apr"),
+    pgettext_lazy("short month", "May"),
+    pgettext_lazy("short month", "Jun"),
+    pgettext_lazy("short month", "Jul"),
+    pgettext_lazy("short month", "Aug"),
+    pgettext_lazy("short month", "Sep"),
+    pgettext_lazy("short month", "Oct"),
+    pgettext_lazy("short month", "Nov"),
+    pgettext_lazy("short month", "Dec"),
+)
+
+
 def month_label(month: int) -> str:
-    return _("month %(month)s") % {"month": month}
+    """The month's short name: Jan … Dec in English, 1月 … 12月 in Chinese."""
+    return str(_MONTHS[month - 1])
 
 
+# Each unit in the singular and the plural, chosen by the number of the sentence it goes in.
 _UNITS = {
-    Measure.TRAINING_SESSIONS: gettext_lazy("training sessions"),
-    Measure.RESEARCH_INSPECTIONS: gettext_lazy("research trips or inspections"),
-    Measure.CONSULTATIONS: gettext_lazy("consultation meetings"),
-    Measure.SUPERVISIONS: gettext_lazy("democratic supervision activities"),
-    Measure.PROPOSALS: gettext_lazy("proposals"),
-    Measure.OPINION_REPORTS: gettext_lazy("public-opinion reports"),
-    Measure.SERVICE_ACTIVITIES: gettext_lazy("service activities"),
-    Measure.DECEMBER_ACTIVITIES: gettext_lazy("service activities in December"),
-    Measure.FELLOWSHIP_ACTIVITIES: gettext_lazy("fellowship and exchange activities"),
-    Measure.ACTIVE_WORKSTATIONS: gettext_lazy("active workstations"),
-    Measure.DUTY_REPORT_MEETINGS: gettext_lazy("duty-report meetings in December"),
-    Measure.HIGHLIGHTS: gettext_lazy("highlights recognised by staff"),
+    Measure.TRAINING_SESSIONS: npgettext_lazy("unit", "training session", "training sessions", "n"),
+    Measure.RESEARCH_INSPECTIONS: npgettext_lazy(
+        "unit", "research trip or inspection", "research trips or inspections", "n"
+    ),
+    Measure.CONSULTATIONS: npgettext_lazy("unit", "consultation meeting", "consultation meetings", "n"),
+    Measure.SUPERVISIONS: npgettext_lazy(
+        "unit", "democratic supervision activity", "democratic supervision activities", "n"
+    ),
+    Measure.PROPOSALS: npgettext_lazy("unit", "proposal", "proposals", "n"),
+    Measure.OPINION_REPORTS: npgettext_lazy("unit", "public-opinion report", "public-opinion reports", "n"),
+    Measure.SERVICE_ACTIVITIES: npgettext_lazy("unit", "service activity", "service activities", "n"),
+    Measure.DECEMBER_ACTIVITIES: npgettext_lazy(
+        "unit", "service activity in December", "service activities in December", "n"
+    ),
+    Measure.FELLOWSHIP_ACTIVITIES: npgettext_lazy(
+        "unit", "fellowship and exchange activity", "fellowship and exchange activities", "n"
+    ),
+    Measure.ACTIVE_WORKSTATIONS: npgettext_lazy("unit", "active workstation", "active workstations", "n"),
+    Measure.DUTY_REPORT_MEETINGS: npgettext_lazy(
+        "unit", "duty-report meeting in December", "duty-report meetings in December", "n"
+    ),
+    Measure.HIGHLIGHTS: npgettext_lazy("unit", "highlight recognised by staff", "highlights recognised by staff", "n"),
 }
 
 
@@ -388,7 +416,11 @@ def _study_missing(rule: Rule, measured: Measured, ctx: Context, overdue: bool) 
             "threshold": number(rule.threshold),
             "months": _(", ").join(month_label(m) for m in passed) or "—",
         }
-    return _("%(n)s more months with a study session needed (one each month)") % {"n": needed}
+    return ngettext(
+        "%(n)s more month with a study session needed (one each month)",
+        "%(n)s more months with a study session needed (one each month)",
+        needed,
+    ) % {"n": needed}
 
 
 def _share_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
@@ -401,16 +433,32 @@ def _share_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
         what = _("must report at the duty-report meeting")
     values = {"n": needed, "what": what, "deadline": day_label(rule.deadline) if rule.deadline else "—"}
     if overdue:
-        return _("Overdue (deadline %(deadline)s): %(n)s more members %(what)s") % values
-    return _("%(n)s more members %(what)s, by %(deadline)s") % values
+        return (
+            ngettext(
+                "Overdue (deadline %(deadline)s): %(n)s more member %(what)s",
+                "Overdue (deadline %(deadline)s): %(n)s more members %(what)s",
+                needed,
+            )
+            % values
+        )
+    return (
+        ngettext("%(n)s more member %(what)s, by %(deadline)s", "%(n)s more members %(what)s, by %(deadline)s", needed)
+        % values
+    )
+
+
+def _unit(rule: Rule, count: float) -> str:
+    unit = _UNITS.get(rule.measure)
+    return str(rule.label) if unit is None else unit % {"n": math.ceil(count)}
 
 
 def _count_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
+    short = max(rule.threshold - measured.value, 0)
     values = {
-        "n": number(max(rule.threshold - measured.value, 0)),
+        "n": number(short),
         "value": number(measured.value),
         "threshold": number(rule.threshold),
-        "unit": str(_UNITS.get(rule.measure, rule.label)),
+        "unit": _unit(rule, rule.threshold if overdue else short),
         "deadline": day_label(rule.deadline) if rule.deadline else "—",
     }
     if overdue:

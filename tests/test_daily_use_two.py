@@ -63,3 +63,35 @@ def test_a_leader_is_refused_the_roster_and_is_offered_no_edit_button(leader_cli
 def test_the_account_page_does_not_send_users_to_the_readme(admin_client_role):
     page = admin_client_role.get(reverse("account_security")).content.decode()
     assert "README" not in page
+
+
+# --- Reading: English ----------------------------------------------------------------
+
+
+def test_english_says_one_more_meeting_and_names_the_months():
+    from django.utils import translation
+
+    from reports.models import Measure
+    from reports.scoring import month_label, rule_result
+
+    from .test_scoring import ctx, facts, rule, share_rule, study_rule
+
+    with translation.override("en"):
+        one_short = rule_result(rule(Measure.CONSULTATIONS, 1), facts(), ctx())
+        two_short = rule_result(rule(Measure.CONSULTATIONS, 2), facts(), ctx())
+        assert one_short.missing == "1 more consultation meeting needed, by 12/31"
+        assert two_short.missing == "2 more consultation meetings needed, by 12/31"
+        january = ctx(datetime.date(2025, 1, 15))
+        assert rule_result(study_rule(1), facts(), january).missing.startswith("1 more month with")
+        assert rule_result(study_rule(2), facts(), january).missing.startswith("2 more months with")
+        one_member = rule_result(share_rule(20), facts(members=()), ctx())
+        assert "more members" not in one_member.missing
+        assert [month_label(m) for m in (1, 8, 12)] == ["Jan", "Aug", "Dec"]
+    with translation.override("zh-hans"):
+        assert [month_label(m) for m in (1, 8, 12)] == ["1月", "8月", "12月"]
+
+
+def test_the_scorecards_month_strip_names_the_months_in_english(staff_client, group_a):
+    staff_client.cookies["django_language"] = "en"
+    page = staff_client.get(reverse("scorecard", args=[group_a.pk])).content.decode()
+    assert '<div class="month-name">Jan</div>' in page and "month 1<" not in page

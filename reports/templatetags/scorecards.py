@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, number
+from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, month_label, number
 
 register = template.Library()
 
@@ -75,3 +75,9 @@ def evidence_links(rule: RuleResult) -> str:
         return links
     more = ngettext("and %(n)s more", "and %(n)s more", rule.more_evidence) % {"n": rule.more_evidence}
     return format_html('{} <span class="text-muted">{}</span>', links, more)
+
+
+@register.simple_tag
+def month_name(month: int) -> str:
+    """Jan … Dec in English, 1月 … 12月 in Chinese (the month strips)."""
+    return month_label(month)
