@@ -96,7 +96,7 @@ def test_the_menu_keeps_to_one_row_at_1366_and_the_language_is_not_cut(page, use
     page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base}])
     page.goto(f"{page.base}/")
     tops = page.eval_on_selector_all(
-        ".portal-navbar .navbar-brand, .portal-navbar .navbar-nav > .nav-item, .portal-navbar form, .portal-navbar .navbar-text",
+        ".portal-navbar :is(.navbar-brand, .navbar-nav > .nav-item, form, .navbar-text)",
         "els => els.map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))",
     )
     language_box = page.eval_on_selector(".portal-language select", "s => [s.scrollWidth, s.clientWidth]")

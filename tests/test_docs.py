@@ -21,7 +21,7 @@ def _tables(text: str) -> list[list[str]]:
         if line.startswith("|"):
             current.append(line.split("|")[1].strip())
         elif current:
-            tables.append([cell for cell in current[2:]])
+            tables.append(current[2:])
             current = []
     return tables
 
