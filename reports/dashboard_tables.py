@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from activities.carriers import ActivityKind, Have
 from sectors.spreadsheets import Sheet
@@ -89,7 +90,7 @@ def headline(data: dict) -> list[dict]:
 
 def figures_table(data: dict) -> Table:
     leader = data["scope"]["group"] is not None
-    headers = [_("Figure"), _("Key"), _("This period"), _("Previous period"), _("Change")]
+    headers = [_("Figure"), _("Key"), _("This period"), _("Previous period"), pgettext("figure", "Change")]
     if leader:
         headers.append(_("Committee total"))
     rows = []

@@ -352,6 +352,24 @@ for _axes_log in (AccessLog, AccessFailureLog):
         admin.site.unregister(_axes_log)
 
 
+def _name_third_party_models() -> None:
+    """Chinese names for the lockouts (django-axes has no Chinese catalogue) and the
+    authenticators (django-otp names its TOTP device in plain English)."""
+    from axes.models import AccessAttempt
+    from django.apps import apps
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    apps.get_app_config("axes").verbose_name = _("Sign-in lockouts")
+    apps.get_app_config("otp_totp").verbose_name = _("Two-factor sign-in")
+    AccessAttempt._meta.verbose_name = _("locked-out sign-in")
+    AccessAttempt._meta.verbose_name_plural = _("locked-out sign-ins")
+    TOTPDevice._meta.verbose_name = _("authenticator (TOTP device)")
+    TOTPDevice._meta.verbose_name_plural = _("authenticators (TOTP devices)")
+
+
+_name_third_party_models()
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = PortalUserChangeForm

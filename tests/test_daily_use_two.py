@@ -95,3 +95,26 @@ def test_the_scorecards_month_strip_names_the_months_in_english(staff_client, gr
     staff_client.cookies["django_language"] = "en"
     page = staff_client.get(reverse("scorecard", args=[group_a.pk])).content.decode()
     assert '<div class="month-name">Jan</div>' in page and "month 1<" not in page
+
+
+# --- Django admin in Chinese ---------------------------------------------------------
+
+
+def test_the_admin_index_says_修改_and_names_lockouts_and_authenticators_in_chinese(admin_client_role):
+    page = admin_client_role.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "修改" in page and "增减" not in page
+    assert "Access attempts" not in page and "TOTP devices" not in page
+    assert "被锁定的登录" in page and "身份验证器（TOTP 设备）" in page
+    assert "登录锁定" in page and "两步验证" in page  # the apps' headings
+
+
+def test_the_dashboards_change_column_keeps_its_own_word():
+    from django.utils import translation
+
+    from reports.dashboard_tables import figures_table
+    from reports.figures import FIGURE_KEYS
+
+    zero = dict.fromkeys(FIGURE_KEYS, 0)
+    with translation.override("zh-hans"):
+        table = figures_table({"scope": {"group": None}, "figures": zero, "previous_figures": zero})
+    assert table.headers[-1] == "增减"
