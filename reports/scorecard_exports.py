@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
 from activities.carriers import Have
@@ -9,11 +11,7 @@ from sectors.spreadsheets import Sheet
 
 from .dashboard_tables import verdict_label
 from .scorecards import Scorecard
-from .scoring import GroupScore, RuleResult, YearScores
-
-
-def _value(rule: RuleResult) -> str:
-    return f"{rule.value:g}{rule.unit}"
+from .scoring import GroupScore, YearScores
 
 
 def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
@@ -24,7 +22,9 @@ def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
     ]
 
 
-def scorecard_sheets(card: Scorecard) -> list[Sheet]:
+def scorecard_sheets(card: Scorecard, heading: Sequence[str] = ()) -> list[Sheet]:
+    """The scorecard's workbook; `heading` (the committee, who exported it when) tops the first sheet.
+    Values, thresholds, weights and scores are numbers; a share's unit (%) has a column of its own."""
     score = card.score
     rules = Sheet(
         title=_("Rules"),
@@ -34,6 +34,7 @@ def scorecard_sheets(card: Scorecard) -> list[Sheet]:
             _("rule"),
             _("value"),
             _("threshold"),
+            _("unit"),
             _("weight"),
             _("hard rule"),
             _("deadline"),
@@ -46,8 +47,9 @@ def scorecard_sheets(card: Scorecard) -> list[Sheet]:
                 r.have_label,
                 r.carrier_label,
                 r.label,
-                _value(r),
-                f"{r.threshold:g}{r.unit}",
+                r.value,
+                r.threshold,
+                r.unit,
                 r.weight,
                 _("yes") if r.is_hard else "",
                 r.deadline,
@@ -57,7 +59,7 @@ def scorecard_sheets(card: Scorecard) -> list[Sheet]:
             ]
             for r in score.rules
         ],
-        caption=_caption(score, card.year, card.group_count),
+        caption=[*heading, *_caption(score, card.year, card.group_count)],
     )
     evidence = Sheet(
         title=_("Evidence"),

@@ -56,7 +56,7 @@ def export_caption(*, request: HttpRequest, title: str, period: str, filters: st
     committee = (
         Committee.objects.filter(code=settings.PORTAL_COMMITTEE_CODE).values_list("name", flat=True).first() or ""
     )
-    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    exported = timezone.localtime().isoformat(timespec="minutes")  # 2026-12-04T22:13+08:00
     return [
         f"{committee} · {title}".strip(" ·"),
         _("Period: %(period)s") % {"period": period or _("all years")},

@@ -118,3 +118,31 @@ def test_the_dashboards_change_column_keeps_its_own_word():
     with translation.override("zh-hans"):
         table = figures_table({"scope": {"group": None}, "figures": zero, "previous_figures": zero})
     assert table.headers[-1] == "增减"
+
+
+# --- Exports and print ---------------------------------------------------------------
+
+
+def test_the_scorecards_excel_holds_numbers_and_the_committee_heading(staff_client, committee, group_a):
+    import io
+    import re
+
+    import openpyxl
+
+    from reports.setup import assessment_year_ensure
+
+    assessment_year_ensure(committee=committee, year=2025)
+    response = staff_client.get(reverse("scorecard_xlsx", args=[group_a.pk]) + "?year=2025")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "温州市政协 · 考核情况"
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d", rows[3][0])  # ISO time with its offset
+    header = rows.index(next(row for row in rows if row[2] == "考核要求"))
+    body = rows[header + 1 :]
+    assert body and all(isinstance(row[3], int | float) and isinstance(row[4], int | float) for row in body)
+    assert {row[5] for row in body} <= {"", "%", None}
+
+
+def test_the_scorecards_print_view_names_the_committee(staff_client, group_a):
+    page = staff_client.get(reverse("scorecard_print", args=[group_a.pk]) + "?year=2025").content.decode()
+    assert '<span class="d-block small text-muted" data-committee>温州市政协</span>' in page

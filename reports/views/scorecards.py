@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sectors import roles
 from sectors.access import portal_view
+from sectors.exports import export_caption
 from sectors.models import committee_for_portal
 from sectors.spreadsheets import workbook_response
 
@@ -54,14 +55,16 @@ def scorecard(request: HttpRequest, group_id: int) -> HttpResponse:
 
 @portal_view(roles.ALL_ROLES)
 def scorecard_print(request: HttpRequest, group_id: int) -> HttpResponse:
-    return render(request, "reports/scorecard_print.html", _context(request, group_id))
+    context = _context(request, group_id) | {"committee": committee_for_portal()}
+    return render(request, "reports/scorecard_print.html", context)
 
 
 @portal_view(roles.ALL_ROLES)
 def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
     card = scorecard_for(user=request.user, group_id=group_id, year=_year(request))
     filename = _("Scorecard %(group)s %(year)s") % {"group": card.group.short_name, "year": card.year}
-    return workbook_response(filename, scorecard_exports.scorecard_sheets(card))
+    heading = export_caption(request=request, title=_("Scorecard"), period=str(card.year), filters=card.group.name)
+    return workbook_response(filename, scorecard_exports.scorecard_sheets(card, heading))
 
 
 @portal_view(LIST_READERS)
