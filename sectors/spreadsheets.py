@@ -60,6 +60,9 @@ class Sheet:
     headers: Sequence[object]
     rows: Iterable[Sequence[object]]
     caption: Sequence[str] = field(default_factory=list)
+    # Columns (0-based) formatted as text, the data cells and the column itself (rows added by
+    # hand), so that Excel keeps an ID-card or mobile number typed into them as it is.
+    text_columns: Sequence[int] = ()
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -80,6 +83,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             _cell_write(cell, header)
             cell.font = Font(bold=True)
         ws.freeze_panes = ws.cell(row=row_no + 1, column=1)
+        first_data_row = row_no + 1
         for values in sheet.rows:
             row_no += 1
             for col, value in enumerate(values, start=1):
@@ -88,9 +92,17 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                     widths[col - 1] = max(widths[col - 1], min(_MAX_WIDTH, len(str(value or "")) * 2 + 2))
         for col, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(col)].width = min(_MAX_WIDTH, width)
+        _format_as_text(ws, sheet, first=first_data_row, last=row_no)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _format_as_text(ws, sheet: Sheet, *, first: int, last: int) -> None:
+    for col in sheet.text_columns:
+        ws.column_dimensions[get_column_letter(col + 1)].number_format = "@"
+        for row_no in range(first, last + 1):
+            ws.cell(row=row_no, column=col + 1).number_format = "@"
 
 
 def workbook_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:

@@ -146,3 +146,34 @@ def test_the_scorecards_excel_holds_numbers_and_the_committee_heading(staff_clie
 def test_the_scorecards_print_view_names_the_committee(staff_client, group_a):
     page = staff_client.get(reverse("scorecard_print", args=[group_a.pk]) + "?year=2025").content.decode()
     assert '<span class="d-block small text-muted" data-committee>温州市政协</span>' in page
+
+
+def test_the_rejected_rows_file_keeps_the_id_and_mobile_columns_as_text(admin_client_role, group_a):
+    import io
+
+    import openpyxl
+
+    from . import sheets
+    from .test_import_members import last_run, roster, upload
+
+    upload(admin_client_role, sheets.xlsx(roster()))
+    response = admin_client_role.get(reverse("import_errors", kwargs={"run_id": last_run().pk}))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    for name in ("手机", "身份证号"):
+        letter = openpyxl.utils.get_column_letter(headers.index(name) + 1)
+        assert sheet[f"{letter}2"].number_format == "@", name
+        assert sheet.column_dimensions[letter].number_format == "@", name  # rows typed in later too
+    assert sheet["C2"].number_format != "@"  # 姓名 is not forced
+
+
+def test_the_member_export_has_one_column_per_heading(staff_client, group_a, leader_member):
+    import io
+
+    import openpyxl
+
+    response = staff_client.get(reverse("member_export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    headers = next(row for row in rows if row and row[0] == "委员编号")
+    assert len(headers) == len(set(headers))
+    assert "职务" in headers and "界内职务" in headers

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from sectors import roles
 from sectors.access import portal_view
-from sectors.imports import runs
+from sectors.imports import cells, runs
 from sectors.imports.registry import importer_for, importers
 from sectors.imports.templates import template_bytes
 from sectors.models import ImportRun, committee_for_portal
@@ -154,9 +154,20 @@ def import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
         [*(values + [""] * len(headers))[: len(headers)], "；".join(reasons.get(number, []))]
         for number, values in report.get("rejected_rows", {}).items()
     ]
+    text = _text_headers(run.kind)
+    text_columns = [number for number, header in enumerate(headers) if cells.header(header) in text]
     headers = [*headers, "错误原因"]
     filename = _("Rejected rows of %(file)s") % {"file": run.file_name.rsplit(".", 1)[0]}
-    return workbook_response(filename, [Sheet(title=str(run.get_kind_display()), headers=headers, rows=rows)])
+    sheet = Sheet(title=str(run.get_kind_display()), headers=headers, rows=rows, text_columns=text_columns)
+    return workbook_response(filename, [sheet])
+
+
+def _text_headers(kind: str) -> set[str]:
+    """The headers of the columns the template formats as text (ID-card and mobile numbers), as read."""
+    importer = importer_for(kind)
+    if importer is None:
+        return set()
+    return {cells.header(name) for key in importer.template_text_keys for name in importer.column(key).headers}
 
 
 urlpatterns = [

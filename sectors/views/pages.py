@@ -102,7 +102,7 @@ def _member_columns(user) -> list[Column]:
         Column(gettext("Employer"), lambda m: m.employer),
         Column(gettext("Job title"), lambda m: m.job_title),
         Column(gettext("Sector group"), lambda m: _current(m, "group", gone)),
-        Column(gettext("Role"), lambda m: _current(m, "role")),
+        Column(gettext("Role in the group"), lambda m: _current(m, "role")),  # 界内职务, as the import reads it
         Column(gettext("Mobile"), lambda m: m.mobile if full else m.masked_mobile),
         Column(gettext("ID-card number"), lambda m: m.id_card if full else m.masked_id_card),
         Column(gettext("Status"), lambda m: gettext("Active") if m.is_active else gettext("Inactive")),
