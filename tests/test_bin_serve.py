@@ -105,3 +105,31 @@ def test_it_reads_port_as_a_port_or_host_and_port(tmp_path, port, shown):
 def test_it_refuses_a_port_it_cannot_read(tmp_path):
     result = subprocess.run([str(SERVE)], cwd=ROOT, env=_env(tmp_path, "http://x"), capture_output=True, text=True)
     assert result.returncode == 2 and "PORT" in result.stderr
+
+
+def test_it_runs_the_scheduled_jobs_that_are_due_without_redis(tmp_path):
+    """bin/run's server sends reminders too: without Redis, run_scheduled every SCHEDULE_EVERY seconds."""
+    import sqlite3
+
+    env = _env(tmp_path, str(_free_port())) | {"SCHEDULE_EVERY": "1"}
+    manage = [str(ROOT / ".venv" / "bin" / "python"), "manage.py"]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # installs the schedule
+    database = sqlite3.connect(env["SQLITE_PATH"])
+    with database:  # every job last ran 40 days ago: all are due
+        database.execute("UPDATE django_celery_beat_periodictask SET last_run_at = datetime('now', '-40 days')")
+    log = tmp_path / "console.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(SERVE)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "每晚：保存各界别当年得分快照:" not in log.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"no scheduled job ran:\n{log.read_text()}")
+            time.sleep(0.5)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    runs = database.execute("SELECT SUM(total_run_count) FROM django_celery_beat_periodictask").fetchone()[0]
+    assert runs >= 8 and "run_scheduled every 1 s" in log.read_text()
