@@ -423,10 +423,35 @@ def test_it_asks_for_groups_and_date_first(staff_client):
 
 def test_it_keeps_the_choices_made_before_reloading(staff_client, group_a, members_a):
     zhang = members_a[0]
-    url = options_url([group_a], **{f"att_{zhang.pk}": "absent", f"reason_{zhang.pk}": "official"})
+    url = options_url([group_a], **{f"att_{zhang.pk}": "leave", f"reason_{zhang.pk}": "official"})
     page = staff_client.get(url).content.decode()
-    assert f'id="att_{zhang.pk}_absent" value="absent" autocomplete="off" checked' in page
+    assert f'id="att_{zhang.pk}_leave" value="leave" autocomplete="off" checked' in page
     assert '<option value="official" selected>' in page
+
+
+def test_it_offers_one_choice_per_member_present_leave_or_absent(staff_client, group_a, members_a):
+    """Leave is one choice (请假), not 缺席 and then a reason; a plain absence sends no reason."""
+    zhang, li, wang = members_a[:3]
+    page = staff_client.get(options_url([group_a])).content.decode()
+    row = page[page.index(f'name="att_{zhang.pk}"') :]
+    row = row[: row.index("</select>")]
+    assert [label for label in ("出席", "请假", "缺席", "未登记") if f">{label}</label>" in row] == [
+        "出席",
+        "请假",
+        "缺席",
+        "未登记",
+    ]
+    assert "hidden disabled" in row  # the kind of leave is asked only for leave
+    data = form_data([group_a]) | {
+        f"att_{zhang.pk}": "leave",
+        f"reason_{zhang.pk}": "",
+        f"att_{li.pk}": "leave",
+        f"reason_{li.pk}": "illness",
+        f"att_{wang.pk}": "absent",
+    }
+    staff_client.post(reverse("activity_create"), data)
+    activity = Activity.objects.get()
+    assert statuses(activity) == {"张一": ("absent", "leave"), "李二": ("absent", "illness"), "王三": ("absent", "")}
 
 
 def test_it_shows_recorded_attendance_for_an_existing_activity(staff_client, group_a, recorded, members_a):

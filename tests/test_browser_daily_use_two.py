@@ -9,15 +9,26 @@ Chromium is not installed (CHROMIUM, default /usr/bin/chromium).
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from sectors import roles
 
-from .factories import make_group
+from .factories import make_activity, make_group
 from .test_access_walk import _rows_for, _url, _walked
 from .test_browser_csp import _html_pages, _page_for
-from .test_browser_journey import browser, log_in, page, pytestmark, shot  # noqa: F401  (fixtures and marks)
+from .test_browser_journey import (  # noqa: F401  (fixtures and marks)
+    browser,
+    fill_activity,
+    log_in,
+    page,
+    pytestmark,
+    roster,
+    shot,
+)
 
 
 @pytest.fixture
@@ -110,3 +121,130 @@ def test_the_menu_keeps_to_one_row_at_1366_and_the_language_is_not_cut(page, use
         " return c.measureText(s.selectedOptions[0].text).width; }",
     )
     assert select_width >= text_width + 24  # the name and the arrow both show
+
+
+# --- The four user stories, on a laptop and on a phone ---------------------------------
+
+SIZES = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+
+
+def fits(page, size: str, name: str) -> None:
+    """The page shows without sideways scrolling; a screenshot for the report."""
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    shot(page, f"daily2-story-{size}-{name}")
+    assert width <= SIZES[size]["width"], f"{name}: {width} px wide"
+
+
+def open_menu(page, size: str, text: str) -> None:
+    """Use the menu as a person would: on a phone, open it first."""
+    if size == "phone":
+        page.click(".navbar-toggler")
+    page.locator("#mainnav .nav-link", has_text=text).first.click()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_staff_log_an_activity_with_attendance_and_a_report(page, users, group_a, group_b, roster, size, settings):
+    from activities.models import Activity, OpinionReport
+
+    settings.PORTAL_TODAY = "2025-06-30"
+    page.set_viewport_size(SIZES[size])
+    log_in(page, "staff")
+    fill_activity(page, groups=[group_a], title="民盟界别学习会", absent="甲03", attachment=None)
+    fits(page, size, "staff-1-activity-form")
+    page.click("#activity-form button[type=submit]:not([form])")
+    page.wait_for_url(re.compile(r"/activities/\d+/$"))
+    fits(page, size, "staff-2-activity-detail")
+    activity = Activity.objects.get(title="民盟界别学习会")
+    assert activity.attendance.filter(status="present").count() == 12
+    assert activity.attendance.get(status="absent").absence_reason == "leave"
+
+    page.goto(f"{page.base}/opinion-reports/new/")
+    assert page.input_value("#id_submitted_on") == "2025-06-30"  # today, not empty
+    page.select_option("#id_group", str(group_a.pk))
+    page.fill("#id_title", "关于老旧小区加装电梯的建议")
+    page.fill("#id_content", "加装电梯的审批环节多。")
+    page.click("#id_submitters-ts-control")
+    page.keyboard.type("甲05")
+    page.keyboard.press("Enter")
+    fits(page, size, "staff-3-opinion-report-form")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/opinion-reports/\d+/$"))
+    fits(page, size, "staff-4-opinion-report")
+    report = OpinionReport.objects.get()
+    assert [m.name for m in report.submitters.all()] == ["甲05"] and report.history.count() == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_leader_reads_the_scorecard_and_logs_for_the_group(page, users, group_a, roster, size, settings):
+    from activities.models import Activity
+    from reports.setup import assessment_year_ensure
+
+    settings.PORTAL_TODAY = "2025-06-30"
+    assessment_year_ensure(committee=group_a.committee, year=2025)
+    page.set_viewport_size(SIZES[size])
+    log_in(page, "leader")
+    open_menu(page, size, "考核情况")
+    page.wait_for_url(f"{page.base}/reports/scorecards/{group_a.pk}/")
+    expect(page.locator("[data-months] .month-name").first).to_have_text("1月")
+    fits(page, size, "leader-1-scorecard")
+    fill_activity(page, groups=[group_a], title="民盟界别协商会", absent=None, attachment=None)
+    fits(page, size, "leader-2-activity-form")
+    page.click("#activity-form button[type=submit]:not([form])")
+    page.wait_for_url(re.compile(r"/activities/\d+/$"))
+    assert Activity.objects.get(title="民盟界别协商会").attendance.filter(status="present").count() == 13
+    fits(page, size, "leader-3-activity-detail")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_chairman_reads_the_dashboard_and_exports(page, users, group_a, roster, size, settings):
+    import io
+
+    import openpyxl
+
+    settings.PORTAL_TODAY = "2025-06-30"
+    make_activity([group_a], date=datetime.date(2025, 5, 9), title="民盟学习会", attendees=roster[group_a.pk][:5])
+    page.set_viewport_size(SIZES[size])
+    log_in(page, "chairman")
+    open_menu(page, size, "年度看板")
+    page.wait_for_url(re.compile(r"/dashboard/"))
+    page.wait_for_load_state("networkidle")
+    fits(page, size, "chairman-1-dashboard")
+    with page.expect_download() as download:
+        page.click("a[href*='/dashboard/export.xlsx']")
+    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert book.worksheets[0].cell(row=1, column=1).value == "温州市政协"
+    page.goto(f"{page.base}/reports/scorecards/")
+    fits(page, size, "chairman-2-scorecards")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_admin_imports_members(page, users, group_a, group_b, size, settings, tmp_path):
+    from sectors.models import Member
+
+    from . import sheets
+    from .test_browser_import import upload_and_preview
+
+    settings.PORTAL_TODAY = "2025-06-30"
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(
+        sheets.xlsx(
+            [["编号", "姓名", "性别", "界别活动组", "手机"], ["T001", "郑浩然", "男", "民盟", "13800000001"]],
+            banner="温州市政协委员名册",
+        )
+    )
+    page.set_viewport_size(SIZES[size])
+    log_in(page, "admin")
+    if size == "phone":
+        page.click(".navbar-toggler")
+    page.click("nav [data-nav-manage]")
+    page.click("nav >> text=导入")
+    page.wait_for_url(re.compile(r"/imports/$"))
+    fits(page, size, "admin-1-imports")
+    page.click("a[href='/imports/members/']")
+    upload_and_preview(page, path)
+    assert page.inner_text("[data-count=created]") == "1"
+    fits(page, size, "admin-2-preview")
+    page.click("#confirm-import")
+    page.wait_for_selector("text=导入已完成")
+    fits(page, size, "admin-3-result")
+    assert Member.objects.get(name="郑浩然").mobile == "13800000001"

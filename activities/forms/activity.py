@@ -27,6 +27,7 @@ from ..selectors.activity import portal_groups
 from ..services.activity import ACTIVITY_FIELDS, OWN_GROUP_ONLY, can_set_highlight
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
+_LEAVE = "leave"  # the page's third choice: an absence with a kind of leave
 
 
 class GroupCheckboxes(forms.CheckboxSelectMultiple):
@@ -158,7 +159,11 @@ class ActivityForm(forms.ModelForm):
 
 
 def parse_attendance(data: QueryDict) -> dict[int, tuple[str, str]]:
-    """The attendance chosen on the page: {member id: (status, reason)}; "not recorded" is left out."""
+    """The attendance chosen on the page: {member id: (status, reason)}; "not recorded" is left out.
+
+    The page offers one choice per member: present, leave (an absence with its
+    kind of leave, "asked for leave" unless another is chosen) or absent.
+    """
     result = {}
     for key in data:
         match = _ATTENDANCE_KEY.match(key)
@@ -167,7 +172,9 @@ def parse_attendance(data: QueryDict) -> dict[int, tuple[str, str]]:
         status = data.get(key, "")
         if not status:
             continue
-        reason = data.get(f"reason_{match.group(1)}", "") if status == Attendance.Status.ABSENT else ""
+        reason = data.get(f"reason_{match.group(1)}", "") if status in (Attendance.Status.ABSENT, _LEAVE) else ""
+        if status == _LEAVE:
+            status, reason = Attendance.Status.ABSENT, reason or Attendance.AbsenceReason.LEAVE
         result[int(match.group(1))] = (status, reason)
     return result
 

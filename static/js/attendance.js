@@ -1,12 +1,13 @@
 // The attendance checklist of the activity form: check all, name search,
-// reason shown only for absentees, and workstations of the chosen groups only.
+// the kind of leave shown only for members on leave, and workstations of the chosen groups only.
 // Delegated listeners, because htmx replaces the checklist when groups or date change.
 (() => {
   const setStatus = (row, status) => {
     const radio = row.querySelector(`input[type=radio][value="${status}"]`);
     if (radio) radio.checked = true;
     const reason = row.querySelector("[data-attendance-reason]");
-    if (reason) reason.hidden = status !== "absent";
+    // Only leave asks for its kind; a hidden choice is disabled so that it is not sent.
+    if (reason) reason.hidden = reason.disabled = status !== "leave";
   };
 
   document.addEventListener("click", (event) => {
