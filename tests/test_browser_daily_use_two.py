@@ -197,7 +197,6 @@ def test_a_leader_reads_the_scorecard_and_logs_for_the_group(page, users, group_
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_chairman_reads_the_dashboard_and_exports(page, users, group_a, roster, size, settings):
-    import io
 
     import openpyxl
 
@@ -211,7 +210,7 @@ def test_the_chairman_reads_the_dashboard_and_exports(page, users, group_a, rost
     fits(page, size, "chairman-1-dashboard")
     with page.expect_download() as download:
         page.click("a[href*='/dashboard/export.xlsx']")
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(download.value.path())
     assert book.worksheets[0].cell(row=1, column=1).value == "温州市政协"
     page.goto(f"{page.base}/reports/scorecards/")
     fits(page, size, "chairman-2-scorecards")
