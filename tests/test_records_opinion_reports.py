@@ -232,8 +232,8 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, group_a, member
 
     response = staff_client.get(reverse("opinionreport_detail", args=[report.pk]))
     history = response.context["history"]
-    # Saving the submitters after the row adds a second entry on creation.
-    assert len(history) == 3
+    # One entry per save: the submitters are recorded in the save's own entry (issue 23).
+    assert len(history) == 2
     assert any(old == "初稿" and new == "定稿" for _label, old, new in history[0].changes)
     assert str(history[0].who) == "staff"
     assert "初稿" in response.content.decode()
