@@ -4,7 +4,9 @@
   browser or proxy cache (`Cache-Control: no-store`): every page may carry
   members' personal data, and a list of names is personal data too.
 - IdleTimeoutMiddleware: signed out after SESSION_IDLE_SECONDS without a
-  request, on top of the session's absolute age (SESSION_COOKIE_AGE).
+  request, and SESSION_COOKIE_AGE after signing in however active the user
+  was: the session's expiry is fixed at sign-in (`start_session_clock`), so the
+  writes that keep the idle clock do not push it further.
 - TwoFactorMiddleware: administrators, Django admin users and everyone who
   set up two-factor sign-in must confirm a one-time code before anything else.
 - ExportAuditMiddleware: every spreadsheet download, the portal's and Django
@@ -13,6 +15,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -29,11 +32,22 @@ from django_otp import user_has_device
 from . import audit, roles
 
 _LAST_SEEN = "portal_last_seen"
+_SIGNED_IN = "portal_signed_in"
 EXPORT_TYPES = ("spreadsheetml", "ms-excel", "text/csv")
 
 
 def mark_seen(request: HttpRequest) -> None:
     request.session[_LAST_SEEN] = int(time.time())
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """At sign-in: the idle clock starts, and the session ends SESSION_COOKIE_AGE
+    from now. A fixed expiry date (not an age) is what keeps it absolute: Django
+    would otherwise set "now + age" again at every write of the session."""
+    now = int(time.time())
+    request.session[_SIGNED_IN] = now
+    request.session.set_expiry(datetime.datetime.fromtimestamp(now + settings.SESSION_COOKIE_AGE, tz=datetime.UTC))
+    mark_seen(request)
 
 
 def requires_two_factor(user) -> bool:
@@ -84,17 +98,28 @@ class PrivateCacheMiddleware(_Middleware):
         return response
 
 
+def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
+    logout(request)
+    messages.info(request, message)
+    return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+
+
 class IdleTimeoutMiddleware(_Middleware):
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
+            signed_in = request.session.get(_SIGNED_IN)
+            if signed_in is None:  # a session from before the absolute limit was kept: it starts now
+                start_session_clock(request)
+            elif now - signed_in >= settings.SESSION_COOKIE_AGE:
+                return _sign_out(request, _("Your session has reached its time limit. Please sign in again."))
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_SECONDS:
                 audit.record(action=audit.Action.IDLE_LOGOUT, request=request)
                 request.portal_idle_logout = True  # the sign-out signal records nothing more
-                logout(request)
-                messages.info(request, _("You were signed out after a period without activity. Please sign in again."))
-                return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+                return _sign_out(
+                    request, _("You were signed out after a period without activity. Please sign in again.")
+                )
             # The session is written at most once a minute for this (SESSION_IDLE_TOUCH_SECONDS).
             if last_seen is None or now - last_seen >= settings.SESSION_IDLE_TOUCH_SECONDS:
                 mark_seen(request)

@@ -11,6 +11,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -133,6 +134,39 @@ def test_it_keeps_an_active_session(staff_client, settings):
 
     assert staff_client.get("/members/").status_code == 200
     assert staff_client.session["portal_last_seen"] >= int(time.time()) - 5
+
+
+def session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_it_does_not_push_the_session_expiry_on_with_each_request(client, users, settings):
+    settings.SESSION_IDLE_TOUCH_SECONDS = 60
+    sign_in(client, "staff")
+    expires = session_row(client).expire_date
+    session = client.session
+    session["portal_last_seen"] = int(time.time()) - 120  # the next request writes the session again
+    session.save()
+
+    assert client.get("/members/").status_code == 200
+
+    assert client.session["portal_last_seen"] >= int(time.time()) - 5  # it was written
+    assert session_row(client).expire_date == expires
+
+
+def test_it_signs_out_an_active_user_after_the_absolute_limit(client, users, settings, monkeypatch):
+    settings.SESSION_COOKIE_AGE = 10 * 60 * 60
+    sign_in(client, "staff")
+    later = time.time() + 10 * 60 * 60 + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    session = client.session
+    session["portal_last_seen"] = int(later) - 60  # active a minute ago
+    session.save()
+
+    response = client.get("/members/")
+
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
 
 
 # --- password change -------------------------------------------------------------------------------------
