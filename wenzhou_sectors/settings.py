@@ -55,8 +55,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "django_filters",
-    "django_htmx",
     "django_celery_beat",
     "axes",
     "django_otp",
@@ -84,7 +82,6 @@ MIDDLEWARE = [
     "sectors.security.PrivateCacheMiddleware",
     "sectors.security.ExportAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
