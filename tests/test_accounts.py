@@ -198,6 +198,23 @@ def test_it_refuses_a_weak_password_or_a_wrong_old_one(staff_client, users):
     assert users[roles.STAFF].check_password(PASSWORD)
 
 
+def test_it_locks_out_guessing_the_current_password(staff_client, users, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("password_change")
+    new = {"new_password1": "Wz-2025-ok!x", "new_password2": "Wz-2025-ok!x"}
+
+    answers = [staff_client.post(url, {"old_password": f"guess-{n}", **new}) for n in range(3)]
+    right = staff_client.post(url, {"old_password": PASSWORD, **new})
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert right.status_code == 429 and "锁定" in right.content.decode()
+    users[roles.STAFF].refresh_from_db()
+    assert users[roles.STAFF].check_password(PASSWORD)  # the right one, too late, changed nothing
+    assert AccessAttempt.objects.get(username="staff").failures_since_start == 3
+    assert sorted(actions(user=users[roles.STAFF], where=url)) == ["locked_out"] + ["login_failed"] * 3
+    assert sign_in(Client(), "staff").status_code == 429  # the same lock as the sign-in page's
+
+
 def test_it_sends_anonymous_users_to_sign_in_for_account_pages():
     client = Client()
     for name in ("account_security", "password_change", "two_factor_setup", "two_factor_verify"):
@@ -250,6 +267,22 @@ def test_it_asks_an_enrolled_administrator_for_a_code(users):
     assert accepted["Location"] == "/members/"
     assert client.get("/members/").status_code == 200
     assert actions(user=users[roles.ADMIN]) == ["login", "two_factor_failed", "two_factor"]
+
+
+def test_it_counts_repeated_wrong_codes_in_one_audit_row_and_throttles_them(users, settings):
+    device = TOTPDevice.objects.create(user=users[roles.ADMIN], name="authenticator", confirmed=True)
+    client = Client()
+    sign_in(client, "admin")
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+
+    answers = [client.post(reverse("two_factor_verify"), {"token": wrong}) for _n in range(30)]
+    right_away = client.post(reverse("two_factor_verify"), {"token": code_for(device)})
+
+    assert "请稍等" in answers[-1].content.decode() or "稍后" in answers[-1].content.decode()
+    assert right_away.status_code == 200  # the right code, while throttled, is refused too
+    assert not client.session.get("otp_device_id")
+    failed = AuditEvent.objects.filter(user=users[roles.ADMIN], action="two_factor_failed")
+    assert [event.count for event in failed] == [31]
 
 
 def test_it_requires_two_factor_for_any_django_admin_user(db):

@@ -238,6 +238,9 @@ AXES_CLIENT_IP_CALLABLE = "sectors.audit.client_address"
 # Sign-ins, failures and sign-outs are kept in sectors.AuditEvent, with the rest of the audit trail.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Repeated failures (wrong two-factor codes) of one user from one address within this
+# time are one audit row with a count (sectors.audit.record_repeated).
+AUDIT_REPEAT_WINDOW = datetime.timedelta(minutes=15)
 
 # Two-factor sign-in (django-otp, TOTP): required for administrators and for
 # Django admin, optional for everyone else (sectors.security.TwoFactorMiddleware).
