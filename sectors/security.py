@@ -11,6 +11,9 @@
   set up two-factor sign-in must confirm a one-time code before anything else.
 - ExportAuditMiddleware: every spreadsheet download, the portal's and Django
   admin's, is written to the audit trail, whoever wrote the view.
+- SizeLimitUploadHandler and UploadLimitMiddleware: an uploaded file stops
+  being written (to memory or disk) once it passes the upload limit, and the
+  request is answered with a message instead of reaching the view.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -157,3 +163,42 @@ class ExportAuditMiddleware(_Middleware):
         ):
             audit.record(action=audit.Action.EXPORT, request=request, detail=disposition.split("filename", 1)[-1][:200])
         return response
+
+
+def upload_limit() -> int:
+    """The largest file any form accepts: attachments' UPLOAD_MAX_MB or the import pages' own limit."""
+    return max(settings.UPLOAD_MAX_BYTES, int(getattr(settings, "IMPORT_MAX_BYTES", 0)))
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: counts each file's bytes as they arrive and
+    stops the upload once one passes `upload_limit()`, before the rest is
+    written anywhere. The rest of the body is read and dropped (no connection
+    reset, which browsers show as a network error), and UploadLimitMiddleware
+    answers with a message."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > upload_limit():
+            self.request.portal_upload_too_large = self.file_name or "?"
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler (memory or temporary file) keeps the file
+
+
+class UploadLimitMiddleware(_Middleware):
+    """After CsrfViewMiddleware (which reads the form): a request whose upload was
+    stopped never reaches the view, which would see a form without its file."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            request.POST  # noqa: B018 (reads the body through the upload handlers)
+        name = getattr(request, "portal_upload_too_large", None)
+        if name is None:
+            return None
+        context = {"name": name, "limit": filesizeformat(upload_limit())}
+        return render(request, "upload_too_large.html", context, status=413)
