@@ -6,12 +6,21 @@ starts with "%PDF-", Word/Excel/PowerPoint files are OLE compound files or
 Office Open XML zips, images carry their magic numbers, text is text). The
 type the portal detects is the one stored and the one downloads are served
 with.
+
+Then the portal looks inside (`_danger`): Office files carrying macros
+(`vbaProject.bin`, VBA storages) are refused, and so are Office zips that
+would inflate beyond UPLOAD_MAX_INFLATED_BYTES, PDFs with JavaScript, launch
+actions, embedded files or rich media (also inside compressed object
+streams), and text files that are HTML or SVG under a .txt name. Refusing is
+simpler to trust than stripping: the user saves a clean copy and uploads it.
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -107,6 +116,102 @@ def served_type(field_file, name: str) -> str:
         return FALLBACK_TYPE
 
 
+MACRO_STORAGES = {"vba", "_vba_project_cur", "_vba_project", "macros"}
+PDF_ACTIVE = {b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/EmbeddedFiles", b"/RichMedia", b"/XFA"}
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+_HTML = re.compile(
+    r"<\s*(?:!doctype|html|head|body|script|iframe|frame|svg|img|meta|style|object|embed|form|link|a|base|\?xml)[\s/>]",
+    re.IGNORECASE,
+)
+CHUNK = 1024 * 1024
+
+
+def _ooxml_danger(handle: IO[bytes]) -> str | None:
+    with zipfile.ZipFile(handle) as archive:
+        entries = archive.infolist()
+    if any(entry.filename.lower().rsplit("/", 1)[-1].startswith("vbaproject") for entry in entries):
+        return _("it contains macros (vbaProject.bin)")
+    if sum(entry.file_size for entry in entries) > settings.UPLOAD_MAX_INFLATED_BYTES:
+        return _("it would unpack to more than %(limit)s") % {
+            "limit": filesizeformat(settings.UPLOAD_MAX_INFLATED_BYTES)
+        }
+    return None
+
+
+def _ole_danger(handle: IO[bytes]) -> str | None:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(handle) as ole:
+            paths = ole.listdir(streams=True, storages=True)
+    except (OSError, ValueError, IndexError, TypeError):
+        return _("it is damaged")
+    if any(part.lower() in MACRO_STORAGES for path in paths for part in path):
+        return _("it contains macros")
+    return None
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """The names in `data`, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {_PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name) for name in _PDF_NAME.findall(data)}
+
+
+def _pdf_streams(data: bytes, budget: int):
+    """Each compressed stream of the PDF, inflated (within `budget` bytes in all):
+    object streams can hide the dictionaries that raw bytes would show."""
+    view = memoryview(data)
+    for match in _PDF_STREAM.finditer(data):
+        if budget <= 0:
+            return
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(view[match.end() :], budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        yield inflated
+
+
+def _pdf_danger(handle: IO[bytes]) -> str | None:
+    handle.seek(0)
+    data = handle.read(settings.UPLOAD_MAX_BYTES + 1)
+    names = _pdf_names(data)
+    for inflated in _pdf_streams(data, settings.UPLOAD_MAX_INFLATED_BYTES):
+        names |= _pdf_names(inflated)
+    if names & PDF_ACTIVE:
+        return _("it contains scripts, embedded files or actions")
+    return None
+
+
+def _text_danger(handle: IO[bytes]) -> str | None:
+    handle.seek(0)
+    tail = ""
+    while chunk := handle.read(CHUNK):
+        text = tail + chunk.decode("utf-8", errors="ignore")
+        if _HTML.search(text):
+            return _("it is a web page (HTML), not plain text")
+        tail = text[-64:]  # a tag cut in two by the chunk
+    return None
+
+
+DANGER_CHECKS = {"docx": _ooxml_danger, "xlsx": _ooxml_danger, "pptx": _ooxml_danger}
+DANGER_CHECKS.update({"doc": _ole_danger, "xls": _ole_danger, "ppt": _ole_danger})
+DANGER_CHECKS.update({"pdf": _pdf_danger, "txt": _text_danger})
+
+
+def _danger(handle: IO[bytes], ext: str) -> str | None:
+    """Why a file of the right kind is still refused, or None."""
+    check = DANGER_CHECKS.get(ext)
+    if check is None:
+        return None
+    try:
+        return check(handle)
+    finally:
+        handle.seek(0)
+
+
 def validate_upload(upload) -> str:
     """Refuse files that are too large, of a type the portal does not keep, or whose
     content is not what their name says; return the detected content type."""
@@ -134,5 +239,12 @@ def validate_upload(upload) -> str:
             _("“%(name)s” is not a real %(ext)s file: its content does not match its name. Upload the original file.")
             % {"name": upload.name, "ext": ext.upper()},
             code="upload_content",
+        )
+    danger = _danger(upload, ext)
+    if danger:
+        raise ValidationError(
+            _("“%(name)s” cannot be kept: %(reason)s. Save a clean copy (without macros or scripts) and upload that.")
+            % {"name": upload.name, "reason": danger},
+            code="upload_danger",
         )
     return content_type

@@ -13,12 +13,15 @@ configured with DJANGO_TRUSTED_PROXIES; the same function feeds django-axes.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import F, Model
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils import timezone
 
 from . import freshness
 from .models import AuditEvent
@@ -82,6 +85,34 @@ def record(
         detail=detail,
         address=client_address(request),
     )
+
+
+def record_repeated(
+    *, action: str, request: HttpRequest, username: str = "", window: datetime.timedelta | None = None
+) -> AuditEvent:
+    """A failure that may be repeated many times (a wrong two-factor code): the
+    same user from the same address within `window` (AUDIT_REPEAT_WINDOW) adds
+    to one row's count instead of writing a row per attempt, so guessing cannot
+    flood the trail. `when` is the first attempt; `detail` says when the last was."""
+    user = _user_of(request, None)
+    now = timezone.now()
+    since = now - (window or settings.AUDIT_REPEAT_WINDOW)
+    earlier = (
+        AuditEvent.objects.filter(
+            action=action,
+            user=user,
+            username=(user.get_username() if user else username)[:150],
+            address=client_address(request),
+            when__gte=since,
+        )
+        .order_by("-when", "-id")
+        .first()
+    )
+    if earlier is None:
+        return record(action=action, request=request, username=username, count=1, detail=f"last {now.isoformat()}")
+    AuditEvent.objects.filter(pk=earlier.pk).update(count=Coalesce(F("count"), 1) + 1, detail=f"last {now.isoformat()}")
+    earlier.refresh_from_db(fields=["count", "detail"])
+    return earlier
 
 
 def record_bulk_write(

@@ -4,15 +4,21 @@
   browser or proxy cache (`Cache-Control: no-store`): every page may carry
   members' personal data, and a list of names is personal data too.
 - IdleTimeoutMiddleware: signed out after SESSION_IDLE_SECONDS without a
-  request, on top of the session's absolute age (SESSION_COOKIE_AGE).
+  request, and SESSION_COOKIE_AGE after signing in however active the user
+  was: the session's expiry is fixed at sign-in (`start_session_clock`), so the
+  writes that keep the idle clock do not push it further.
 - TwoFactorMiddleware: administrators, Django admin users and everyone who
   set up two-factor sign-in must confirm a one-time code before anything else.
 - ExportAuditMiddleware: every spreadsheet download, the portal's and Django
   admin's, is written to the audit trail, whoever wrote the view.
+- SizeLimitUploadHandler and UploadLimitMiddleware: an uploaded file stops
+  being written (to memory or disk) once it passes the upload limit, and the
+  request is answered with a message instead of reaching the view.
 """
 
 from __future__ import annotations
 
+import datetime
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -20,7 +26,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -29,11 +38,22 @@ from django_otp import user_has_device
 from . import audit, roles
 
 _LAST_SEEN = "portal_last_seen"
+_SIGNED_IN = "portal_signed_in"
 EXPORT_TYPES = ("spreadsheetml", "ms-excel", "text/csv")
 
 
 def mark_seen(request: HttpRequest) -> None:
     request.session[_LAST_SEEN] = int(time.time())
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """At sign-in: the idle clock starts, and the session ends SESSION_COOKIE_AGE
+    from now. A fixed expiry date (not an age) is what keeps it absolute: Django
+    would otherwise set "now + age" again at every write of the session."""
+    now = int(time.time())
+    request.session[_SIGNED_IN] = now
+    request.session.set_expiry(datetime.datetime.fromtimestamp(now + settings.SESSION_COOKIE_AGE, tz=datetime.UTC))
+    mark_seen(request)
 
 
 def requires_two_factor(user) -> bool:
@@ -84,17 +104,28 @@ class PrivateCacheMiddleware(_Middleware):
         return response
 
 
+def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
+    logout(request)
+    messages.info(request, message)
+    return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+
+
 class IdleTimeoutMiddleware(_Middleware):
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(time.time())
+            signed_in = request.session.get(_SIGNED_IN)
+            if signed_in is None:  # a session from before the absolute limit was kept: it starts now
+                start_session_clock(request)
+            elif now - signed_in >= settings.SESSION_COOKIE_AGE:
+                return _sign_out(request, _("Your session has reached its time limit. Please sign in again."))
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_SECONDS:
                 audit.record(action=audit.Action.IDLE_LOGOUT, request=request)
                 request.portal_idle_logout = True  # the sign-out signal records nothing more
-                logout(request)
-                messages.info(request, _("You were signed out after a period without activity. Please sign in again."))
-                return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+                return _sign_out(
+                    request, _("You were signed out after a period without activity. Please sign in again.")
+                )
             # The session is written at most once a minute for this (SESSION_IDLE_TOUCH_SECONDS).
             if last_seen is None or now - last_seen >= settings.SESSION_IDLE_TOUCH_SECONDS:
                 mark_seen(request)
@@ -132,3 +163,42 @@ class ExportAuditMiddleware(_Middleware):
         ):
             audit.record(action=audit.Action.EXPORT, request=request, detail=disposition.split("filename", 1)[-1][:200])
         return response
+
+
+def upload_limit() -> int:
+    """The largest file any form accepts: attachments' UPLOAD_MAX_MB or the import pages' own limit."""
+    return max(settings.UPLOAD_MAX_BYTES, int(getattr(settings, "IMPORT_MAX_BYTES", 0)))
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of FILE_UPLOAD_HANDLERS: counts each file's bytes as they arrive and
+    stops the upload once one passes `upload_limit()`, before the rest is
+    written anywhere. The rest of the body is read and dropped (no connection
+    reset, which browsers show as a network error), and UploadLimitMiddleware
+    answers with a message."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > upload_limit():
+            self.request.portal_upload_too_large = self.file_name or "?"
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler (memory or temporary file) keeps the file
+
+
+class UploadLimitMiddleware(_Middleware):
+    """After CsrfViewMiddleware (which reads the form): a request whose upload was
+    stopped never reaches the view, which would see a form without its file."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            request.POST  # noqa: B018 (reads the body through the upload handlers)
+        name = getattr(request, "portal_upload_too_large", None)
+        if name is None:
+            return None
+        context = {"name": name, "limit": filesizeformat(upload_limit())}
+        return render(request, "upload_too_large.html", context, status=413)

@@ -9,13 +9,13 @@ from django.dispatch import receiver
 from django_otp import user_has_device
 
 from . import audit
-from .security import mark_seen, remember_authenticator
+from .security import remember_authenticator, start_session_clock
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _logged_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        mark_seen(request)  # the idle clock starts at sign-in
+        start_session_clock(request)  # the idle clock and the absolute limit start at sign-in
         remember_authenticator(request, user_has_device(user))
     audit.record(action=audit.Action.LOGIN, request=request, user=user, where=request.path if request else "")
 

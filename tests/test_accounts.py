@@ -11,6 +11,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -135,6 +136,39 @@ def test_it_keeps_an_active_session(staff_client, settings):
     assert staff_client.session["portal_last_seen"] >= int(time.time()) - 5
 
 
+def session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_it_does_not_push_the_session_expiry_on_with_each_request(client, users, settings):
+    settings.SESSION_IDLE_TOUCH_SECONDS = 60
+    sign_in(client, "staff")
+    expires = session_row(client).expire_date
+    session = client.session
+    session["portal_last_seen"] = int(time.time()) - 120  # the next request writes the session again
+    session.save()
+
+    assert client.get("/members/").status_code == 200
+
+    assert client.session["portal_last_seen"] >= int(time.time()) - 5  # it was written
+    assert session_row(client).expire_date == expires
+
+
+def test_it_signs_out_an_active_user_after_the_absolute_limit(client, users, settings, monkeypatch):
+    settings.SESSION_COOKIE_AGE = 10 * 60 * 60
+    sign_in(client, "staff")
+    later = time.time() + 10 * 60 * 60 + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    session = client.session
+    session["portal_last_seen"] = int(later) - 60  # active a minute ago
+    session.save()
+
+    response = client.get("/members/")
+
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
 # --- password change -------------------------------------------------------------------------------------
 
 
@@ -162,6 +196,23 @@ def test_it_refuses_a_weak_password_or_a_wrong_old_one(staff_client, users):
     assert "旧密码不正确" in wrong.content.decode()
     users[roles.STAFF].refresh_from_db()
     assert users[roles.STAFF].check_password(PASSWORD)
+
+
+def test_it_locks_out_guessing_the_current_password(staff_client, users, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("password_change")
+    new = {"new_password1": "Wz-2025-ok!x", "new_password2": "Wz-2025-ok!x"}
+
+    answers = [staff_client.post(url, {"old_password": f"guess-{n}", **new}) for n in range(3)]
+    right = staff_client.post(url, {"old_password": PASSWORD, **new})
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert right.status_code == 429 and "锁定" in right.content.decode()
+    users[roles.STAFF].refresh_from_db()
+    assert users[roles.STAFF].check_password(PASSWORD)  # the right one, too late, changed nothing
+    assert AccessAttempt.objects.get(username="staff").failures_since_start == 3
+    assert sorted(actions(user=users[roles.STAFF], where=url)) == ["locked_out"] + ["login_failed"] * 3
+    assert sign_in(Client(), "staff").status_code == 429  # the same lock as the sign-in page's
 
 
 def test_it_sends_anonymous_users_to_sign_in_for_account_pages():
@@ -216,6 +267,22 @@ def test_it_asks_an_enrolled_administrator_for_a_code(users):
     assert accepted["Location"] == "/members/"
     assert client.get("/members/").status_code == 200
     assert actions(user=users[roles.ADMIN]) == ["login", "two_factor_failed", "two_factor"]
+
+
+def test_it_counts_repeated_wrong_codes_in_one_audit_row_and_throttles_them(users, settings):
+    device = TOTPDevice.objects.create(user=users[roles.ADMIN], name="authenticator", confirmed=True)
+    client = Client()
+    sign_in(client, "admin")
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+
+    answers = [client.post(reverse("two_factor_verify"), {"token": wrong}) for _n in range(30)]
+    right_away = client.post(reverse("two_factor_verify"), {"token": code_for(device)})
+
+    assert "请稍等" in answers[-1].content.decode() or "稍后" in answers[-1].content.decode()
+    assert right_away.status_code == 200  # the right code, while throttled, is refused too
+    assert not client.session.get("otp_device_id")
+    failed = AuditEvent.objects.filter(user=users[roles.ADMIN], action="two_factor_failed")
+    assert [event.count for event in failed] == [31]
 
 
 def test_it_requires_two_factor_for_any_django_admin_user(db):

@@ -55,8 +55,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "django_filters",
-    "django_htmx",
     "django_celery_beat",
     "axes",
     "django_otp",
@@ -76,6 +74,7 @@ MIDDLEWARE = [
     "sectors.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sectors.security.UploadLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -84,7 +83,6 @@ MIDDLEWARE = [
     "sectors.security.PrivateCacheMiddleware",
     "sectors.security.ExportAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -241,6 +239,9 @@ AXES_CLIENT_IP_CALLABLE = "sectors.audit.client_address"
 # Sign-ins, failures and sign-outs are kept in sectors.AuditEvent, with the rest of the audit trail.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Repeated failures (wrong two-factor codes) of one user from one address within this
+# time are one audit row with a count (sectors.audit.record_repeated).
+AUDIT_REPEAT_WINDOW = datetime.timedelta(minutes=15)
 
 # Two-factor sign-in (django-otp, TOTP): required for administrators and for
 # Django admin, optional for everyone else (sectors.security.TwoFactorMiddleware).
@@ -289,7 +290,19 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024
 UPLOAD_ALLOWED_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg", "jpeg", "png"]
+# An Office zip may unpack to at most this much (a "zip bomb" is refused; activities.uploads).
+UPLOAD_MAX_INFLATED_BYTES = int(os.environ.get("UPLOAD_MAX_INFLATED_MB", "200")) * 1024 * 1024
+# Form fields without files: at most this much held in memory (Django refuses more).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files up to this size stay in memory, larger ones go to a temporary file, and
+# sectors.security.SizeLimitUploadHandler stops writing any file past UPLOAD_MAX_MB
+# (or IMPORT_MAX_BYTES) and the request is answered with a message (413).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+FILE_UPLOAD_HANDLERS = [
+    "sectors.security.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an attendance form can list a few hundred members
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -70,10 +72,28 @@ def account_security(request: HttpRequest) -> HttpResponse:
 
 
 class PortalPasswordChangeView(PasswordChangeView):
-    """Django's own page (its password validators apply), recorded in the audit trail."""
+    """Django's own page (its password validators apply), recorded in the audit trail.
+
+    A wrong current password counts as a failed sign-in for django-axes (same
+    user name and address): guessing it here locks out as guessing it at the
+    sign-in page does, the lockout is audited by the same signal, and a locked-out
+    pair can change nothing until the lock ends."""
 
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("account_security")
+
+    def _credentials(self) -> dict[str, str]:
+        return {settings.AXES_USERNAME_FORM_FIELD: self.request.user.get_username()}
+
+    def post(self, request, *args, **kwargs):
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            user_login_failed.send(sender=type(self), credentials=self._credentials(), request=self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -140,7 +160,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit.record(action=audit.Action.TWO_FACTOR, request=request)
             return HttpResponseRedirect(_next_url(request))
-        audit.record(action=audit.Action.TWO_FACTOR_FAILED, request=request)
+        audit.record_repeated(action=audit.Action.TWO_FACTOR_FAILED, request=request)
         if allowed:
             form.add_error("token", _("This code is not right. Try the newest code."))
         else:

@@ -8,20 +8,49 @@
   const data = JSON.parse(source.textContent);
   const locale = root.dataset.locale === "ZH" ? "ZH" : "EN";
   const printing = root.dataset.print === "1";
+  // Tooltips are elements built here: names go in with textContent (a group's name is never
+  // HTML) and the looks come from classes in portal.css. ECharts' own tooltips are HTML strings
+  // with style="" attributes, which the CSP blocks, and with the names left unescaped.
+  const element = (tag, className, text) => {
+    const el = document.createElement(tag);
+    el.className = className;
+    if (text !== undefined && text !== null) el.textContent = String(text);
+    return el;
+  };
+  const tip = (title, rows) => {
+    const box = element("div", "dash-tip");
+    if (title) box.append(element("div", "dash-tip-title", title));
+    rows.forEach(({ color, name, value }) => {
+      const row = element("div", "dash-tip-row");
+      const mark = element("span", "dash-tip-mark");
+      if (typeof color === "string") mark.style.backgroundColor = color; // CSSOM: allowed by the CSP
+      row.append(mark, element("span", "dash-tip-name", name), element("span", "dash-tip-value", value));
+      box.append(row);
+    });
+    return box;
+  };
+  // ECharts names an unnamed series "series\u00000"; such a name is no title.
+  const named = (name) => (name && !name.includes("\u0000") ? name : "");
+  const itemTip = (p) => tip(named(p.seriesName), [{ color: p.color, name: p.name, value: p.value }]);
+  const axisTip = (params) =>
+    tip(params.length ? params[0].axisValueLabel : "", params.map((p) => ({ color: p.color, name: p.seriesName, value: p.value })));
+  const cellTip = (d, valueAt) => (p) => tip(d.rows[p.value[1]], [{ name: d.columns[p.value[0]], value: p.value[valueAt] }]);
+
   // Patterns and marks, not colour alone, so the charts read when printed in black and white.
   const base = {
     animation: !printing,
     aria: { enabled: true, decal: { show: true } },
     textStyle: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" },
-    tooltip: {},
+    tooltip: { className: "dash-tooltip", formatter: itemTip },
   };
+  const axisTooltip = { ...base.tooltip, trigger: "axis", formatter: axisTip };
   const symbols = ["circle", "rect", "triangle", "diamond"];
   const lineTypes = ["solid", "dashed", "dotted", "solid"];
 
   const options = {
     months: (d) => ({
       ...base,
-      tooltip: { trigger: "axis" },
+      tooltip: axisTooltip,
       legend: { top: 0, type: "scroll" },
       grid: { left: 40, right: 10, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.categories },
@@ -46,7 +75,7 @@
     haves: (d) => ({
       ...base,
       aria: { enabled: true, decal: { show: false } }, // the marks ✓ ◐ ✗ carry the meaning
-      tooltip: { formatter: (p) => `${d.rows[p.value[1]]} · ${d.columns[p.value[0]]}: ${p.value[3]}` },
+      tooltip: { ...base.tooltip, formatter: cellTip(d, 3) },
       grid: { left: 150, right: 10, top: 60, bottom: 10 },
       xAxis: { type: "category", data: d.columns, position: "top", axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "category", data: d.rows, inverse: true, axisLabel: { interval: 0 } },
@@ -67,6 +96,7 @@
       return {
         ...base,
         aria: { enabled: true, decal: { show: false } }, // the counts are written in the cells
+        tooltip: { ...base.tooltip, formatter: cellTip(d, 2) },
         grid: { left: 150, right: 10, top: 30, bottom: 10 },
         xAxis: { type: "category", data: d.columns, position: "top" },
         yAxis: { type: "category", data: d.rows, inverse: true, axisLabel: { interval: 0 } },
@@ -80,7 +110,7 @@
     },
     years: (d) => ({
       ...base,
-      tooltip: { trigger: "axis" },
+      tooltip: axisTooltip,
       legend: { top: 0 },
       grid: { left: 40, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.categories },
