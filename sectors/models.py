@@ -493,6 +493,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         IMPORT = "import", _("Import")
         BULK_WRITE = "bulk_write", _("Bulk write")
+        CONSTITUENT_MISMATCH = "constituent_mismatch", _("Typed constituent's mobile did not match")
 
     when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -127,6 +127,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     context = {
         "activity": activity,
         "can_change": services.can_change_activity(request.user, activity),
+        "recorded_by": selectors.recorded_by(user=request.user, activity=activity),
         "attendance": summary.rows,
         "attendance_partial": summary.partial,
         "present_count": summary.present_count,
