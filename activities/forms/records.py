@@ -24,6 +24,7 @@ from sectors import audit, clock
 from sectors.access import is_leader
 from sectors.imports import cells
 from sectors.models import AuditEvent, Constituent, Member, SectorGroup, Workstation
+from sectors.submissions import add_key_field
 from sectors.widgets import quick_selects
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -56,6 +57,7 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        add_key_field(self, user)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_WIDGET
@@ -203,6 +205,7 @@ class ConstituentContactForm(RecordForm):
         self.fields["constituent"].help_text = _("Pick a constituent, or type a new one's name below.")
         self.group: SectorGroup | None = None
         self.matched_constituent: Constituent | None = None  # the typed-in person, already recorded
+        self.mismatch_recorded = False
 
     def clean_new_name(self) -> str:
         return cells.text(self.cleaned_data["new_name"])
@@ -262,7 +265,8 @@ class ConstituentContactForm(RecordForm):
         if same is not None:
             self.matched_constituent = same
             return same
-        if mobile:
+        if mobile and not self.mismatch_recorded:  # once, also when the form is checked again before saving
+            self.mismatch_recorded = True
             audit.record(
                 action=audit.Action.CONSTITUENT_MISMATCH, user=self.user, model=Constituent, where="contacts", detail=name
             )
