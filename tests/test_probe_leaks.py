@@ -158,3 +158,34 @@ def test_another_groups_proposal_number_cannot_be_probed(leader_client, committe
     assert re.sub(r"12-00\d", "", _errors(taken)) == re.sub(r"12-00\d", "", _errors(free))
     assert leader_client.post(url, data | {"number": "12-001", "submitted_on": "2025-01-15"}).status_code == 302
     assert Proposal.objects.filter(number="12-001").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        (
+            "proposal_create",
+            lambda g, m: {
+                "group": g.pk,
+                "title": "提案",
+                "submitted_on": "2025-01-15",
+                "proposers": [m.pk],
+                "status": "submitted",
+                "number": "",
+            },
+        ),
+        (
+            "opinionreport_create",
+            lambda g, m: {"group": g.pk, "title": "信息", "submitted_on": "2025-01-15", "submitters": [m.pk]},
+        ),
+        (
+            "dutyreport_create",
+            lambda g, m: {"member": m.pk, "meeting": "", "title": "述职", "reported_on": "2025-01-15"},
+        ),
+        ("contact_create", lambda g, m: contact_data(m, new_name="某人")),
+    ],
+)
+def test_a_record_form_names_no_member_of_another_group(leader_client, group_a, member_b, url_name, data):
+    response = leader_client.post(reverse(url_name), data(group_a, member_b))
+    assert response.status_code == 200 and response.context["form"].errors
+    assert "赵委员" not in _errors(response)

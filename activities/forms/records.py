@@ -268,7 +268,11 @@ class ConstituentContactForm(RecordForm):
         if mobile and not self.mismatch_recorded:  # once, also when the form is checked again before saving
             self.mismatch_recorded = True
             audit.record(
-                action=audit.Action.CONSTITUENT_MISMATCH, user=self.user, model=Constituent, where="contacts", detail=name
+                action=audit.Action.CONSTITUENT_MISMATCH,
+                user=self.user,
+                model=Constituent,
+                where="contacts",
+                detail=name,
             )
         if not self.cleaned_data.get("confirm_new_constituent"):
             known = "、".join(f"{c.name}（{c.description or '—'}，{c.masked_mobile or '—'}）" for c in namesakes)

@@ -216,7 +216,9 @@ def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> 
         # The form works on its own copy: the page keeps showing the stored record
         # (its breadcrumb names it) while the typed values are wrong.
         form = rt.form_class(request.POST, request.FILES, instance=copy.copy(record), user=request.user)
-        saved = form.is_valid() and save_once(request=request, form=form, save=lambda: rt.save(user=request.user, form=form))
+        saved = form.is_valid() and save_once(
+            request=request, form=form, save=lambda: rt.save(user=request.user, form=form)
+        )
         if saved:
             messages.success(request, _("Saved: %(record)s") % {"record": saved})
             return redirect(rt.url_name("detail"), saved.pk)
