@@ -100,7 +100,16 @@ def save_once(*, request: HttpRequest, form: forms.BaseForm, save: Callable[[], 
             _store_key(key, issued)
             return save()
     except ValidationError as invalid:
-        form.add_error(None, invalid)
+        _show(form, invalid)
     except IntegrityError:
         form.add_error(None, _("This record is already recorded (perhaps sent twice at once)."))
     return None
+
+
+def _show(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's errors next to the form's fields (above the form when not one of them)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

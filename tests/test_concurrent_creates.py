@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors.models import Constituent, Workstation
+from sectors.models import Constituent, Member, Workstation
 
 from .factories import make_activity, make_member
+from .test_member_form import CREATE_URL, member_post
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("file_database")]
 
@@ -245,3 +246,9 @@ def test_a_used_key_is_refused_with_a_form_error(leader_client, group_a, member_
     again = leader_client.post(url, data)
     assert again.status_code == 200 and "已提交并保存" in again.content.decode()
     assert Proposal.objects.count() == 1
+
+
+def test_six_identical_new_members_at_once_save_one(staff_client, group_a):
+    statuses = _post_at_once(staff_client, CREATE_URL, member_post(group_a))
+    assert Member.objects.filter(member_number="N001").count() == 1
+    assert sorted(statuses) == [200] * (AT_ONCE - 1) + [302]
