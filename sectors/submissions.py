@@ -74,8 +74,11 @@ def _submission_key(request: HttpRequest) -> tuple[str, bool]:
 
 
 def _store_key(key: str, issued: bool) -> None:
+    now = timezone.now()
+    # Keys older than KEY_MAX_AGE can never come back (their signature has expired).
+    SubmissionKey.objects.filter(created_at__lt=now - KEY_MAX_AGE).delete()
     if not issued:
-        SubmissionKey.objects.filter(key=key, created_at__lt=timezone.now() - DIGEST_WINDOW).delete()
+        SubmissionKey.objects.filter(key=key, created_at__lt=now - DIGEST_WINDOW).delete()
     try:
         with transaction.atomic():
             SubmissionKey.objects.create(key=key)
