@@ -208,6 +208,10 @@ class OpinionReport(models.Model):
         verbose_name = _("public-opinion report")
         verbose_name_plural = _("public-opinion reports")
         ordering = ["-submitted_on", "-id"]
+        constraints = [
+            # The form's "already recorded" rule, kept also by two submissions at once.
+            models.UniqueConstraint(fields=["group", "title", "submitted_on"], name="opinion_report_once_per_day"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -239,8 +243,10 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         ordering = ["-submitted_on", "-id"]
         constraints = [
+            # Per group, not per committee: a committee-wide check would tell a group
+            # leader which numbers other groups have recorded.
             models.UniqueConstraint(
-                fields=["committee", "number"], condition=~Q(number=""), name="proposal_unique_number"
+                fields=["group", "number"], condition=~Q(number=""), name="proposal_unique_number_per_group"
             ),
         ]
 

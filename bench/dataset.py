@@ -521,6 +521,7 @@ class _Builder:
                     )
                 )
                 submitters.append(rng.sample(people, min(len(people), rng.choice((1, 1, 1, 2, 3)))))
+        words.distinct_titles(rows)
         rows = OpinionReport.objects.bulk_create(rows, batch_size=BATCH)
         through = OpinionReport.submitters.through
         through.objects.bulk_create(

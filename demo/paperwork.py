@@ -54,6 +54,7 @@ def _year_reports(ctx: DemoContext, year: int) -> list[tuple]:
 
 def opinion_reports_create(ctx: DemoContext) -> int:
     items = [item for year in ctx.years for item in _year_reports(ctx, year)]
+    words.distinct_titles(report for report, _who in items)
     reports = OpinionReport.objects.bulk_create([report for report, _who in items], batch_size=500)
     through = OpinionReport.submitters.through
     through.objects.bulk_create(

@@ -182,3 +182,15 @@ PROPOSAL_TOPICS = (
     "关于加快数字政府建设的提案",
     "关于优化中小学课后服务的提案",
 )
+
+
+def distinct_titles(reports) -> None:
+    """Number the repeated titles of a group's reports of one day (「…（2）」): the
+    database keeps a report's group, title and day unique."""
+    seen: set[tuple] = set()
+    for report in reports:
+        title, number = report.title, 1
+        while (report.group_id, report.title, report.submitted_on) in seen:
+            number += 1
+            report.title = f"{title}（{number}）"
+        seen.add((report.group_id, report.title, report.submitted_on))

@@ -61,6 +61,15 @@ def is_leader(user) -> bool:
     return roles.role_of(user) == roles.LEADER
 
 
+def may_see_user(viewer, other) -> bool:
+    """Whether `viewer` may be told who `other` (a portal user) is: a group
+    leader sees the accounts of their own group and the committee's (accounts
+    without a group), never another group's leader."""
+    if other is None or not is_leader(viewer):
+        return True
+    return other.sector_group_id in (None, viewer.sector_group_id)
+
+
 def visible_groups(user) -> QuerySet[SectorGroup]:
     """The sector groups whose records this user may see."""
     groups = SectorGroup.objects.all()

@@ -15,11 +15,13 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask, SolarSchedule
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -368,6 +370,55 @@ def _name_third_party_models() -> None:
 
 
 _name_third_party_models()
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(OtpTOTPDeviceAdmin):
+    """Authenticators: the secret key and QR code are never shown
+    (OTP_ADMIN_HIDE_SENSITIVE_DATA), an administrator who is not a superuser
+    sees and removes only their own, and every removal is in the audit trail."""
+
+    def get_queryset(self, request) -> QuerySet[TOTPDevice]:
+        devices = super().get_queryset(request)
+        return devices if request.user.is_superuser else devices.filter(user=request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and not (request.user.is_superuser or obj.user_id == request.user.pk):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _device_or_404(self, request, pk: int) -> TOTPDevice:
+        device = self.get_queryset(request).filter(pk=pk).first()
+        if device is None:
+            raise Http404(_("No such authenticator."))
+        return device
+
+    def config_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._device_or_404(request, pk)
+        return super().qrcode_view(request, pk)
+
+    def _audit_removal(self, request, devices) -> None:
+        for device in devices:
+            audit.record(
+                action=audit.Action.TWO_FACTOR_RESET,
+                request=request,
+                model=TOTPDevice,
+                object_id=device.pk,
+                detail=f"admin: {device.user.get_username()}",
+            )
+
+    def delete_model(self, request, obj) -> None:
+        self._audit_removal(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        self._audit_removal(request, queryset.select_related("user"))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(User)

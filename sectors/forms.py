@@ -17,6 +17,7 @@ from sectors import clock
 
 from . import roles, services
 from .models import GroupMembership, Member, SectorGroup, committee_for_portal
+from .submissions import add_key_field
 from .validators import id_card_birth_date, normalize_id_card, validate_id_card, validate_mobile
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,6 +51,7 @@ class MemberForm(forms.ModelForm):
         self.user = user
         self.creating = self.instance.pk is None
         if self.creating:
+            add_key_field(self, user)
             self.instance.committee = committee_for_portal()
             self.fields["group"] = _group_choices()
             self.fields["role"] = _role_choices()

@@ -493,6 +493,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         IMPORT = "import", _("Import")
         BULK_WRITE = "bulk_write", _("Bulk write")
+        CONSTITUENT_MISMATCH = "constituent_mismatch", _("Typed constituent's mobile did not match")
 
     when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -520,3 +521,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class SubmissionKey(models.Model):
+    """A form submission already saved (sectors.submissions): the one-time key
+    issued with the form, or a digest of the submission; the unique key makes a
+    second identical submission fail, also when both arrive at once."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("saved submission")
+        verbose_name_plural = _("saved submissions")
+
+    def __str__(self) -> str:
+        return self.key

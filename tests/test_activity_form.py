@@ -152,7 +152,8 @@ def test_it_records_a_leaders_activity_for_their_own_group_even_if_none_is_poste
 def test_it_refuses_other_groups_members_to_a_leader(leader_client, group_a, group_b, members_a, member_b):
     data = form_data([group_a]) | attendance_fields(present=[members_a[0], member_b])
     page = _errors(leader_client.post(reverse("activity_create"), data))
-    assert "赵医生" in page and 'id="attendance-error"' in page  # named in the error
+    # Another group's member is "not found", never named (nor confirmed to exist).
+    assert "赵医生" not in page and "1 位所选参加人员未找到" in page and 'id="attendance-error"' in page
     assert Activity.objects.count() == 0 and Attendance.objects.count() == 0
 
 

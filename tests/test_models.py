@@ -139,12 +139,15 @@ def test_it_keeps_one_plan_per_group_and_year(group_a):
     _violates(lambda: GroupDocument.objects.create(**values))
 
 
-def test_it_keeps_proposal_numbers_unique_but_allows_blank_ones(committee, group_a):
+def test_it_keeps_proposal_numbers_unique_in_a_group_but_allows_blank_ones(committee, group_a):
     values = {"committee": committee, "group": group_a, "title": "t", "submitted_on": datetime.date(2025, 1, 5)}
     Proposal.objects.create(number="2025001", **values)
     _violates(lambda: Proposal.objects.create(number="2025001", **values))
     Proposal.objects.create(number="", **values)
     Proposal.objects.create(number="", **values)
+    # Unique within the group: another group's numbers are not a leader's to probe.
+    other = SectorGroup.objects.create(committee=committee, name="医药卫生界别", short_name="医卫")
+    Proposal.objects.create(number="2025001", **(values | {"group": other}))
 
 
 def test_it_refuses_negative_thresholds(committee):

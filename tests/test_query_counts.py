@@ -63,7 +63,8 @@ def _grow(n: int, *, committee, group_a, group_b, member: Member) -> None:
     ]
     Attendance.objects.bulk_create(rows)
     reports = OpinionReport.objects.bulk_create(
-        OpinionReport(committee=committee, group=group_a, title=f"信息{i}", submitted_on=DECEMBER) for i in range(n)
+        OpinionReport(committee=committee, group=group_a, title=f"信息{next(_numbers)}", submitted_on=DECEMBER)
+        for _i in range(n)
     )
     OpinionReport.submitters.through.objects.bulk_create(
         OpinionReport.submitters.through(opinionreport_id=r.pk, member_id=member.pk) for r in reports

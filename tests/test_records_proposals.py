@@ -151,7 +151,7 @@ def test_it_explains_bad_input_and_keeps_what_was_typed(staff_client, group_a, m
     assert "关于加强基层医疗的提案" in future.content.decode()
 
     duplicate = staff_client.post(url, form_data(group_a, [member_a], number="12-007"))
-    assert_field_error(duplicate, "number", "Another proposal already has this number.")
+    assert_field_error(duplicate, "number", "Another proposal of this group already has this number.")
 
     outsider = staff_client.post(url, form_data(group_a, [member_b]))
     assert_field_error(outsider, "proposers")

@@ -246,6 +246,8 @@ AUDIT_REPEAT_WINDOW = datetime.timedelta(minutes=15)
 # Two-factor sign-in (django-otp, TOTP): required for administrators and for
 # Django admin, optional for everyone else (sectors.security.TwoFactorMiddleware).
 OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "温州政协界别工作平台")
+# Django admin never shows a device's secret key or its QR code (sectors.admin.TOTPDeviceAdmin).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language and time --------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sectors import clock, roles
 from sectors.access import visible_groups
 from sectors.models import SectorGroup, Workstation
+from sectors.submissions import add_key_field
 from sectors.widgets import quick_selects
 
 from ..carriers import ActivityKind
@@ -101,6 +102,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        add_key_field(self, user)
         self.is_leader = roles.role_of(user) == roles.LEADER
         groups = self.fields["groups"]
         if self.is_leader:

@@ -13,16 +13,18 @@ import datetime
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services.activity import can_set_highlight
 from activities.uploads import validate_upload
-from sectors import clock
+from sectors import audit, clock
 from sectors.access import is_leader
-from sectors.models import Constituent, Member, SectorGroup, Workstation
-from sectors.validators import validate_mobile
+from sectors.imports import cells
+from sectors.models import AuditEvent, Constituent, Member, SectorGroup, Workstation
+from sectors.submissions import add_key_field
 from sectors.widgets import quick_selects
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,6 +61,7 @@ class RecordForm(forms.ModelForm):
         if not self.instance.pk:
             for name in self.today_by_default:
                 self.initial.setdefault(name, clock.today())
+        add_key_field(self, user)
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 field.widget = DATE_WIDGET
@@ -156,8 +159,9 @@ class ProposalForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         number, group = cleaned.get("number", "").strip(), cleaned.get("group")
-        if number and group and self.already_recorded(Proposal, committee=group.committee, number=number):
-            self.add_error("number", _("Another proposal already has this number."))
+        # Within the group only: other groups' numbers are not the user's to probe.
+        if number and group and self.already_recorded(Proposal, group=group, number=number):
+            self.add_error("number", _("Another proposal of this group already has this number."))
         if not cleaned.get("proposers") and not cleaned.get("is_group_proposal") and "proposers" not in self.errors:
             self.add_error("proposers", _("Choose at least one proposer, or mark it as the group's proposal."))
         self.check_members_in_group("proposers", cleaned.get("submitted_on"))
@@ -178,9 +182,8 @@ class ConstituentContactForm(RecordForm):
     member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
     new_name = forms.CharField(label=_("new constituent: name"), max_length=40, required=False)
     new_description = forms.CharField(label=_("new constituent: description"), max_length=100, required=False)
-    new_mobile = forms.CharField(
-        label=_("new constituent: mobile"), max_length=11, required=False, validators=[validate_mobile]
-    )
+    # Long enough for "+86 152 1234 5678"; clean_new_mobile keeps the 11 digits.
+    new_mobile = forms.CharField(label=_("new constituent: mobile"), max_length=20, required=False)
     confirm_new_constituent = forms.BooleanField(
         label=_("It is another person with the same name: record a new constituent"), required=False
     )
@@ -208,6 +211,17 @@ class ConstituentContactForm(RecordForm):
         self.fields["constituent"].help_text = _("Pick a constituent, or type a new one's name below.")
         self.group: SectorGroup | None = None
         self.matched_constituent: Constituent | None = None  # the typed-in person, already recorded
+        self.mismatch_recorded = False
+
+    def clean_new_name(self) -> str:
+        return cells.text(self.cleaned_data["new_name"])
+
+    def clean_new_mobile(self) -> str:
+        """Spaces, dashes, full-width digits and +86 are dropped: 「＋86 152 1234 5678」 is 15212345678."""
+        try:
+            return cells.mobile(self.cleaned_data["new_mobile"])
+        except cells.CellError as wrong:
+            raise forms.ValidationError(str(wrong), code="mobile_shape") from wrong
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -235,18 +249,39 @@ class ConstituentContactForm(RecordForm):
         return cleaned
 
     def _match_typed_constituent(self, name: str, mobile: str) -> Constituent | None:
-        """The existing constituent a typed name and mobile designate, if any;
-        a same-name one without the same mobile is a warning until confirmed."""
-        namesakes = list(selectors.constituents_named(name))
+        """The constituent a typed name and mobile designate among those the user
+        may pick, if any; a same-name one without the same mobile is a warning
+        until confirmed. A typed mobile that matches none of the namesakes is
+        audited, and after MOBILE_MISSES_PER_HOUR of them no mobile is matched
+        for an hour: the full number of a constituent shown masked cannot be
+        guessed by trying the candidates behind 152****1767."""
+        namesakes = list(selectors.constituents_named(self.user, name))
+        if not namesakes:
+            return None
+        if mobile and _mobile_misses(self.user) >= MOBILE_MISSES_PER_HOUR:
+            self.add_error(
+                "new_mobile",
+                _(
+                    "Too many typed mobile numbers did not match. Pick the constituent in the list above, "
+                    "or try again in an hour."
+                ),
+            )
+            return None
         same = next((c for c in namesakes if mobile and c.mobile == mobile), None)
         if same is not None:
             self.matched_constituent = same
             return same
-        if namesakes and not self.cleaned_data.get("confirm_new_constituent"):
-            visible = set(selectors.constituent_choices(self.user).filter(pk__in=[c.pk for c in namesakes]))
-            known = "、".join(
-                f"{c.name}（{c.description or '—'}，{c.masked_mobile or '—'}）" for c in namesakes if c in visible
+        if mobile and not self.mismatch_recorded:  # once, also when the form is checked again before saving
+            self.mismatch_recorded = True
+            audit.record(
+                action=audit.Action.CONSTITUENT_MISMATCH,
+                user=self.user,
+                model=Constituent,
+                where="contacts",
+                detail=name,
             )
+        if not self.cleaned_data.get("confirm_new_constituent"):
+            known = "、".join(f"{c.name}（{c.description or '—'}，{c.masked_mobile or '—'}）" for c in namesakes)
             self.add_error(
                 "new_name",
                 _(
@@ -257,6 +292,15 @@ class ConstituentContactForm(RecordForm):
             )
             self.add_error("confirm_new_constituent", _("Tick this only if it is another person."))
         return None
+
+
+MOBILE_MISSES_PER_HOUR = 10
+
+
+def _mobile_misses(user) -> int:
+    """The typed mobiles of this user that matched no namesake in the last hour (audited)."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return AuditEvent.objects.filter(user=user, action=audit.Action.CONSTITUENT_MISMATCH, when__gte=since).count()
 
 
 class DutyReportForm(RecordForm):

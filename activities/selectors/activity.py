@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from sectors import roles
-from sectors.access import get_scoped_or_404, scope
+from sectors.access import get_scoped_or_404, may_see_user, scope
 from sectors.history import HistoryRow, history_rows, viewer_scope
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
 from sectors.paging import url_maker
@@ -184,6 +184,11 @@ def activity_month(*, user, year: int, month: int, group: SectorGroup | None = N
         ]
         for week in weeks
     ]
+
+
+def recorded_by(*, user, activity: Activity):
+    """Who recorded the activity, if the user may see them (a joint activity's other group's leader: no)."""
+    return activity.created_by if may_see_user(user, activity.created_by) else None
 
 
 def activity_get(*, user, activity_id: int) -> Activity:
@@ -435,4 +440,7 @@ def activity_history(*, user, activity: Activity, limit: int = 50) -> list[Histo
         else:
             rows.append(batch)
     rows.sort(key=lambda row: row.when, reverse=True)
+    for row in rows:
+        if not may_see_user(user, row.who):
+            row.who = _("Another group")
     return rows[:limit]

@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Replace
 from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
 from sectors import clock
 from sectors.access import is_leader, scope, visible_groups
+from sectors.imports.cells import compact
 from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation, membership_covers
 
 # The e-network rule (界别e联网) when the year sets no other number.
@@ -129,9 +130,12 @@ def constituent_choices(user) -> QuerySet[Constituent]:
     return constituents.order_by("name", "id")
 
 
-def constituents_named(name: str) -> QuerySet[Constituent]:
-    """The committee's constituents with exactly this name (to match a typed-in person)."""
-    return Constituent.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE, name=name).order_by("id")
+def constituents_named(user, name: str) -> QuerySet[Constituent]:
+    """The constituents the user may pick whose name is `name`, spaces ignored
+    (「王 五」 is 王五): a typed-in person is matched only within the user's scope,
+    so the answer never depends on constituents the user cannot see."""
+    key = Replace(Replace("name", Value(" "), Value("")), Value("\u3000"), Value(""))
+    return constituent_choices(user).annotate(name_key=key).filter(name_key=compact(name)).order_by("id")
 
 
 def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -> list[Member]:

@@ -41,6 +41,7 @@ from sectors.models import SectorGroup, Workstation
 
 from ..models import Activity, Attachment, Attendance, DutyReport
 from ..selectors.activity import activity_duplicates, attendance_options
+from ..selectors.records import member_choices
 from ..uploads import FALLBACK_TYPE, detected_type, validate_upload
 from .m2m_history import snapshot_m2m, without_history_rows
 
@@ -135,12 +136,16 @@ def _validate(
         # earlier no longer qualifies once the date or the groups change.
         options = attendance_options(user=user, groups=groups, day=day, activity=activity)
         strangers = sorted(set(attendance) - options.eligible_ids)
-        if strangers:
+        names = _visible_member_names(user, strangers)
+        if names:
             add(
                 "attendance",
                 _("These attendees are not members of the chosen groups on that date: %(ids)s.")
-                % {"ids": "、".join(_member_names(strangers))},
+                % {"ids": "、".join(names)},
             )
+        if len(strangers) > len(names):
+            # Members the user may not see are not named (nor confirmed to exist).
+            add("attendance", _("%(count)s chosen attendee(s) not found.") % {"count": len(strangers) - len(names)})
 
     for upload in files:
         try:
@@ -173,12 +178,11 @@ def _validate(
         raise ValidationError(errors)
 
 
-def _member_names(member_ids: Iterable[int]) -> list[str]:
-    from sectors.models import Member
-
+def _visible_member_names(user, member_ids: Iterable[int]) -> list[str]:
+    """The names of those of these members whom the user may see, in the given order."""
     ids = list(member_ids)
-    names = dict(Member.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return [names.get(member_id, f"#{member_id}") for member_id in ids]
+    names = dict(member_choices(user).filter(pk__in=ids).values_list("pk", "name"))
+    return [names[member_id] for member_id in ids if member_id in names]
 
 
 def _set_groups_in_history(activity: Activity, groups: Sequence[SectorGroup]) -> None:

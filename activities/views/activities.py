@@ -17,6 +17,7 @@ from sectors.access import portal_view
 from sectors.exports import Column, choice_labels, filter_description, list_export, year_period
 from sectors.models import SectorGroup
 from sectors.paging import paginate
+from sectors.submissions import save_once
 
 from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
 from ..models import Activity, Attendance
@@ -127,6 +128,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     context = {
         "activity": activity,
         "can_change": services.can_change_activity(request.user, activity),
+        "recorded_by": selectors.recorded_by(user=request.user, activity=activity),
         "attendance": summary.rows,
         "attendance_partial": summary.partial,
         "present_count": summary.present_count,
@@ -176,13 +178,16 @@ def _form_page(request: HttpRequest, form: ActivityForm, activity: Activity | No
 def activity_create(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(
+        activity = save_once(
+            request=request,
+            form=form,
+            # The service checks its rules (duplicates too) inside the transaction.
+            save=lambda: services.activity_create(
                 user=request.user, attendance=parse_attendance(request.POST), **form.activity_data()
-            )
-        except ValidationError as invalid:
-            form.add_error(None, invalid)
-        else:
+            ),
+            recheck=False,
+        )
+        if activity is not None:
             messages.success(request, _("The activity was saved."))
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, None)
@@ -203,16 +208,18 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     # date while the typed values are wrong.
     form = ActivityForm(request.POST or None, request.FILES or None, instance=copy.copy(activity), user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(
+        saved = save_once(
+            request=request,
+            form=form,
+            save=lambda: services.activity_update(
                 user=request.user,
                 activity=activity,
                 attendance=parse_attendance(request.POST),
                 **form.activity_data(),
-            )
-        except ValidationError as invalid:
-            form.add_error(None, invalid)
-        else:
+            ),
+            recheck=False,
+        )
+        if saved is not None:
             messages.success(request, _("The activity was saved."))
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, activity)

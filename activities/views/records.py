@@ -34,6 +34,7 @@ from sectors.exports import Column, choice_labels, filter_description, list_expo
 from sectors.history import history_rows, viewer_scope
 from sectors.models import Workstation, committee_for_portal
 from sectors.paging import paginate
+from sectors.submissions import save_once
 
 PAGE_SIZE = 25
 TEMPLATES = "activities/records"
@@ -215,8 +216,10 @@ def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> 
         # The form works on its own copy: the page keeps showing the stored record
         # (its breadcrumb names it) while the typed values are wrong.
         form = rt.form_class(request.POST, request.FILES, instance=copy.copy(record), user=request.user)
-        if form.is_valid():
-            saved = rt.save(user=request.user, form=form)
+        saved = form.is_valid() and save_once(
+            request=request, form=form, save=lambda: rt.save(user=request.user, form=form)
+        )
+        if saved:
             messages.success(request, _("Saved: %(record)s") % {"record": saved})
             return redirect(rt.url_name("detail"), saved.pk)
     else:

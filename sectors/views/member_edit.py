@@ -21,6 +21,7 @@ from sectors import audit, roles, selectors, services
 from sectors.access import portal_view
 from sectors.forms import MemberForm, MembershipForm
 from sectors.models import Member
+from sectors.submissions import save_once
 
 
 def _show_errors(form: Form, error: ValidationError) -> None:
@@ -38,18 +39,21 @@ def member_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            member = services.member_create(
+        # The service checks the member's rules (unique numbers) inside the transaction.
+        member = save_once(
+            request=request,
+            form=form,
+            save=lambda: services.member_create(
                 user=request.user,
                 group=data["group"],
                 role=data["role"],
                 joined_on=data["joined_on"],
                 committee=form.instance.committee,
                 **form.member_data(),
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
+            ),
+            recheck=False,
+        )
+        if member is not None:
             messages.success(request, _("Saved: %(record)s") % {"record": member})
             return redirect("member_detail", member_id=member.pk)
     return render(request, "sectors/member_form.html", {"form": form, "member": None})
