@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from sectors import freshness
 from sectors.models import ImportRun, committee_for_portal
 
-from .base import Importer, Plan
+from .base import Importer, Plan, masked_report
 from .reading import UnreadableFile, read_sheet
 from .registry import importer_for
 
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 IMPORT_DIR = "imports"
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 STALE_AFTER = datetime.timedelta(hours=1)
+ENDED = (ImportRun.Status.DONE, ImportRun.Status.REFUSED, ImportRun.Status.FAILED, ImportRun.Status.CANCELLED)
 
 
 class ImportRefused(Exception):
@@ -53,10 +54,21 @@ def _path(run: ImportRun) -> pathlib.Path:
 
 
 def _delete_file(run: ImportRun) -> None:
+    """The run has ended: its upload is deleted, and its rejected rows keep the full ID-card
+    and mobile numbers no longer than the file did (`masked_report`)."""
     if run.stored_file:
         _path(run).unlink(missing_ok=True)
         run.stored_file = ""
         ImportRun.objects.filter(pk=run.pk).update(stored_file="")
+    _mask_report(run)
+
+
+def _mask_report(run: ImportRun) -> None:
+    importer_class = importer_for(run.kind)
+    report = masked_report(run.report, importer_class.columns if importer_class else ())
+    if report is not run.report:
+        run.report = report
+        ImportRun.objects.filter(pk=run.pk).update(report=report)
 
 
 def check_upload(*, name: str, size: int) -> None:
@@ -96,6 +108,9 @@ def _clean_abandoned() -> None:
         _delete_file(run)
         if run.status == ImportRun.Status.PREVIEWED:
             ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CANCELLED)
+    # Runs that ended before their reports were masked on ending.
+    for run in ImportRun.objects.filter(status__in=ENDED, stored_file="").exclude(report__masked=True):
+        _mask_report(run)
 
 
 def _importer(run: ImportRun) -> Importer:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sectors import roles
+from sectors import audit, roles
 from sectors.access import portal_view
 from sectors.imports import runs
 from sectors.imports.registry import importer_for, importers
@@ -155,6 +155,16 @@ def import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
         for number, values in report.get("rejected_rows", {}).items()
     ]
     headers = [*headers, "错误原因"]
+    if rows and not report.get("masked"):
+        # Until the run ends the rows keep the uploaded ID-card and mobile numbers.
+        audit.record(
+            action=audit.Action.PERSONAL_DATA,
+            request=request,
+            model=ImportRun,
+            object_id=run.pk,
+            count=len(rows),
+            detail=",".join(report.get("rejected_rows", {})),
+        )
     filename = _("Rejected rows of %(file)s") % {"file": run.file_name.rsplit(".", 1)[0]}
     return workbook_response(filename, [Sheet(title=str(run.get_kind_display()), headers=headers, rows=rows)])
 
