@@ -9,7 +9,6 @@ import threading
 import zipfile
 
 import pytest
-from django.urls import reverse
 
 from sectors.imports import runs
 from sectors.imports.reading import UnreadableFile, read_sheet
