@@ -114,6 +114,7 @@ class Plan:
     unknown: list[str] = field(default_factory=list)
     rejected_rows: dict[int, list[str]] = field(default_factory=dict)
     work: dict = field(default_factory=dict)  # what the importer's write() needs
+    extra: dict = field(default_factory=dict)  # kept in the run's report for the preview page
 
     @property
     def rejected(self) -> int:
@@ -126,6 +127,7 @@ class Plan:
             "unknown": self.unknown,
             "rejections": [[r.row, r.column, r.reason] for r in self.rejections],
             "rejected_rows": {str(number): values for number, values in self.rejected_rows.items()},
+            **self.extra,
         }
 
 

@@ -123,7 +123,10 @@ def _importer(run: ImportRun) -> Importer:
     def progress(done: int, total: int) -> None:
         cache.set(progress_key(run.pk), (done, total), 3600)
 
-    return importer_class(committee=committee_for_portal(), user=run.user, progress=progress)
+    importer = importer_class(committee=committee_for_portal(), user=run.user, progress=progress)
+    if run.default_joined_on and hasattr(importer, "default_joined_on"):
+        importer.default_joined_on = run.default_joined_on
+    return importer
 
 
 def progress_key(run_id: int) -> str:
@@ -256,10 +259,13 @@ def run_preview(*, run_id: int) -> ImportRun:
     return run
 
 
-def run_confirm(*, run: ImportRun, all_or_nothing: bool) -> bool:
+def run_confirm(*, run: ImportRun, all_or_nothing: bool, default_joined_on: datetime.date | None = None) -> bool:
     """Queue the write once: a second confirmation (a reload, a double click) does nothing."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.QUEUED, all_or_nothing=all_or_nothing, queued_at=timezone.now()
+        status=ImportRun.Status.QUEUED,
+        all_or_nothing=all_or_nothing,
+        default_joined_on=default_joined_on,
+        queued_at=timezone.now(),
     )
     return bool(claimed)
 
