@@ -138,3 +138,18 @@ def _wait_for_import_threads() -> None:
     for thread in threading.enumerate():
         if thread.name.startswith("import-"):
             thread.join(timeout=30)
+
+
+def test_a_small_but_dense_file_is_not_checked_in_the_request_either(
+    admin_client_role, group_a, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_ROWS = 50
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker takes it (Redis); here: no callback run
+    data = without_references(sheets.xlsx([["姓名", "性别", "界别"]] + [[f"密{n}", "男", "民盟"] for n in range(80)]))
+    assert len(data) < runs.inline_bytes()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(admin_client_role, data)
+    assert last_run().status == ImportRun.Status.PREVIEWING and len(callbacks) == 1  # handed over, not done here
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(admin_client_role, sheets.xlsx(roster()))
+    assert last_run().status == ImportRun.Status.PREVIEWED and not callbacks  # a small file: done at once

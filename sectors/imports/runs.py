@@ -30,7 +30,7 @@ from sectors import freshness
 from sectors.models import ImportRun, committee_for_portal
 
 from .base import Importer, Plan, masked_report
-from .reading import UnreadableFile, read_sheet
+from .reading import UnreadableFile, count_rows, read_sheet
 from .registry import importer_for
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,17 @@ def max_bytes() -> int:
 
 def inline_bytes() -> int:
     return int(getattr(settings, "IMPORT_INLINE_BYTES", 400 * 1024))
+
+
+def inline_rows() -> int:
+    return int(getattr(settings, "IMPORT_INLINE_ROWS", 3000))
+
+
+def _rows(run: ImportRun, step: str) -> int:
+    """The rows of a small file: counted by the preview, or by their tags before it."""
+    if step == "write" or not run.stored_file:
+        return run.total_rows
+    return count_rows(_path(run).read_bytes())
 
 
 def _path(run: ImportRun) -> pathlib.Path:
@@ -347,7 +358,7 @@ def dispatch(run: ImportRun, step: str) -> None:
     """Do a step now for a small file; a large one never runs inside the web request:
     it goes to the Celery worker once the run is committed, or, without a worker
     (no Redis: Celery would run it eagerly, in this request), to a thread of its own."""
-    if run.file_size <= inline_bytes():
+    if run.file_size <= inline_bytes() and _rows(run, step) <= inline_rows():
         STEPS[step](run_id=run.pk)
         return
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
