@@ -140,6 +140,7 @@ def count_rows(data: bytes) -> int:
     if data.startswith(ZIP_MAGIC):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
+            _check_zip_sizes(archive.infolist(), len(data))  # a zip bomb is not inflated to be counted
             sheets = [
                 name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")
             ]
