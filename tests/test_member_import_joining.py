@@ -18,7 +18,12 @@ from . import sheets
 from .test_import_members import last_run, upload
 
 D = datetime.date
-NEWCOMERS = [["姓名", "性别", "界别"], ["新甲", "男", "民盟"], ["新乙", "女", "民盟"], ["新丙", "男", "民盟"]]
+NEWCOMERS = [
+    ["姓名", "性别", "界别", "身份证号"],
+    ["新甲", "男", "民盟"],
+    ["新乙", "女", "民盟"],
+    ["新丙", "男", "民盟"],
+]
 
 
 @pytest.fixture
@@ -87,3 +92,18 @@ def test_the_files_own_joining_date_wins(admin_client_role, group_a, busy_year):
     run = last_run()
     admin_client_role.post(reverse("import_confirm", kwargs={"run_id": run.pk}), {"default_joined_on": "2024-01-01"})
     assert GroupMembership.objects.get(member__name="新丁").start_date == D(2023, 5, 1)
+
+
+def test_the_command_takes_a_joining_date_and_keeps_no_full_numbers(committee, group_a, busy_year, tmp_path):
+    from django.core.management import call_command
+
+    from .factories import valid_id_card
+
+    card = valid_id_card(birth="19800509", serial="011")
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(sheets.xlsx([*NEWCOMERS, ["错组", "男", "不存在界", card]]))
+    with pytest.raises(SystemExit):
+        call_command("import_sheet", "members", str(path), "--joined-on", "2019-01-01")
+    starts = set(GroupMembership.objects.filter(member__name__startswith="新").values_list("start_date", flat=True))
+    assert starts == {D(2019, 1, 1)}
+    assert card not in str(ImportRun.objects.get().report)
