@@ -6,7 +6,8 @@ web request: by a Celery task (sectors.tasks.import_step), or, without a
 worker, by a thread of the web process (`in_background`), with progress kept
 in the cache for the page. The write goes in parts of IMPORT_WRITE_CHUNK_ROWS
 rows, each in a short transaction of its own (`plan_parts`). The run page
-reads everything from the database, so it survives a reload. Logs name the run and its counts, never a cell's content.
+reads everything from the database, so it survives a reload. Logs name the
+run and its counts, never a cell's content.
 """
 
 from __future__ import annotations
