@@ -15,3 +15,10 @@ class ReportsConfig(AppConfig):
         from .selectors.summary import constituent_target
 
         constituent_target_lookup_register(constituent_target)
+
+        # The member import's preview shows how each group's score changes (sectors.imports.members).
+        from sectors.imports.members import score_effects_register
+
+        from .import_effects import member_import_effects
+
+        score_effects_register(member_import_effects)

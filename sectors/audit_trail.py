@@ -78,7 +78,9 @@ def _period(field: str, wanted: TrailFilter) -> dict:
     (a `__date` lookup converts every row's time first)."""
     zone = timezone.get_current_timezone()
     lookups = {}
-    if wanted.date_from:
+    # The first and last days a date can hold mean "no bound": their local midnights are
+    # outside what a UTC time can hold (0001-01-01 00:00 in Shanghai overflowed into a 500).
+    if wanted.date_from and wanted.date_from > datetime.date.min:
         lookups[f"{field}__gte"] = datetime.datetime.combine(wanted.date_from, datetime.time.min, tzinfo=zone)
     if wanted.date_to and wanted.date_to < datetime.date.max:
         next_day = wanted.date_to + datetime.timedelta(days=1)

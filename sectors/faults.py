@@ -1,5 +1,8 @@
 """What the portal does when a service it depends on fails.
 
+- SQLite is locked by another writer for longer than the connection waits
+  ("database is locked"): a Chinese "busy, try again" 503 page with Retry-After;
+  the request's transaction was rolled back, so nothing is half-written.
 - The database connection breaks (PostgreSQL restarted, the connection killed):
   the request that met it gets a short Chinese 503 page instead of a traceback,
   the broken connection is closed at once, and the next request opens a new one.
@@ -35,6 +38,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     request opens a new one; anything else is Django's ordinary 500 page.
     """
     failure = sys.exc_info()[1]
+    if is_database_busy(failure):
+        # SQLite's one writer held the lock for longer than the connection's timeout (a
+        # long import, a backup): this request's transaction was rolled back whole.
+        logger.warning("Database busy during %s %s; answered 503", request.method, request.path)
+        response = HttpResponse(render_to_string("503_busy.html"), status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
     if isinstance(failure, OperationalError | InterfaceError):
         broken = [alias for alias in connections if not _usable(alias)]
         if broken:
@@ -45,6 +55,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = "5"
             return response
     return defaults.server_error(request)
+
+
+BUSY_RETRY_AFTER = 10  # seconds
+
+
+def is_database_busy(failure: BaseException | None) -> bool:
+    """SQLite's "database is locked" (or "busy"): another connection holds the write lock."""
+    return isinstance(failure, OperationalError) and any(
+        words in str(failure) for words in ("database is locked", "database table is locked", "database is busy")
+    )
 
 
 def _usable(alias: str) -> bool:

@@ -403,6 +403,8 @@ class ImportRun(models.Model):
     file_size = models.PositiveIntegerField(_("size in bytes"), default=0)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWING)
     all_or_nothing = models.BooleanField(_("all rows or nothing"), default=False)
+    # A member import's joining date for new members the file gives none (null: the write's date).
+    default_joined_on = models.DateField(_("default joining date"), null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     queued_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -15,7 +15,7 @@ reports.selectors: they read activities, which stand on this app.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sectors import clock
 
@@ -39,8 +39,11 @@ def visible_members(user) -> QuerySet[Member]:
     if role is None:
         return members.none()
     if role == roles.LEADER:
-        in_group = GroupMembership.objects.filter(member=OuterRef("pk"), group_id=user.sector_group_id)
-        return members.filter(Exists(in_group))
+        # `pk IN (…)`, not a correlated EXISTS: SQLite answered the EXISTS through the
+        # membership (group, dates) index, scanning the whole group once per member
+        # (16 s for a 15,000-member group); the IN list is built once.
+        in_group = GroupMembership.objects.filter(group_id=user.sector_group_id)
+        return members.filter(pk__in=in_group.values("member_id"))
     return members
 
 
@@ -58,10 +61,8 @@ def member_list_for(
     if query:
         members = members.filter(Q(name__icontains=query) | Q(member_number__icontains=query))
     if group_id is not None:
-        current_in_group = GroupMembership.objects.filter(
-            membership_covers(today), member=OuterRef("pk"), group_id=group_id
-        )
-        members = members.filter(Exists(current_in_group))
+        current_in_group = GroupMembership.objects.filter(membership_covers(today), group_id=group_id)
+        members = members.filter(pk__in=current_in_group.values("member_id"))
     if active is not None:
         members = members.filter(is_active=active)
     current = GroupMembership.objects.filter(membership_covers(today)).select_related("group")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from activities.carriers import ActivityKind
 from activities.imports import KIND_SYNONYMS, kind_of
 from activities.models import Activity, Attendance, DutyReport
-from sectors.models import ImportRun, Member, Workstation
+from sectors.models import RECORDS_BEGIN, ImportRun, Member, Workstation
 
 from . import sheets
 from .factories import make_member
@@ -153,16 +153,33 @@ def test_it_rejects_an_attendee_who_joined_after_the_date(staff_client, people, 
     assert "新人不是" in last_run().report["rejections"][0][2]
 
 
-def test_a_member_imported_without_a_join_date_can_attend_earlier_activities(
+def test_a_first_roster_joined_since_the_records_began_can_attend_earlier_activities(
+    admin_client_role, staff_client, group_a, settings
+):
+    """Without a joining date a member joins on the import's date (issue 17); the first
+    roster of a portal that will receive earlier years' activities chooses the records'
+    beginning on the preview page."""
+    settings.PORTAL_TODAY = "2025-06-30"
+    rows = [MEMBER_HEADERS, [1, "N1", "郑新", "男", None, "民盟", "", "", "", "", "", ""]]
+    upload(admin_client_role, sheets.xlsx(rows))
+    admin_client_role.post(
+        reverse("import_confirm", kwargs={"run_id": last_run().pk}), {"default_joined_on": RECORDS_BEGIN.isoformat()}
+    )
+    activity = [HEADERS, ["民盟", "学习", "2012年学习会", "2012-01-01", "", "", "郑新", "", "", ""]]
+    run = import_file(staff_client, sheets.xlsx(activity), "台账.xlsx", "activities")
+    assert run.created_count == 1
+    assert Activity.objects.get(title="2012年学习会").attendees.get() == Member.objects.get(member_number="N1")
+
+
+def test_a_member_imported_without_a_join_date_cannot_attend_earlier_activities(
     admin_client_role, staff_client, group_a, settings
 ):
     settings.PORTAL_TODAY = "2025-06-30"
     rows = [MEMBER_HEADERS, [1, "N1", "郑新", "男", None, "民盟", "", "", "", "", "", ""]]
     import_file(admin_client_role, sheets.xlsx(rows))
     activity = [HEADERS, ["民盟", "学习", "2012年学习会", "2012-01-01", "", "", "郑新", "", "", ""]]
-    run = import_file(staff_client, sheets.xlsx(activity), "台账.xlsx", "activities")
-    assert run.created_count == 1
-    assert Activity.objects.get(title="2012年学习会").attendees.get() == Member.objects.get(member_number="N1")
+    upload(staff_client, sheets.xlsx(activity), "台账.xlsx", "activities")
+    assert last_run().rejected_count == 1 and not Activity.objects.filter(title="2012年学习会").exists()
 
 
 def test_it_imports_workstations_and_updates_them_by_group_and_name(staff_client, people, group_a):

@@ -222,6 +222,7 @@ def test_a_large_file_runs_as_a_task_and_its_page_survives_a_reload(
     admin_client_role, group_a, group_b, settings, celery_eager, django_capture_on_commit_callbacks
 ):
     settings.IMPORT_INLINE_BYTES = 0
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker is configured (Redis); the fixture runs its task here
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         upload(admin_client_role, sheets.xlsx(MEMBER_ROWS))
     assert len(callbacks) == 1

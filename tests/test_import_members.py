@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from sectors import clock
 from sectors.models import RECORDS_BEGIN, GroupMembership, ImportRun, Member
 from sectors.validators import id_card_check_char
 
@@ -119,7 +120,8 @@ def test_it_previews_before_writing_and_writes_after_confirmation(admin_client_r
         ID_1,
     )
     membership = chen.memberships.get()
-    assert (membership.group, membership.role, membership.start_date) == (group_a, "deputy", RECORDS_BEGIN)
+    # No joining date in the file: the import's date (issue 17: past scores stay as they were).
+    assert (membership.group, membership.role, membership.start_date) == (group_a, "deputy", clock.today())
     assert Member.objects.get(member_number="W002").memberships.get().group == group_b
     zhou = Member.objects.get(member_number="W003")
     # Gender and birth date from the ID card; 中国民主同盟界别 is 民盟; no role is 成员.
@@ -177,7 +179,10 @@ def test_it_identifies_by_id_card_then_by_name_and_mobile_never_by_row_counter(a
 
 def test_it_dates_a_group_change_instead_of_duplicating_the_member(admin_client_role, group_a, group_b, settings):
     settings.PORTAL_TODAY = "2025-06-30"
-    import_file(admin_client_role, sheets.xlsx(roster()))
+    upload(admin_client_role, sheets.xlsx(roster()))  # the first roster: members since the records began
+    admin_client_role.post(
+        reverse("import_confirm", kwargs={"run_id": last_run().pk}), {"default_joined_on": RECORDS_BEGIN.isoformat()}
+    )
     rows = [[*HEADERS, "入组日期"], [*roster()[1][:5], "医卫", "成员", *roster()[1][7:], datetime.date(2025, 3, 1)]]
     run = import_file(admin_client_role, sheets.xlsx(rows))
     assert run.updated_count == 1

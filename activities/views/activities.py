@@ -26,6 +26,7 @@ from ..services import activity as services
 from . import attachments
 
 PER_PAGE = 25
+ATTENDANCE_PER_PAGE = 200
 
 
 def _filtered_activities(request: HttpRequest):
@@ -125,11 +126,15 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, activity_id=activity_id)
     summary = selectors.activity_attendance(user=request.user, activity=activity)
+    # An activity of a group of thousands lists its attendance a page at a time.
+    page_obj, querystring = paginate(request, summary.rows, ATTENDANCE_PER_PAGE)
     context = {
         "activity": activity,
         "can_change": services.can_change_activity(request.user, activity),
         "recorded_by": selectors.recorded_by(user=request.user, activity=activity),
-        "attendance": summary.rows,
+        "attendance": page_obj.object_list,
+        "page_obj": page_obj,
+        "querystring_without_page": querystring,
         "attendance_partial": summary.partial,
         "present_count": summary.present_count,
         "absent_count": summary.absent_count,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import BooleanField, DateField, Model, TextField
+from django.db.models import BooleanField, DateField, Model, QuerySet, TextField
 from django.db.models.deletion import ProtectedError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,9 +30,17 @@ from activities.services import records as services
 from activities.uploads import served_type
 from sectors import audit, roles
 from sectors.access import get_scoped_or_404, portal_view
-from sectors.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
+from sectors.exports import (
+    Column,
+    audit_personal_data,
+    choice_labels,
+    filter_description,
+    list_export,
+    sees_personal_data,
+    year_period,
+)
 from sectors.history import history_rows, viewer_scope
-from sectors.models import Workstation, committee_for_portal
+from sectors.models import Constituent, Workstation, committee_for_portal
 from sectors.paging import paginate
 from sectors.submissions import save_once
 
@@ -64,6 +72,8 @@ class RecordType:
     multipart: bool = False
     # The export has the detail page's fields, plus these columns (given the user: masking).
     export_extra: Callable[[object], list[Column]] | None = None
+    # The people whose full numbers the export may hold (audited as personal data).
+    export_people: Callable[[QuerySet], QuerySet] | None = None
 
     @property
     def kwarg(self) -> str:
@@ -180,6 +190,8 @@ def _export_column(model_field) -> Column:
 def record_export(request: HttpRequest, rt: RecordType) -> HttpResponse:
     """The list as Excel: the same filters and scope, the detail page's fields."""
     filter_form, filters, records = _filtered(request, rt)
+    if rt.export_people:
+        audit_personal_data(request=request, people=rt.export_people(records))
     columns = [_export_column(rt.model._meta.get_field(name)) for name in rt.detail_fields]
     if rt.export_extra:
         columns += rt.export_extra(request.user)
@@ -374,6 +386,7 @@ RECORD_TYPES = [
         list_extra=_contact_summary,
         detail_extra_template=f"{TEMPLATES}/contact_constituent.html",
         export_extra=_contact_export_extra,
+        export_people=lambda contacts: Constituent.objects.filter(contacts__in=contacts),
     ),
     RecordType(
         key="dutyreport",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -66,12 +67,16 @@ def spans_cover(spans: list[tuple[datetime.date, datetime.date | None]], day: da
     return any(start <= day and (end is None or day <= end) for start, end in spans)
 
 
-def group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
-    """Every member who belonged to the group during `year`, with their figures
-    for their days there; those belonging on `reference_day` first. Seven queries."""
+def group_member_years(
+    *, group_id: int, year: int, reference_day: datetime.date, member_ids: Collection[int] | None = None
+) -> list[MemberYear]:
+    """Every member who belonged to the group during `year` (or those of `member_ids`:
+    a page of a long list), with their figures for their days there; those belonging
+    on `reference_day` first. Seven queries."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    wanted = Q() if member_ids is None else Q(member_id__in=list(member_ids))
     memberships = list(
-        GroupMembership.objects.filter(group_id=group_id, start_date__lte=end)
+        GroupMembership.objects.filter(wanted, group_id=group_id, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .select_related("member")
         .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS))  # kept in the cache: see freshness

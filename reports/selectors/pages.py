@@ -9,7 +9,7 @@ which members a leader may open at all is sectors.selectors.visible_members.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
 
@@ -115,13 +115,7 @@ class GroupPage:
     duty_reports: int
     plan: GroupDocument | None
     summary: GroupDocument | None
-    # Each current member's year in the group (attendance rate, constituents), by member id.
-    member_years: dict[int, MemberYear] = field(default_factory=dict)
     constituent_target: int = 0
-
-    @property
-    def member_rows(self) -> list[tuple[GroupMembership, MemberYear | None]]:
-        return [(m, self.member_years.get(m.member_id)) for m in self.memberships]
 
     @property
     def held_count(self) -> int:
@@ -178,12 +172,24 @@ def _group_page(*, group: SectorGroup, year: int, today: datetime.date) -> Group
         duty_reports=DutyReport.objects.filter(group=group, reported_on__range=(start, end)).count(),
         plan=documents.get(GroupDocument.Kind.PLAN),
         summary=documents.get(GroupDocument.Kind.SUMMARY),
-        member_years={
-            row.member.pk: row
-            for row in group_member_years(group_id=group.pk, year=year, reference_day=min(max(today, start), end))
-        },
         constituent_target=constituent_target(committee_id=group.committee_id, year=year),
     )
+
+
+def group_member_rows(
+    *, page: GroupPage, memberships: list[GroupMembership]
+) -> list[tuple[GroupMembership, MemberYear | None]]:
+    """A page of the group's current members, each with their year in the group
+    (attendance rate, constituents): figured for that page's members only."""
+    start, end = year_bounds(page.year)
+    years = group_member_years(
+        group_id=page.group.pk,
+        year=page.year,
+        reference_day=min(max(clock.today(), start), end),
+        member_ids=[m.member_id for m in memberships],
+    )
+    by_member = {row.member.pk: row for row in years}
+    return [(m, by_member.get(m.member_id)) for m in memberships]
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,13 @@ without its write.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+from sectors.validators import mask_id_card, mask_mobile
 
 from . import cells
 from .reading import RawSheet, UnreadableFile
@@ -111,6 +114,7 @@ class Plan:
     unknown: list[str] = field(default_factory=list)
     rejected_rows: dict[int, list[str]] = field(default_factory=dict)
     work: dict = field(default_factory=dict)  # what the importer's write() needs
+    extra: dict = field(default_factory=dict)  # kept in the run's report for the preview page
 
     @property
     def rejected(self) -> int:
@@ -123,7 +127,42 @@ class Plan:
             "unknown": self.unknown,
             "rejections": [[r.row, r.column, r.reason] for r in self.rejections],
             "rejected_rows": {str(number): values for number, values in self.rejected_rows.items()},
+            **self.extra,
         }
+
+
+def _year_only(value: str) -> str:
+    return value[:4] if value[:4].isdigit() else "*" * len(value)
+
+
+# What stays of a rejected row's personal cells once its import has ended: the masks the
+# pages use, and the year of a birth date (month and day would rebuild a masked ID number).
+PERSONAL_MASKS: dict[str, Callable[[str], str]] = {
+    "id_card": mask_id_card,
+    "mobile": mask_mobile,
+    "birth_date": _year_only,
+}
+_FULL_DATE = re.compile(r"\b((?:19|20)[0-9]{2})[-/.年]?[0-9]{1,2}[-/.月]?[0-9]{1,2}日?")
+
+
+def masked_report(report: dict, columns: tuple[Column, ...]) -> dict:
+    """The run's report with the rejected rows' ID-card numbers, mobiles and birth dates
+    masked (the columns found by the sheet's own headers), and full dates in the reasons
+    cut to their year. Idempotent: a masked report says so."""
+    if report.get("masked"):
+        return report
+    by_header = {cells.header(name): column.key for column in columns for name in column.headers}
+    positions: dict[int, Callable[[str], str]] = {}
+    for position, name in enumerate(report.get("headers", [])):
+        key = by_header.get(cells.header(name))
+        if key in PERSONAL_MASKS:
+            positions[position] = PERSONAL_MASKS[key]
+    rows = {
+        number: [positions[n](value) if n in positions and value else value for n, value in enumerate(values)]
+        for number, values in report.get("rejected_rows", {}).items()
+    }
+    rejections = [[row, column, _FULL_DATE.sub(r"\1", reason)] for row, column, reason in report.get("rejections", [])]
+    return {**report, "rejected_rows": rows, "rejections": rejections, "masked": True}
 
 
 def find_table(sheet: RawSheet, columns: tuple[Column, ...], anchor: str) -> Table:

@@ -4,16 +4,19 @@ A row is the same member as one already in the portal by member number, else
 ID-card number, else name and mobile (序号 is a row counter, never an
 identity). Importing the same file again writes nothing; a changed row
 updates only the fields that changed (an empty cell keeps what is stored);
-a member whose group or role changed gets a dated membership change. A
-member imported without a joining date belongs to the group from before the
-portal's records begin (sectors.models.RECORDS_BEGIN).
+a member whose group or role changed gets a dated membership change. A new
+member imported without a joining date (入组日期) joins on the import's date,
+or on the date chosen on the preview page (`default_joined_on`): joining
+"since the records began" would count them in past years and lower those
+years' figures. The preview says how each group's current score changes
+(`score_effects`, answered by reports).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from sectors import clock, roles
-from sectors.models import RECORDS_BEGIN, GroupMembership, ImportRun, Member, SectorGroup
+from sectors.models import GroupMembership, ImportRun, Member, SectorGroup
 from sectors.validators import id_card_birth_date
 
 from . import cells
@@ -181,6 +184,8 @@ class MemberImporter(Importer):
     template_text_keys = ("member_number", "mobile", "id_card")
 
     label = gettext_lazy("Members")
+    # New members without a joining date join on this date (None: the day of the write).
+    default_joined_on: datetime.date | None = None
 
     # --- the plan ---------------------------------------------------------------------
 
@@ -269,6 +274,21 @@ class MemberImporter(Importer):
             else:
                 plan.unchanged += 1
         plan.work["rows"] = [item for item in decided if item.row.number not in rejected]
+        plan.extra["moves"] = [self._move(item) for item in plan.work["rows"] if item.place]
+
+    def _move(self, item: MemberRow) -> list:
+        """[member id or None, name, group left or None, group joined, joining date or None]:
+        what the preview's score effects need (None date: the default joining date)."""
+        current = self.open.get(item.member.pk) if item.member else None
+        joined = item.joined_on.isoformat() if item.joined_on else None
+        name = item.values.get("name") or (item.member.name if item.member else "")
+        return [
+            item.member.pk if item.member else None,
+            name,
+            current.group_id if current else None,
+            item.group.pk,
+            joined,
+        ]
 
     def _clashes(self, values: dict, member: Member | None) -> list[RowError]:
         errors = []
@@ -381,7 +401,7 @@ class MemberImporter(Importer):
         if current is None:
             last_end = self.last_end.get(item.member.pk)
             if last_end is None:
-                return joined or RECORDS_BEGIN
+                return joined or self.default_joined_on or today
             earliest = last_end + datetime.timedelta(days=1)
             return max(joined or today, earliest)
         if current.group_id != item.group.pk and joined and current.start_date < joined <= today:
@@ -391,3 +411,23 @@ class MemberImporter(Importer):
 
 def _blank(name: str):
     return None if name == "birth_date" else ""
+
+
+# --- the preview's score effects ---------------------------------------------------------
+
+# reports answers `lookup(committee_id=…, moves=…, default_joined_on=…)` with one row per
+# group whose current score changes (registered at start-up: sectors cannot import reports).
+ScoreEffects = Callable[..., list]
+_score_effects: ScoreEffects | None = None
+
+
+def score_effects_register(lookup: ScoreEffects) -> None:
+    global _score_effects
+    _score_effects = lookup
+
+
+def score_effects(*, committee_id: int, moves: list, default_joined_on: datetime.date) -> list:
+    """How each group's current score changes if these members join or leave it."""
+    if _score_effects is None or not moves:
+        return []
+    return _score_effects(committee_id=committee_id, moves=moves, default_joined_on=default_joined_on)

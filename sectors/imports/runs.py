@@ -1,23 +1,28 @@
 """An import's life, recorded as an ImportRun: upload → preview → confirm →
 write → result, and the uploaded file deleted when the import ends.
 
-Small files are checked and written in the request; larger ones by a Celery
-task (sectors.tasks.import_step, run at once without Redis), with progress
-kept in the cache so the page can show it while the write's transaction is
-still open. The run page reads everything from the database, so it survives
-a reload. Logs name the run and its counts, never a cell's content.
+Small files are checked and written in the request; larger ones never in a
+web request: by a Celery task (sectors.tasks.import_step), or, without a
+worker, by a thread of the web process (`in_background`), with progress kept
+in the cache for the page. The write goes in parts of IMPORT_WRITE_CHUNK_ROWS
+rows, each in a short transaction of its own (`plan_parts`). The run page
+reads everything from the database, so it survives a reload. Logs name the
+run and its counts, never a cell's content.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import pathlib
+import threading
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +30,8 @@ from django.utils.translation import gettext as _
 from sectors import freshness
 from sectors.models import ImportRun, committee_for_portal
 
-from .base import Importer, Plan
-from .reading import UnreadableFile, read_sheet
+from .base import Importer, Plan, masked_report
+from .reading import UnreadableFile, count_rows, read_sheet
 from .registry import importer_for
 
 logger = logging.getLogger(__name__)
@@ -34,6 +39,7 @@ logger = logging.getLogger(__name__)
 IMPORT_DIR = "imports"
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 STALE_AFTER = datetime.timedelta(hours=1)
+ENDED = (ImportRun.Status.DONE, ImportRun.Status.REFUSED, ImportRun.Status.FAILED, ImportRun.Status.CANCELLED)
 
 
 class ImportRefused(Exception):
@@ -48,15 +54,37 @@ def inline_bytes() -> int:
     return int(getattr(settings, "IMPORT_INLINE_BYTES", 400 * 1024))
 
 
+def inline_rows() -> int:
+    return int(getattr(settings, "IMPORT_INLINE_ROWS", 3000))
+
+
+def _rows(run: ImportRun, step: str) -> int:
+    """The rows of a small file: counted by the preview, or by their tags before it."""
+    if step == "write" or not run.stored_file:
+        return run.total_rows
+    return count_rows(_path(run).read_bytes())
+
+
 def _path(run: ImportRun) -> pathlib.Path:
     return pathlib.Path(settings.MEDIA_ROOT) / run.stored_file
 
 
 def _delete_file(run: ImportRun) -> None:
+    """The run has ended: its upload is deleted, and its rejected rows keep the full ID-card
+    and mobile numbers no longer than the file did (`masked_report`)."""
     if run.stored_file:
         _path(run).unlink(missing_ok=True)
         run.stored_file = ""
         ImportRun.objects.filter(pk=run.pk).update(stored_file="")
+    _mask_report(run)
+
+
+def _mask_report(run: ImportRun) -> None:
+    importer_class = importer_for(run.kind)
+    report = masked_report(run.report, importer_class.columns if importer_class else ())
+    if report is not run.report:
+        run.report = report
+        ImportRun.objects.filter(pk=run.pk).update(report=report)
 
 
 def check_upload(*, name: str, size: int) -> None:
@@ -96,6 +124,9 @@ def _clean_abandoned() -> None:
         _delete_file(run)
         if run.status == ImportRun.Status.PREVIEWED:
             ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.CANCELLED)
+    # Runs that ended before their reports were masked on ending.
+    for run in ImportRun.objects.filter(status__in=ENDED, stored_file="").exclude(report__masked=True):
+        _mask_report(run)
 
 
 def _importer(run: ImportRun) -> Importer:
@@ -104,7 +135,10 @@ def _importer(run: ImportRun) -> Importer:
     def progress(done: int, total: int) -> None:
         cache.set(progress_key(run.pk), (done, total), 3600)
 
-    return importer_class(committee=committee_for_portal(), user=run.user, progress=progress)
+    importer = importer_class(committee=committee_for_portal(), user=run.user, progress=progress)
+    if run.default_joined_on and hasattr(importer, "default_joined_on"):
+        importer.default_joined_on = run.default_joined_on
+    return importer
 
 
 def progress_key(run_id: int) -> str:
@@ -136,6 +170,50 @@ def _plan(run: ImportRun) -> tuple[Importer, Plan]:
     data = _path(run).read_bytes() if run.stored_file else b""
     sheet = read_sheet(data, run.file_name)
     return importer, importer.plan(sheet)
+
+
+def write_chunk_rows() -> int:
+    return int(getattr(settings, "IMPORT_WRITE_CHUNK_ROWS", 1000))
+
+
+def plan_parts(plan: Plan) -> Iterator[Plan]:
+    """The plan's rows in parts of `write_chunk_rows()`, each written in a transaction of its own.
+
+    SQLite has one writer: a 59,000-row import written in one transaction held the
+    lock for 40 s and other users' saves failed. A part takes about a second, and
+    other requests write in between. Each part is all or nothing; the importers find
+    rows by their keys (member number, ID card; groups, date and title), so a run that
+    stops half-way is finished by importing the same file again: the rows already
+    written are then unchanged and only the rest is written."""
+    rows = plan.work.get("rows")
+    size = write_chunk_rows()
+    if rows is None or len(rows) <= size:
+        yield plan
+        return
+    for start in range(0, len(rows), size):
+        yield dataclasses.replace(plan, work={**plan.work, "rows": rows[start : start + size]})
+
+
+def _write_part(run: ImportRun, importer: Importer, part: Plan, written: int, total: int) -> int:
+    """Write one part in its own short transaction; return the rows written so far."""
+    size = len(part.work.get("rows", ())) or part.total
+    importer.progress = lambda done, _total: cache.set(progress_key(run.pk), (written + done, total), 3600)
+    with transaction.atomic():
+        write_plan(importer, part)
+    cache.set(progress_key(run.pk), (written + size, total), 3600)
+    return written + size
+
+
+def _stopped_message(written: int | None) -> str:
+    """`written` rows were written before the failure (None: not known, the process stopped)."""
+    if written == 0:
+        return _("The import failed and nothing was written.")
+    again = _(
+        "Import the same file again to write the rest: the rows already written are recognised and left as they are."
+    )
+    if written is None:
+        return _("The import stopped before it finished.") + " " + again
+    return _("The import stopped after %(count)s rows were written.") % {"count": written} + " " + again
 
 
 def write_plan(importer: Importer, plan: Plan) -> None:
@@ -193,10 +271,13 @@ def run_preview(*, run_id: int) -> ImportRun:
     return run
 
 
-def run_confirm(*, run: ImportRun, all_or_nothing: bool) -> bool:
+def run_confirm(*, run: ImportRun, all_or_nothing: bool, default_joined_on: datetime.date | None = None) -> bool:
     """Queue the write once: a second confirmation (a reload, a double click) does nothing."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.QUEUED, all_or_nothing=all_or_nothing, queued_at=timezone.now()
+        status=ImportRun.Status.QUEUED,
+        all_or_nothing=all_or_nothing,
+        default_joined_on=default_joined_on,
+        queued_at=timezone.now(),
     )
     return bool(claimed)
 
@@ -207,7 +288,7 @@ def _lock(run: ImportRun) -> bool:
     (a worker that died) no longer holds it."""
     ImportRun.objects.filter(
         kind=run.kind, status=ImportRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
-    ).update(status=ImportRun.Status.FAILED, message=_("The import stopped before it finished."))
+    ).update(status=ImportRun.Status.FAILED, message=_stopped_message(None))
     try:
         with transaction.atomic():
             return bool(
@@ -231,23 +312,24 @@ def run_write(*, run_id: int) -> ImportRun:
         run.save(update_fields=["message"])
         return run
     run.refresh_from_db()
+    written = 0
     try:
         importer, plan = _plan(run)
         if run.all_or_nothing and plan.rejections:
             run.finished_at = timezone.now()
             _save_plan(run, plan, ImportRun.Status.REFUSED)
         else:
-            with transaction.atomic():
-                write_plan(importer, plan)
-                run.finished_at = timezone.now()
-                run.message = ""
-                _save_plan(run, plan, ImportRun.Status.DONE)
+            for part in plan_parts(plan):
+                written = _write_part(run, importer, part, written, plan.total)
+            run.finished_at = timezone.now()
+            run.message = ""
+            _save_plan(run, plan, ImportRun.Status.DONE)
     except UnreadableFile as refusal:
         _fail(run, str(refusal))
         return run
     except Exception as error:
-        logger.error("Import %s: write failed (%s)", run.pk, type(error).__name__)
-        _fail(run, _("The import failed and nothing was written."))
+        logger.error("Import %s: write failed after %s rows (%s)", run.pk, written, type(error).__name__)
+        _fail(run, _stopped_message(written))
         return run
     _delete_file(run)
     cache.delete(progress_key(run.pk))
@@ -270,12 +352,42 @@ def run_cancel(*, run: ImportRun) -> None:
         _delete_file(run)
 
 
+STEPS = {"preview": run_preview, "write": run_write}
+
+
 def dispatch(run: ImportRun, step: str) -> None:
-    """Do a step now for a small file; hand a large one to Celery once the run is committed."""
-    steps = {"preview": run_preview, "write": run_write}
-    if run.file_size <= inline_bytes():
-        steps[step](run_id=run.pk)
+    """Do a step now for a small file; a large one never runs inside the web request:
+    it goes to the Celery worker once the run is committed, or, without a worker
+    (no Redis: Celery would run it eagerly, in this request), to a thread of its own."""
+    if run.file_size <= inline_bytes() and _rows(run, step) <= inline_rows():
+        STEPS[step](run_id=run.pk)
+        return
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        transaction.on_commit(lambda: in_background(run.pk, step))
         return
     from sectors.tasks import import_step
 
     transaction.on_commit(lambda: import_step.delay(run.pk, step))
+
+
+def in_background(run_id: int, step: str) -> threading.Thread:
+    """Run a step in a daemon thread of the web process (no worker to hand it to).
+
+    The request returns at once and the run's page shows the progress. A thread was
+    chosen over doing a part on each refresh of the page: the check must read the
+    whole file at once (a row is compared with the rows before it), and the write's
+    parts are already short transactions (`plan_parts`). If the process stops with
+    the thread, the run is marked stopped after STALE_AFTER and the same file
+    finishes it, as after a worker's crash."""
+
+    def work() -> None:
+        try:
+            STEPS[step](run_id=run_id)
+        except Exception:
+            logger.exception("Import %s: %s failed in the background", run_id, step)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work, name=f"import-{run_id}-{step}", daemon=True)
+    thread.start()
+    return thread

@@ -7,6 +7,7 @@ and activities. Group leaders and the chairman are refused.
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 from django import forms
@@ -19,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from sectors import roles
+from sectors import audit, clock, roles
 from sectors.access import portal_view
 from sectors.imports import cells, runs
+from sectors.imports.members import score_effects
 from sectors.imports.registry import importer_for, importers
 from sectors.imports.templates import template_bytes
-from sectors.models import ImportRun, committee_for_portal
+from sectors.models import RECORDS_BEGIN, ImportRun, committee_for_portal
 from sectors.spreadsheets import XLSX_CONTENT_TYPE, Sheet, workbook_response
 
 IMPORTERS_ROLES = frozenset({roles.STAFF, roles.ADMIN})
@@ -38,12 +40,45 @@ class UploadForm(forms.Form):
     )
 
 
+def _joining_date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=gettext_lazy("New members without a joining date join their group on"),
+        required=False,
+        validators=[_not_before_records, _not_in_future],
+        **kwargs,
+    )
+
+
+def _not_before_records(value) -> None:
+    if value < RECORDS_BEGIN:
+        raise forms.ValidationError(_("The portal's records begin on %(day)s.") % {"day": RECORDS_BEGIN})
+
+
+def _not_in_future(value) -> None:
+    if value > clock.today():
+        raise forms.ValidationError(_("This date is in the future."))
+
+
 class ConfirmForm(forms.Form):
     all_or_nothing = forms.BooleanField(
         label=gettext_lazy("Import nothing if any row is rejected"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    default_joined_on = _joining_date_field(widget=forms.HiddenInput)
+
+
+class JoiningDateForm(forms.Form):
+    """The member import's preview: the joining date of new members the file gives none."""
+
+    joined_on = _joining_date_field(
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+    )
+
+    def chosen(self) -> datetime.date:
+        if self.is_bound and self.is_valid() and self.cleaned_data["joined_on"]:
+            return self.cleaned_data["joined_on"]
+        return clock.today()
 
 
 def _importer_or_404(request: HttpRequest, kind: str):
@@ -114,9 +149,25 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "progress": {"done": done, "total": total, "percent": int(100 * done / total) if total else 0},
         "waiting_minutes": runs.waiting_minutes(run),
     }
+    if run.kind == ImportRun.Kind.MEMBERS and run.status == ImportRun.Status.PREVIEWED:
+        context.update(_joining_context(request, run))
     response = render(request, "sectors/import_run.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _joining_context(request: HttpRequest, run: ImportRun) -> dict:
+    """The joining date chosen on the preview, and each group's score now and after."""
+    form = JoiningDateForm(request.GET or None, initial={"joined_on": clock.today()})
+    chosen = form.chosen()
+    moves = run.report.get("moves", [])
+    return {
+        "joining_form": form,
+        "confirm_form": ConfirmForm(initial={"default_joined_on": chosen}),
+        "joined_on": chosen,
+        "new_without_date": sum(1 for member_id, *_rest, on in moves if member_id is None and not on),
+        "score_effects": score_effects(committee_id=committee_for_portal().pk, moves=moves, default_joined_on=chosen),
+    }
 
 
 @portal_view(IMPORTERS_ROLES, write=True)
@@ -124,8 +175,11 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(request, run_id)
     form = ConfirmForm(request.POST)
-    form.is_valid()
-    if runs.run_confirm(run=run, all_or_nothing=form.cleaned_data.get("all_or_nothing", False)):
+    if not form.is_valid():
+        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors))
+        return redirect("import_run", run_id=run.pk)
+    data = form.cleaned_data
+    if runs.run_confirm(run=run, all_or_nothing=data["all_or_nothing"], default_joined_on=data["default_joined_on"]):
         run.refresh_from_db()
         runs.dispatch(run, "write")
     else:
@@ -157,6 +211,16 @@ def import_errors(request: HttpRequest, run_id: int) -> HttpResponse:
     text = _text_headers(run.kind)
     text_columns = [number for number, header in enumerate(headers) if cells.header(header) in text]
     headers = [*headers, "错误原因"]
+    if rows and not report.get("masked"):
+        # Until the run ends the rows keep the uploaded ID-card and mobile numbers.
+        audit.record(
+            action=audit.Action.PERSONAL_DATA,
+            request=request,
+            model=ImportRun,
+            object_id=run.pk,
+            count=len(rows),
+            detail=",".join(report.get("rejected_rows", {})),
+        )
     filename = _("Rejected rows of %(file)s") % {"file": run.file_name.rsplit(".", 1)[0]}
     sheet = Sheet(title=str(run.get_kind_display()), headers=headers, rows=rows, text_columns=text_columns)
     return workbook_response(filename, [sheet])

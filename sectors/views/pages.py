@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sectors import audit, clock, roles, selectors
 from sectors.access import is_leader, portal_view, visible_groups
-from sectors.exports import Column, filter_description, list_export, sees_personal_data
+from sectors.exports import Column, audit_personal_data, filter_description, list_export, sees_personal_data
 from sectors.paging import paginate
 from sectors.widgets import quick_selects
 
@@ -113,6 +113,7 @@ def _member_columns(user) -> list[Column]:
 def member_export(request: HttpRequest) -> HttpResponse:
     """The member list as Excel: the same search and scope; personal data masked as on the page."""
     form, members = _filtered_members(request)
+    audit_personal_data(request=request, people=members)
     return list_export(
         request=request,
         title=gettext("Members"),
