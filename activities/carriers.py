@@ -89,6 +89,18 @@ def kinds_for_have(have: Have) -> list[str]:
 # never imports reports, and the number still has one source.
 DEFAULT_CONSTITUENTS_PER_MEMBER = 3
 
+# --- The member's duty follows the member -------------------------------------
+# A member's yearly duty (≥N constituents, a duty report) is judged on ALL their
+# work of the assessed span, whatever group each record was filed under: a
+# member who moves group on 1 July with 2 contacts in each group has 4, on every
+# page. A group's shares count the members who belong to it on the span's last
+# day (31 December for a year), each judged on that whole-year work. Why: a
+# duty belongs to the person, and the dashboard, the scorecards, the duty record
+# and the contacts page must give one verdict. The queries are
+# activities.selectors.duty; a duty report counts only when given at a held
+# duty-report meeting dated in the span (the year a meeting is held is the year
+# it is assessed for: no later meeting can change a closed year).
+
 ConstituentTargetLookup = Callable[..., int]
 _constituent_target_lookup: ConstituentTargetLookup | None = None
 

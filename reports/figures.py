@@ -36,7 +36,8 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind
-from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from activities.models import Activity, Attendance, ConstituentContact, OpinionReport, Proposal
+from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors.models import GroupMembership, SectorGroup, Workstation, membership_covers
 
 from .models import Measure, Requirement
@@ -466,19 +467,34 @@ def _contact_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, 
             "constituents": (Count, "constituent_id", Q(), {"distinct": True}),
         },
     )
-    per_member = contacts.values("member_id").annotate(
-        **{
-            f"n{i}": Count("constituent_id", distinct=True, filter=_within(p, "contacted_on"))
-            for i, p in enumerate(periods)
-        }
-    )
+    per_member = _members_meeting_contact_rule(committee_id, group_id, periods, lo, hi)
     targets = constituent_targets(committee_id, {p.end.year for p in periods})
     counts = list(per_member.order_by())
     for i, (period, row) in enumerate(zip(periods, rows, strict=True)):
         target = targets[period.end.year]
         row["constituent_target"] = target
-        row["members_meeting_contact_rule"] = sum(1 for member in counts if member[f"n{i}"] >= target)
+        row["members_meeting_contact_rule"] = sum(1 for m in counts if m[f"on{i}"] and m[f"n{i}"] >= target)
     return rows
+
+
+def _members_meeting_contact_rule(committee_id, group_id, periods, lo, hi):
+    """Per member: distinct constituents in each period from ALL their contacts
+    (any group), and whether they belong, on the period's last day, to an active
+    group (this group, for one group's figures). The member's duty follows the
+    member (activities.carriers): the same members and counts as the scorecards'
+    shares, so the dashboard's count is the sum of the scorecards' members who
+    meet the rule."""
+    belongs = GroupMembership.objects.filter(member_id=OuterRef("member_id"), group__is_active=True)
+    if group_id is not None:
+        belongs = belongs.filter(group_id=group_id)
+    contacts = duty_contacts(committee_id=committee_id, start=lo, end=hi)
+    return contacts.values("member_id").annotate(
+        **{
+            f"n{i}": Count("constituent_id", distinct=True, filter=_within(p, "contacted_on"))
+            for i, p in enumerate(periods)
+        },
+        **{f"on{i}": Exists(belongs.filter(membership_covers(p.end))) for i, p in enumerate(periods)},
+    )
 
 
 def constituent_targets(committee_id: int, years: set[int]) -> dict[int, int]:
@@ -515,12 +531,14 @@ def _member_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, i
 
 
 def _duty_reporters(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Distinct members who reported (a duty report dated within the period)."""
-    reports = DutyReport.objects.filter(group__committee_id=committee_id, reported_on__gte=lo, reported_on__lte=hi)
+    """Distinct members who reported at a held duty-report meeting dated within
+    the period (activities.selectors.duty: a report filed without a meeting
+    does not count; the meeting's date decides the period)."""
+    reports = duty_reports_given(committee_id=committee_id, start=lo, end=hi)
     if group_id is not None:
         reports = reports.filter(group_id=group_id)
     return _by_period(
-        reports, periods, "reported_on", {"duty_reporters": (Count, "member_id", Q(), {"distinct": True})}
+        reports, periods, "meeting__date", {"duty_reporters": (Count, "member_id", Q(), {"distinct": True})}
     )
 
 

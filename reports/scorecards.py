@@ -8,9 +8,9 @@ or records. What counts for a group:
 - records (reports, proposals) filed under the group, dated in the year;
 - active workstations set up by the year's end;
 - for shares of members: the members who belonged to the group on the
-  reference day (31 December, or today during the year), and what each did for
-  the group while they belonged to it (the membership-date logic of
-  reports.selectors.pages.expected_activities).
+  reference day (31 December, or today during the year), each judged on all
+  their work of the year in any group (activities.carriers, "The member's duty
+  follows the member").
 """
 
 from __future__ import annotations
@@ -23,14 +23,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import get_language
 
-from activities.models import (
-    Activity,
-    ConstituentContact,
-    DutyReport,
-    GroupDocument,
-    OpinionReport,
-    Proposal,
-)
+from activities.models import Activity, GroupDocument, OpinionReport, Proposal
+from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors import clock, freshness
 from sectors.models import GroupMembership, SectorGroup, Workstation
 from sectors.paging import url_maker
@@ -153,17 +147,17 @@ class _Gathered:
             self.spans[group_id].setdefault(member_id, []).append((since, until))
             self.names[member_id] = name
 
-        self.contacts: dict[tuple[int, int], list[tuple[int, datetime.date]]] = defaultdict(list)
-        contacts = ConstituentContact.objects.filter(group__committee_id=committee_id, contacted_on__range=(start, end))
-        for group_id, member_id, constituent_id, on in contacts.values_list(
-            "group_id", "member_id", "constituent_id", "contacted_on"
-        ):
-            self.contacts[(group_id, member_id)].append((constituent_id, on))
+        # The member's duty follows the member (activities.carriers): all their
+        # contacts and duty reports of the year, whatever group they were filed under.
+        self.contacts: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
+        contacts = duty_contacts(committee_id=committee_id, start=start, end=end)
+        for member_id, constituent_id, on in contacts.values_list("member_id", "constituent_id", "contacted_on"):
+            self.contacts[member_id].append((constituent_id, on))
 
-        self.reports: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
-        reports = DutyReport.objects.filter(group__committee_id=committee_id, reported_on__range=(start, end))
-        for group_id, member_id, on in reports.values_list("group_id", "member_id", "reported_on"):
-            self.reports[(group_id, member_id)].append(on)
+        self.reports: dict[int, list[datetime.date]] = defaultdict(list)
+        reports = duty_reports_given(committee_id=committee_id, start=start, end=end)
+        for member_id, on in reports.values_list("member_id", "meeting__date"):
+            self.reports[member_id].append(on)
 
     @staticmethod
     def _records(queryset, date_field: str, kind: str, url, label: str = "title") -> dict[int, list[Evidence]]:
@@ -175,14 +169,14 @@ class _Gathered:
         return found
 
     def members_on(self, group_id: int, day: datetime.date, member_url) -> tuple[MemberFact, ...]:
-        """The group's members on `day`, each with the contacts and duty reports
-        they made for the group on days they belonged to it."""
+        """The group's members on `day` (the span's end), each with all their
+        contacts and duty reports of the year (activities.carriers)."""
         members = []
         for member_id, spans in self.spans.get(group_id, {}).items():
             if not spans_cover(spans, day):
                 continue
-            contacts = tuple(c for c in self.contacts.get((group_id, member_id), ()) if spans_cover(spans, c[1]))
-            reported = tuple(on for on in self.reports.get((group_id, member_id), ()) if spans_cover(spans, on))
+            contacts = tuple(self.contacts.get(member_id, ()))
+            reported = tuple(self.reports.get(member_id, ()))
             members.append(MemberFact(member_id, self.names[member_id], member_url(member_id), contacts, reported))
         return tuple(sorted(members, key=lambda m: m.member_id))
 

@@ -86,14 +86,14 @@ class ActivityFact(NamedTuple):
 
 
 class MemberFact(NamedTuple):
-    """A member who belonged to the group on the reference day, with what they
-    did for the group in the year while they belonged to it."""
+    """A member who belonged to the group on the reference day, with all their
+    work of the year, in any group (activities.carriers: the duty follows the member)."""
 
     member_id: int
     name: str
     url: str = ""
     contacts: tuple[tuple[int, datetime.date], ...] = ()  # (constituent id, date)
-    reported_on: tuple[datetime.date, ...] = ()  # dates of their duty reports for the group
+    reported_on: tuple[datetime.date, ...] = ()  # dates of the meetings they reported at
 
     def constituents_by(self, day: datetime.date | None) -> int:
         return len({cid for cid, on in self.contacts if day is None or on <= day})

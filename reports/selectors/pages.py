@@ -29,6 +29,7 @@ from activities.models import (
     Proposal,
 )
 from activities.selectors.activity import label_groups
+from activities.selectors.duty import constituents_per_member
 from sectors import clock, freshness
 from sectors.access import is_leader, scope, scope_key
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
@@ -213,6 +214,9 @@ class MemberRecord:
     constituent_target: int
     duty_reports: list[DutyReport]
     scoped_to_group: SectorGroup | None
+    # Distinct constituents of the year in any group, whatever the user may list:
+    # the member's duty follows the member (activities.carriers).
+    year_constituents: int = 0
 
     @property
     def expected(self) -> int:
@@ -255,7 +259,7 @@ class MemberRecord:
 
     @property
     def distinct_constituents(self) -> int:
-        return len({contact.constituent_id for contact in self.contacts})
+        return self.year_constituents
 
     @property
     def constituent_target_met(self) -> bool:
@@ -381,4 +385,7 @@ def _member_record(*, user, member: Member, year: int) -> MemberRecord:
             .order_by("reported_on")
         ),
         scoped_to_group=leader_group,
+        year_constituents=constituents_per_member(
+            committee_id=member.committee_id, start=start, end=end, member_ids=[member.pk]
+        ).get(member.pk, 0),
     )
