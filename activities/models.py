@@ -13,13 +13,14 @@ import pathlib
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation
+from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation, membership_covers
 
 from .carriers import KIND_RULES, ActivityKind
 
@@ -212,6 +213,20 @@ class OpinionReport(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        """The one rule for every writer (the portal's form, the admin): a report
+        names a workstation of its own group, open on the report's date."""
+        super().clean()
+        station = self.workstation if self.workstation_id else None
+        if station is None:
+            return
+        if self.group_id and station.group_id != self.group_id:
+            raise ValidationError({"workstation": _("This workstation belongs to another group.")})
+        if isinstance(self.submitted_on, datetime.date) and not station.open_on(self.submitted_on):
+            raise ValidationError(
+                {"workstation": _("This workstation was not open on %(date)s.") % {"date": self.submitted_on}}
+            )
+
 
 class Proposal(models.Model):
     """A proposal (提案) by members or in the group's name."""
@@ -319,6 +334,30 @@ class DutyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.title}"
+
+    @property
+    def assessed_on(self) -> datetime.date | None:
+        """The day that decides whose member and which year: the meeting's date."""
+        return self.meeting.date if self.meeting_id else self.reported_on
+
+    def clean(self) -> None:
+        """The one rule for every writer (the portal's form, the admin; the
+        import resolves reporters by the same membership dates): the reporter
+        belongs to the report's group on the meeting's date, and the meeting is
+        a duty-report meeting of that group."""
+        super().clean()
+        meeting = self.meeting if self.meeting_id else None
+        if meeting is not None and meeting.kind != ActivityKind.DUTY_REPORT:
+            raise ValidationError({"meeting": _("This activity is not a duty-report meeting.")})
+        if meeting is not None and self.group_id and not meeting.groups.filter(pk=self.group_id).exists():
+            raise ValidationError({"meeting": _("This meeting is not one of the member's group.")})
+        day = self.assessed_on
+        if not (self.member_id and self.group_id and isinstance(day, datetime.date)):
+            return
+        if not self.member.memberships.filter(membership_covers(day), group_id=self.group_id).exists():
+            raise ValidationError(
+                {"member": _("Not a member of %(group)s on %(date)s.") % {"group": self.group, "date": day}}
+            )
 
 
 def document_path(instance: GroupDocument, filename: str) -> str:

@@ -292,6 +292,15 @@ class Workstation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def open_on(self, day: datetime.date) -> bool:
+        """Set up on or before `day` and not closed before it."""
+        return self.established_on <= day and (self.closed_on is None or day <= self.closed_on)
+
+    def days_open(self, start: datetime.date, end: datetime.date) -> int:
+        """Days of start..end (both included) on which the station was open."""
+        first, last = max(start, self.established_on), min(end, self.closed_on or end)
+        return max(0, (last - first).days + 1)
+
     def save(self, *args, **kwargs) -> None:
         # A writer that only switches the flag off (an older import sheet, the
         # admin) closes the station today; the date is what figures count.

@@ -124,9 +124,8 @@ class OpinionReportForm(RecordForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        group, workstation = cleaned.get("group"), cleaned.get("workstation")
-        if group and workstation and workstation.group_id != group.pk:
-            self.add_error("workstation", _("This workstation belongs to another group."))
+        # The workstation's group and opening dates: OpinionReport.clean (every writer's rule).
+        group = cleaned.get("group")
         self.check_members_in_group("submitters", cleaned.get("submitted_on"))
         title, day = cleaned.get("title"), cleaned.get("submitted_on")
         if group and title and day and self.already_recorded(OpinionReport, group=group, title=title, submitted_on=day):
@@ -281,6 +280,8 @@ class DutyReportForm(RecordForm):
         day = cleaned.get("reported_on")
         if member and day:
             self.group = self.member_group_on(member, day)
+            # DutyReport.clean (the rule of every writer) checks the reporter against it.
+            self.instance.group = self.group
         self._check_meeting(member, meeting, day)
         title = cleaned.get("title")
         if (
@@ -300,8 +301,6 @@ class DutyReportForm(RecordForm):
             self.add_error("meeting", _("This meeting has not been held yet."))
         elif meeting and day and day != meeting.date and "reported_on" not in self.errors:
             self.add_error("reported_on", _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()})
-        if self.group and meeting and not meeting.groups.filter(pk=self.group.pk).exists():
-            self.add_error("meeting", _("This meeting is not one of the member's group."))
         if member and meeting and self.already_recorded(DutyReport, member=member, meeting=meeting):
             self.add_error("meeting", _("This member has already reported at this meeting."))
 
