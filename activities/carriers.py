@@ -97,9 +97,18 @@ DEFAULT_CONSTITUENTS_PER_MEMBER = 3
 # day (31 December for a year), each judged on that whole-year work. Why: a
 # duty belongs to the person, and the dashboard, the scorecards, the duty record
 # and the contacts page must give one verdict. The queries are
-# activities.selectors.duty; a duty report counts only when given at a held
-# duty-report meeting dated in the span (the year a meeting is held is the year
-# it is assessed for: no later meeting can change a closed year).
+# activities.selectors.duty.
+#
+# --- 界别述职会: "held in December" -------------------------------------------
+# A duty-report meeting is assessed for the year it is held in, and only a
+# meeting held in that year's December (DUTY_REPORT_MONTH) is the year's
+# meeting: on the scorecards (the hard rule), on the dashboard ("groups that
+# held a duty-report meeting") and for the reporters, who count only when they
+# reported at such a meeting (a report filed without a meeting counts nowhere).
+# Why: the article's rule is a December meeting; a January meeting about last
+# year's duties cannot reopen a closed year, and it is not next year's meeting
+# either, so it counts on no page (its reports stay on the members' records).
+DUTY_REPORT_MONTH = 12
 
 ConstituentTargetLookup = Callable[..., int]
 _constituent_target_lookup: ConstituentTargetLookup | None = None

@@ -355,7 +355,7 @@ def _activity_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str,
             "consultation_meetings": (Count, "id", Q(kind=kind.CONSULTATION), {}),
             "service_activities": (Count, "id", Q(kind=kind.SERVICE), {}),
             "december_service_activities": (Count, "id", Q(kind=kind.SERVICE) & _decembers(lo, hi, "date"), {}),
-            "duty_meetings": (Count, "id", Q(kind=kind.DUTY_REPORT), {}),
+            "duty_meetings": (Count, "id", _duty_meetings(lo, hi), {}),
             "others_all": (Sum, "other_participants", everything, {}),
             "others_study": (Sum, "other_participants", Q(kind=kind.STUDY), {}),
             "others_consultation": (Sum, "other_participants", Q(kind=kind.CONSULTATION), {}),
@@ -387,13 +387,20 @@ def _attendance_figures(committee_id, group_id, periods, lo, hi, distinct_member
     )
 
 
+def _duty_meetings(lo: datetime.date, hi: datetime.date, prefix: str = "") -> Q:
+    """The year's duty-report meetings: held in December (activities.carriers,
+    DUTY_REPORT_MONTH), as the scorecards' rule counts them."""
+    return Q(**{f"{prefix}kind": ActivityKind.DUTY_REPORT}) & _decembers(lo, hi, f"{prefix}date")
+
+
 def _duty_report_groups(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Distinct groups of the held duty-report meetings (a meeting counts whether
-    or not reports were recorded at it; joint meetings count for each group)."""
+    """Distinct groups of the held duty-report meetings of a December (a meeting
+    counts whether or not reports were recorded at it; joint meetings count for
+    each group)."""
     if group_id is not None:
         return [{} for period in periods]  # one group: from its duty meetings, above
     links = Activity.groups.through.objects.filter(
-        **_held(committee_id, None, lo, hi, "activity__"), activity__kind=ActivityKind.DUTY_REPORT
+        _duty_meetings(lo, hi, "activity__"), **_held(committee_id, None, lo, hi, "activity__")
     )
     return _by_period(
         links, periods, "activity__date", {"duty_report_groups": (Count, "sectorgroup_id", Q(), {"distinct": True})}

@@ -31,7 +31,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind, Carrier, Have
+from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, DUTY_REPORT_MONTH, ActivityKind, Carrier, Have
 
 from .models import Measure
 
@@ -323,7 +323,7 @@ MEASURES: dict[str, Callable[[GroupFacts, Rule, Context], Measured]] = {
     Measure.FELLOWSHIP_ACTIVITIES: _activities(K.FELLOWSHIP),
     Measure.CONSTITUENTS_PER_MEMBER: _share(_enough_constituents),
     Measure.ACTIVE_WORKSTATIONS: _records("workstations"),
-    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=12),
+    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=DUTY_REPORT_MONTH),
     Measure.DUTY_REPORTERS: _share(_reported),
     Measure.HIGHLIGHTS: _highlights,
 }

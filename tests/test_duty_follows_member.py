@@ -111,3 +111,31 @@ def test_a_report_filed_without_a_meeting_counts_nowhere(committee, group_a, lea
     )
     assert _rule(committee, group_a, Measure.DUTY_REPORTERS).value == 100
     assert period_figures(committee.pk, D(Y, 1, 1), D(Y, 12, 31)).duty_reporters == 1
+
+
+def test_a_january_meeting_for_last_years_duties_counts_the_same_on_the_dashboard_and_the_scorecards(
+    committee, group_a, leader_member
+):
+    for year in (Y, Y + 1):
+        assessment_year_ensure(committee=committee, year=year)
+    meeting = make_activity([group_a], kind=ActivityKind.DUTY_REPORT, date=D(Y + 1, 1, 8))
+    DutyReport.objects.create(
+        group=group_a, member=leader_member, meeting=meeting, title="述职", reported_on=D(Y + 1, 1, 8)
+    )
+    for year in (Y, Y + 1):
+        scores = year_scores(committee_id=committee.pk, year=year, today=D(year + 1, 1, 10))
+        rules = {r.measure: r for r in scores.by_group_id[group_a.pk].rules}
+        figures = period_figures(committee.pk, D(year, 1, 1), D(year, 12, 31))
+        held = figures.duty_report_groups, rules[Measure.DUTY_REPORT_MEETINGS].value
+        reported = figures.duty_reporters, rules[Measure.DUTY_REPORTERS].value
+        assert (held, reported) == ((0, 0), (0, 0)), year
+    # The year's December meeting counts in both.
+    december = make_activity([group_a], kind=ActivityKind.DUTY_REPORT, date=D(Y + 1, 12, 18))
+    DutyReport.objects.create(
+        group=group_a, member=leader_member, meeting=december, title="述职", reported_on=D(Y + 1, 12, 18)
+    )
+    scores = year_scores(committee_id=committee.pk, year=Y + 1, today=D(Y + 2, 1, 10))
+    rules = {r.measure: r for r in scores.by_group_id[group_a.pk].rules}
+    figures = period_figures(committee.pk, D(Y + 1, 1, 1), D(Y + 1, 12, 31))
+    assert (figures.duty_report_groups, rules[Measure.DUTY_REPORT_MEETINGS].value) == (1, 1)
+    assert (figures.duty_reporters, rules[Measure.DUTY_REPORTERS].value) == (1, 100)

@@ -78,7 +78,7 @@ def _contact(member, group, constituent, day):
     )
 
 
-def test_a_member_who_moved_mid_year_counts_for_each_group_only_for_their_days_there(
+def test_a_member_who_moved_mid_year_is_judged_on_all_the_years_work_by_the_group_of_the_day(
     committee, group_a, group_b, rules
 ):
     mover = make_member(group_b, "周迁移", since=D(2022, 1, 1), until=D(Y, 6, 30))
@@ -89,10 +89,10 @@ def test_a_member_who_moved_mid_year_counts_for_each_group_only_for_their_days_t
     _contact(mover, group_a, people[3], D(Y, 8, 1))  # in A
     constituents_a = rule(score(committee, group_a), Measure.CONSTITUENTS_PER_MEMBER)
     assert constituents_a.members_counted == 1  # on 31 December only the mover is in A
-    assert constituents_a.value == 0.0  # one constituent for A, not the three made for B
+    assert constituents_a.value == 100.0  # the duty follows the member: 4 constituents, in B and A
     # On 31 December the mover no longer belongs to B: B has no members, the share is not applicable.
     assert rule(score(committee, group_b), Measure.CONSTITUENTS_PER_MEMBER).verdict == Verdict.NA
-    # In May, the mover belongs to B, with three constituents there.
+    # In May, the mover belongs to B, with three constituents so far.
     in_may = rule(score(committee, group_b, today=D(Y, 5, 31)), Measure.CONSTITUENTS_PER_MEMBER)
     assert (in_may.members_counted, in_may.value, in_may.verdict) == (1, 100.0, Verdict.MET)
 

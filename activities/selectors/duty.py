@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
 
-from activities.carriers import ActivityKind
+from activities.carriers import DUTY_REPORT_MONTH, ActivityKind
 from activities.models import Activity, ConstituentContact, DutyReport
 
 
@@ -27,14 +27,15 @@ def duty_contacts(
 def duty_reports_given(
     *, committee_id: int | None, start: datetime.date, end: datetime.date
 ) -> QuerySet[DutyReport]:
-    """The reports given at a held duty-report meeting dated in the span (the
-    meeting's year is the year assessed). A report filed without a meeting is
-    kept on the member's record but counts for nothing."""
+    """The reports given at a held duty-report meeting of a December in the span
+    (activities.carriers.DUTY_REPORT_MONTH). A report filed without a meeting
+    is kept on the member's record but counts for nothing."""
     reports = DutyReport.objects.filter(
         meeting__kind=ActivityKind.DUTY_REPORT,
         meeting__status=Activity.Status.HELD,
         meeting__date__gte=start,
         meeting__date__lte=end,
+        meeting__date__month=DUTY_REPORT_MONTH,
     )
     return reports if committee_id is None else reports.filter(group__committee_id=committee_id)
 
