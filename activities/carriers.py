@@ -110,6 +110,16 @@ DEFAULT_CONSTITUENTS_PER_MEMBER = 3
 # either, so it counts on no page (its reports stay on the members' records).
 DUTY_REPORT_MONTH = 12
 
+# --- 界别工作站: "有活跃的界别工作站" ----------------------------------------------
+# A station is active for a year when it is open at least N days of that year
+# (set-up to closing date, or to 31 December while it stays open). N is the
+# year's rule value (reports.models.Requirement.days_open); this is the
+# default. Why: a station set up on 30 December is not an active station of the
+# year; one open a quarter of the year has had time to receive constituents.
+# The dashboard's "stations kept open" (运行) still counts every station open on
+# some day of the period, and "set up" (建立) those set up within it.
+DEFAULT_STATION_DAYS_OPEN = 90
+
 ConstituentTargetLookup = Callable[..., int]
 _constituent_target_lookup: ConstituentTargetLookup | None = None
 

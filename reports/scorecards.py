@@ -76,6 +76,7 @@ def rule_of(requirement: Requirement, assessment: AssessmentYear) -> Rule:
         deadline=effective_deadline(requirement, assessment),
         is_hard=requirement.is_hard,
         per_member=requirement.per_member,
+        days_open=requirement.days_open,
     )
 
 
@@ -111,12 +112,18 @@ class _Gathered:
         for group_id, pk, kind, date, title, highlight in links.order_by("activity__date", "activity_id"):
             self.activities[group_id].append(ActivityFact(pk, kind, date, title, activity_url(pk), highlight))
 
-        self.opinion_reports = self._records(
-            OpinionReport.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
-            "submitted_on",
-            "opinion_report",
-            url_maker("opinionreport_detail"),
-        )
+        # Reports that came through a station count apart for the workstation carrier.
+        self.opinion_reports: dict[int, list[Evidence]] = defaultdict(list)
+        self.station_reports: dict[int, list[Evidence]] = defaultdict(list)
+        report_url = url_maker("opinionreport_detail")
+        reports = OpinionReport.objects.filter(committee_id=committee_id, submitted_on__range=(start, end))
+        for pk, group_id, title, on, station in reports.order_by("submitted_on", "id").values_list(
+            "id", "group_id", "title", "submitted_on", "workstation_id"
+        ):
+            evidence = Evidence("opinion_report", pk, title, report_url(pk), on)
+            self.opinion_reports[group_id].append(evidence)
+            if station is not None:
+                self.station_reports[group_id].append(evidence)
         self.proposals = self._records(
             Proposal.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
             "submitted_on",
@@ -126,9 +133,19 @@ class _Gathered:
         stations = Workstation.objects.filter(group__committee_id=committee_id, established_on__lte=end).filter(
             Q(closed_on__isnull=True) | Q(closed_on__gte=start)  # open at some time in the year (reports.figures)
         )
-        self.workstations = self._records(
-            stations, "established_on", "workstation", url_maker("workstation_detail"), label="name"
-        )
+        # Stations open at some time in the year, with the days each was open
+        # (active stations: activities.carriers).
+        self.workstations: dict[int, list[Evidence]] = defaultdict(list)
+        self.station_days: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        station_url = url_maker("workstation_detail")
+        for station in stations.order_by("established_on", "id").only(
+            "id", "group_id", "name", "established_on", "closed_on"
+        ):
+            evidence = Evidence(
+                "workstation", station.pk, station.name, station_url(station.pk), station.established_on
+            )
+            self.workstations[station.group_id].append(evidence)
+            self.station_days[station.group_id].append((station.pk, station.days_open(start, end)))
         self.documents: dict[tuple[int, str], Evidence] = {}
         document_url = url_maker("document_detail")
         documents = GroupDocument.objects.filter(group__committee_id=committee_id, year=year)
@@ -190,6 +207,8 @@ class _Gathered:
             opinion_reports=tuple(self.opinion_reports.get(pk, ())),
             proposals=tuple(self.proposals.get(pk, ())),
             workstations=tuple(self.workstations.get(pk, ())),
+            workstation_days=tuple(self.station_days.get(pk, ())),
+            workstation_opinion_reports=tuple(self.station_reports.get(pk, ())),
             plan=self.documents.get((pk, GroupDocument.Kind.PLAN)),
             summary=self.documents.get((pk, GroupDocument.Kind.SUMMARY)),
             members=self.members_on(pk, day, member_url),
