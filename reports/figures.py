@@ -43,7 +43,7 @@ from sectors.models import GroupMembership, SectorGroup, Workstation, membership
 from .models import Measure, Requirement
 
 # Queries one call of figures_for_periods makes, whatever the data or the number of periods.
-QUERIES = 12
+QUERIES = 14
 
 ADOPTED_LEVELS = {
     "city": OpinionReport.Status.ADOPTED_CITY,
@@ -113,6 +113,7 @@ FIGURE_KEYS = (
     "study_participant_times",
     "training_sessions",
     "workstations",
+    "workstations_established",
     "workstation_opinion_reports",
     "consultation_meetings",
     "consultation_participant_times",
@@ -157,7 +158,8 @@ class PeriodFigures:
     study_sessions: int
     study_participant_times: int
     training_sessions: int
-    workstations: int
+    workstations: int  # kept open: open on some day of the period (运行)
+    workstations_established: int  # set up within the period (建立)
     workstation_opinion_reports: int
     consultation_meetings: int
     consultation_participant_times: int
@@ -227,6 +229,8 @@ def figures_for_periods(
         _workstation_figures(committee_id, group_id, periods, lo, hi),
         _opinion_report_figures(committee_id, group_id, periods, lo, hi),
         _proposal_figures(committee_id, group_id, periods, lo, hi),
+        _adoption_figures(committee_id, group_id, periods, lo, hi),
+        _key_proposal_figures(committee_id, group_id, periods, lo, hi),
         _contact_figures(committee_id, group_id, periods, lo, hi),
         _member_figures(committee_id, group_id, periods, lo, hi),
         _duty_reporters(committee_id, group_id, periods, lo, hi),
@@ -408,20 +412,25 @@ def _duty_report_groups(committee_id, group_id, periods, lo, hi) -> list[dict[st
 
 
 def _workstation_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Stations set up on or before the period's end and not closed before its start."""
+    """Stations kept open (运行: set up on or before the period's end and not
+    closed before its start) and stations set up (建立: set up within the
+    period). The bulletin's 「建立界别工作站N个」 is the second: the article's
+    36 were set up in the model's first year."""
     stations = Workstation.objects.filter(group__committee_id=committee_id)
     if group_id is not None:
         stations = stations.filter(group_id=group_id)
-    row = stations.aggregate(
-        **{
-            f"n{i}": Count(
-                "id",
-                filter=Q(established_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
-            )
-            for i, p in enumerate(periods)
-        }
-    )
-    return [{"workstations": row[f"n{i}"]} for i in range(len(periods))]
+    kept = {
+        f"n{i}": Count(
+            "id",
+            filter=Q(established_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
+        )
+        for i, p in enumerate(periods)
+    }
+    set_up = {f"e{i}": Count("id", filter=_within(p, "established_on")) for i, p in enumerate(periods)}
+    row = stations.aggregate(**kept, **set_up)
+    return [
+        {"workstations": row[f"n{i}"], "workstations_established": row[f"e{i}"]} for i in range(len(periods))
+    ]
 
 
 def _opinion_report_figures(committee_id, group_id, periods, lo, hi) -> list[dict]:
@@ -430,26 +439,42 @@ def _opinion_report_figures(committee_id, group_id, periods, lo, hi) -> list[dic
         reports = reports.filter(group_id=group_id)
     measures = {
         "opinion_reports": (Count, "id", Q(), {}),
-        "opinion_reports_adopted": (Count, "id", Q(status__in=list(ADOPTED_LEVELS.values())), {}),
         "workstation_opinion_reports": (Count, "id", Q(workstation__isnull=False), {}),
     }
+    return _by_period(reports, periods, "submitted_on", measures)
+
+
+# Outcomes count in the year they were decided, not the year the record was
+# submitted: an adoption (采用) by its `adopted_on`, a key proposal (重点提案) by
+# its `key_on`. Why: a report submitted in December and adopted in March counts
+# once, in March's year, and a decision taken after a year is closed never
+# changes that year's figures.
+def _adoption_figures(committee_id, group_id, periods, lo, hi) -> list[dict]:
+    adopted = OpinionReport.objects.filter(
+        committee_id=committee_id, status__in=list(ADOPTED_LEVELS.values()), adopted_on__gte=lo, adopted_on__lte=hi
+    )
+    if group_id is not None:
+        adopted = adopted.filter(group_id=group_id)
+    measures = {"opinion_reports_adopted": (Count, "id", Q(), {})}
     measures |= {f"adopted_{level}": (Count, "id", Q(status=status), {}) for level, status in ADOPTED_LEVELS.items()}
-    rows = _by_period(reports, periods, "submitted_on", measures)
+    rows = _by_period(adopted, periods, "adopted_on", measures)
     for row in rows:
         row["opinion_reports_adopted_by_level"] = {level: row.pop(f"adopted_{level}") for level in ADOPTED_LEVELS}
     return rows
+
+
+def _key_proposal_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
+    key = Proposal.objects.filter(committee_id=committee_id, is_key=True, key_on__gte=lo, key_on__lte=hi)
+    if group_id is not None:
+        key = key.filter(group_id=group_id)
+    return _by_period(key, periods, "key_on", {"key_proposals": (Count, "id", Q(), {})})
 
 
 def _proposal_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
     proposals = Proposal.objects.filter(committee_id=committee_id, submitted_on__gte=lo, submitted_on__lte=hi)
     if group_id is not None:
         proposals = proposals.filter(group_id=group_id)
-    return _by_period(
-        proposals,
-        periods,
-        "submitted_on",
-        {"proposals": (Count, "id", Q(), {}), "key_proposals": (Count, "id", Q(is_key=True), {})},
-    )
+    return _by_period(proposals, periods, "submitted_on", {"proposals": (Count, "id", Q(), {})})
 
 
 def _contacts(committee_id, group_id, lo, hi):
@@ -557,7 +582,8 @@ FIGURE_LABELS = {
     "study_sessions": _("Study sessions"),
     "study_participant_times": _("Participant-times at study sessions"),
     "training_sessions": _("Trainings"),
-    "workstations": _("Sector workstations"),
+    "workstations": _("Sector workstations kept open"),
+    "workstations_established": _("Sector workstations set up"),
     "workstation_opinion_reports": _("Public-opinion reports through workstations"),
     "consultation_meetings": _("Sector consultation meetings"),
     "consultation_participant_times": _("Participant-times at consultation meetings"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,17 @@ class RecordForm(forms.ModelForm):
                 self.add_error(name, _("This date is in the future."))
         return cleaned
 
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A model's rule (Model.clean, every writer's) about a field this user's
+        # form does not show is an error of the whole form, not a crash.
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name == NON_FIELD_ERRORS or name in self.fields else NON_FIELD_ERRORS
+                moved.setdefault(key, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
+
     def already_recorded(self, model, **lookup) -> bool:
         """Whether another row (not the one being edited) has these values."""
         return model.objects.filter(**lookup).exclude(pk=self.instance.pk).exists()
@@ -103,13 +115,24 @@ class RecordForm(forms.ModelForm):
 
 
 class OpinionReportForm(RecordForm):
-    not_future = ("submitted_on",)
+    not_future = ("submitted_on", "adopted_on")
     submitters = MembersChoiceField(queryset=Member.objects.none(), label=_("submitters"))
     workstation = WorkstationChoiceField(queryset=Workstation.objects.none(), required=False, label=_("workstation"))
 
     class Meta:
         model = OpinionReport
-        fields = ["group", "workstation", "title", "content", "submitted_on", "submitters", "status", "leader_comment"]
+        fields = [
+            "group",
+            "workstation",
+            "title",
+            "content",
+            "submitted_on",
+            "submitters",
+            "status",
+            "adopted_on",
+            "adopted_by",
+            "leader_comment",
+        ]
         widgets = {"content": forms.Textarea(attrs={"rows": 6}), "leader_comment": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -120,7 +143,8 @@ class OpinionReportForm(RecordForm):
         if not can_set_highlight(self.user):
             # Adoption (采用) is recognised by committee staff, like highlights: a
             # leader's form does not offer it, so a posted status is ignored.
-            del self.fields["status"]
+            for name in ("status", "adopted_on", "adopted_by"):
+                del self.fields[name]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -134,12 +158,23 @@ class OpinionReportForm(RecordForm):
 
 
 class ProposalForm(RecordForm):
-    not_future = ("submitted_on",)
+    not_future = ("submitted_on", "key_on")
     proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
 
     class Meta:
         model = Proposal
-        fields = ["group", "number", "title", "submitted_on", "proposers", "is_group_proposal", "status", "is_key"]
+        fields = [
+            "group",
+            "number",
+            "title",
+            "submitted_on",
+            "proposers",
+            "is_group_proposal",
+            "status",
+            "is_key",
+            "key_on",
+            "key_by",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
