@@ -428,9 +428,7 @@ def _workstation_figures(committee_id, group_id, periods, lo, hi) -> list[dict[s
     }
     set_up = {f"e{i}": Count("id", filter=_within(p, "established_on")) for i, p in enumerate(periods)}
     row = stations.aggregate(**kept, **set_up)
-    return [
-        {"workstations": row[f"n{i}"], "workstations_established": row[f"e{i}"]} for i in range(len(periods))
-    ]
+    return [{"workstations": row[f"n{i}"], "workstations_established": row[f"e{i}"]} for i in range(len(periods))]
 
 
 def _opinion_report_figures(committee_id, group_id, periods, lo, hi) -> list[dict]:

@@ -292,15 +292,6 @@ class Workstation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def open_on(self, day: datetime.date) -> bool:
-        """Set up on or before `day` and not closed before it."""
-        return self.established_on <= day and (self.closed_on is None or day <= self.closed_on)
-
-    def days_open(self, start: datetime.date, end: datetime.date) -> int:
-        """Days of start..end (both included) on which the station was open."""
-        first, last = max(start, self.established_on), min(end, self.closed_on or end)
-        return max(0, (last - first).days + 1)
-
     def save(self, *args, **kwargs) -> None:
         # A writer that only switches the flag off (an older import sheet, the
         # admin) closes the station today; the date is what figures count.
@@ -311,6 +302,15 @@ class Workstation(models.Model):
         if update_fields is not None and ("is_active" in update_fields or "closed_on" in update_fields):
             kwargs["update_fields"] = set(update_fields) | {"is_active", "closed_on"}
         super().save(*args, **kwargs)
+
+    def open_on(self, day: datetime.date) -> bool:
+        """Set up on or before `day` and not closed before it."""
+        return self.established_on <= day and (self.closed_on is None or day <= self.closed_on)
+
+    def days_open(self, start: datetime.date, end: datetime.date) -> int:
+        """Days of start..end (both included) on which the station was open."""
+        first, last = max(start, self.established_on), min(end, self.closed_on or end)
+        return max(0, (last - first).days + 1)
 
 
 class Constituent(models.Model):

@@ -63,7 +63,7 @@ def test_the_admin_accepts_a_member_of_the_group_on_the_meetings_date(admin_clie
     assert DutyReport.objects.get().member == leader_member
 
 
-def _station(group, since=D(2025, 5, 1), until=None):
+def _station(group, since, until=None):
     return Workstation.objects.create(
         group=group, name="驿站", host_kind=Workstation.HostKind.STUDIO, established_on=since, closed_on=until
     )

@@ -24,9 +24,7 @@ def duty_contacts(
     return contacts if committee_id is None else contacts.filter(group__committee_id=committee_id)
 
 
-def duty_reports_given(
-    *, committee_id: int | None, start: datetime.date, end: datetime.date
-) -> QuerySet[DutyReport]:
+def duty_reports_given(*, committee_id: int | None, start: datetime.date, end: datetime.date) -> QuerySet[DutyReport]:
     """The reports given at a held duty-report meeting of a December in the span
     (activities.carriers.DUTY_REPORT_MONTH). A report filed without a meeting
     is kept on the member's record but counts for nothing."""

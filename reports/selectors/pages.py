@@ -207,8 +207,7 @@ def _group_page(*, group: SectorGroup, year: int, today: datetime.date) -> Group
         plan=documents.get(GroupDocument.Kind.PLAN),
         summary=documents.get(GroupDocument.Kind.SUMMARY),
         member_years={
-            row.member.pk: row
-            for row in group_member_years(group_id=group.pk, year=year, reference_day=day)
+            row.member.pk: row for row in group_member_years(group_id=group.pk, year=year, reference_day=day)
         },
         constituent_target=constituent_target(committee_id=group.committee_id, year=year),
     )
