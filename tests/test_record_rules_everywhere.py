@@ -98,3 +98,17 @@ def test_the_admin_refuses_a_workstation_closed_before_the_reports_date(admin_cl
 
     assert response.context["adminform"].form.errors["workstation"]
     assert not OpinionReport.objects.exists()
+
+
+def test_the_import_refuses_a_reporter_who_was_not_in_the_group_on_the_meetings_date(staff_client, group_a, group_b):
+    from . import sheets
+    from .test_import_activities import HEADERS
+    from .test_import_members import import_file
+
+    moved = make_member(group_b, "赵委员", since=D(2020, 1, 1), until=D(2024, 11, 30))
+    GroupMembership.objects.create(member=moved, group=group_a, start_date=D(2024, 12, 1))
+    rows = [HEADERS, ["医卫", "界别述职会", "2024年度述职会", "2024年12月20日", "", "", "", "", "赵委员", ""]]
+
+    run = import_file(staff_client, sheets.xlsx(rows), "台账.xlsx", "activities")
+
+    assert run.rejected_count == 1 and not DutyReport.objects.exists()
