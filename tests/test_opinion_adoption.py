@@ -88,3 +88,16 @@ def test_a_key_proposal_needs_its_date_and_body(staff_client, group_a):
     response = staff_client.post(reverse("proposal_create"), proposal_data(group_a, [member], is_key="on"))
     assert {"key_on", "key_by"} <= set(response.context["form"].errors)
     assert not Proposal.objects.exists()
+
+
+def test_a_leader_editing_an_undated_adoption_gets_a_message_not_an_error_page(leader_client, group_a):
+    member = make_member(group_a, "李委员")
+    report = make_report(group_a, [member], status=OpinionReport.Status.ADOPTED_CITY)  # written before dates were kept
+
+    response = leader_client.post(
+        reverse("opinionreport_edit", args=[report.pk]), form_data(group_a, [member], title="改了标题")
+    )
+
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    report.refresh_from_db()
+    assert report.title != "改了标题"

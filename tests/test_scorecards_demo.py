@@ -159,3 +159,13 @@ def test_the_demo_leaders_scorecard_says_what_is_missing(demo, client, settings)
     assert missing, "the demo leader's group should have something left to do"
     for rule in missing:
         assert rule.missing in page
+
+
+def test_the_dashboard_and_the_scorecards_count_the_same_members_meeting_the_contact_rule(demo):
+    from reports.figures import period_figures
+
+    figures = period_figures(demo.committee.pk, datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
+    met = sum(
+        len(r.evidence) for g in demo.scores.groups for r in g.rules if r.measure == Measure.CONSTITUENTS_PER_MEMBER
+    )
+    assert figures.members_meeting_contact_rule == met > 0
