@@ -20,6 +20,13 @@ The rules, for any period (both ends included):
   other participants (a number, not people) count in full;
 - study sessions are activities of the study type only; trainings are counted
   apart (`training_sessions`).
+- members who reached the constituent target are the members of a group (this
+  group) on the period's last day, judged on all their contacts of the period
+  in any group, as the scorecards' shares (activities.carriers);
+- duty-report meetings and reporters count the meetings held in December
+  (activities.carriers.DUTY_REPORT_MONTH), reporters only at those meetings;
+- adoptions and key proposals count in the period they were decided
+  (`adopted_on`, `key_on`), not the one they were submitted in.
 
 Cost: a fixed number of queries (`QUERIES`), however many periods and rows,
 because each period is a conditional aggregate (`Count(filter=…)`) in the same

@@ -6,7 +6,9 @@ ten queries for the whole committee, whatever the number of groups, members
 or records. What counts for a group:
 - held activities of the year, joint ones fully for every group that held them;
 - records (reports, proposals) filed under the group, dated in the year;
-- active workstations set up by the year's end;
+- workstations open at some time in the year, with the days each is open in
+  it (active: at least the year's days_open, activities.carriers); reports
+  that came through a station count apart for the workstation carrier;
 - for shares of members: the members who belonged to the group on the
   reference day (31 December, or today during the year), each judged on all
   their work of the year in any group (activities.carriers, "The member's duty
