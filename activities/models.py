@@ -383,6 +383,18 @@ class DutyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.member}: {self.title}"
 
+    def _check_meeting(self, meeting: Activity) -> None:
+        if meeting.kind != ActivityKind.DUTY_REPORT:
+            raise ValidationError({"meeting": _("This activity is not a duty-report meeting.")})
+        if meeting.status != Activity.Status.HELD:
+            raise ValidationError({"meeting": _("This meeting has not been held yet.")})
+        if self.group_id and not meeting.groups.filter(pk=self.group_id).exists():
+            raise ValidationError({"meeting": _("This meeting is not one of the member's group.")})
+        if isinstance(self.reported_on, datetime.date) and self.reported_on != meeting.date:
+            raise ValidationError(
+                {"reported_on": _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()}}
+            )
+
     @property
     def assessed_on(self) -> datetime.date | None:
         """The day that decides whose member and which year: the meeting's date."""
@@ -390,15 +402,13 @@ class DutyReport(models.Model):
 
     def clean(self) -> None:
         """The one rule for every writer (the portal's form, the admin; the
-        import resolves reporters by the same membership dates): the reporter
-        belongs to the report's group on the meeting's date, and the meeting is
-        a duty-report meeting of that group."""
+        import resolves reporters by the same membership dates): the meeting is
+        a held duty-report meeting of the report's group, dated as the report,
+        and the reporter belongs to that group on the meeting's date."""
         super().clean()
         meeting = self.meeting if self.meeting_id else None
-        if meeting is not None and meeting.kind != ActivityKind.DUTY_REPORT:
-            raise ValidationError({"meeting": _("This activity is not a duty-report meeting.")})
-        if meeting is not None and self.group_id and not meeting.groups.filter(pk=self.group_id).exists():
-            raise ValidationError({"meeting": _("This meeting is not one of the member's group.")})
+        if meeting is not None:
+            self._check_meeting(meeting)
         day = self.assessed_on
         if not (self.member_id and self.group_id and isinstance(day, datetime.date)):
             return

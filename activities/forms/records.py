@@ -332,10 +332,7 @@ class DutyReportForm(RecordForm):
         return cleaned
 
     def _check_meeting(self, member: Member | None, meeting: Activity | None, day: datetime.date | None) -> None:
-        if meeting and meeting.status != Activity.Status.HELD:
-            self.add_error("meeting", _("This meeting has not been held yet."))
-        elif meeting and day and day != meeting.date and "reported_on" not in self.errors:
-            self.add_error("reported_on", _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()})
+        # The meeting's kind, status, group and date: DutyReport.clean (every writer's rule).
         if member and meeting and self.already_recorded(DutyReport, member=member, meeting=meeting):
             self.add_error("meeting", _("This member has already reported at this meeting."))
 
