@@ -160,7 +160,7 @@ def test_an_admin_fills_a_year_from_last_year_in_one_click(admin_client_role, co
 
 def test_filling_without_an_earlier_year_uses_the_defaults(admin_client_role, committee):
     response = admin_client_role.post(reverse("scorecard_rules_fill"), {"year": 2030}, follow=True)
-    assert "2030年度现有 15 条考核要求，采用默认要求。" in response.content.decode()
+    assert "2030年度现有 16 条考核要求，采用默认要求。" in response.content.decode()
     assert AssessmentYear.objects.get(year=2030).requirements.count() == 16
 
 
