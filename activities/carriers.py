@@ -89,6 +89,37 @@ def kinds_for_have(have: Have) -> list[str]:
 # never imports reports, and the number still has one source.
 DEFAULT_CONSTITUENTS_PER_MEMBER = 3
 
+# --- The member's duty follows the member -------------------------------------
+# A member's yearly duty (≥N constituents, a duty report) is judged on ALL their
+# work of the assessed span, whatever group each record was filed under: a
+# member who moves group on 1 July with 2 contacts in each group has 4, on every
+# page. A group's shares count the members who belong to it on the span's last
+# day (31 December for a year), each judged on that whole-year work. Why: a
+# duty belongs to the person, and the dashboard, the scorecards, the duty record
+# and the contacts page must give one verdict. The queries are
+# activities.selectors.duty.
+#
+# --- 界别述职会: "held in December" -------------------------------------------
+# A duty-report meeting is assessed for the year it is held in, and only a
+# meeting held in that year's December (DUTY_REPORT_MONTH) is the year's
+# meeting: on the scorecards (the hard rule), on the dashboard ("groups that
+# held a duty-report meeting") and for the reporters, who count only when they
+# reported at such a meeting (a report filed without a meeting counts nowhere).
+# Why: the article's rule is a December meeting; a January meeting about last
+# year's duties cannot reopen a closed year, and it is not next year's meeting
+# either, so it counts on no page (its reports stay on the members' records).
+DUTY_REPORT_MONTH = 12
+
+# --- 界别工作站: "有活跃的界别工作站" ----------------------------------------------
+# A station is active for a year when it is open at least N days of that year
+# (set-up to closing date, or to 31 December while it stays open). N is the
+# year's rule value (reports.models.Requirement.days_open); this is the
+# default. Why: a station set up on 30 December is not an active station of the
+# year; one open a quarter of the year has had time to receive constituents.
+# The dashboard's "stations kept open" (运行) still counts every station open on
+# some day of the period, and "set up" (建立) those set up within it.
+DEFAULT_STATION_DAYS_OPEN = 90
+
 ConstituentTargetLookup = Callable[..., int]
 _constituent_target_lookup: ConstituentTargetLookup | None = None
 

@@ -13,13 +13,14 @@ import pathlib
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation
+from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation, membership_covers
 
 from .carriers import KIND_RULES, ActivityKind
 
@@ -175,8 +176,23 @@ class Attachment(models.Model):
         return self.original_name
 
 
+class AdoptingBody(models.TextChoices):
+    """Who adopted a report or made a proposal a key one. The level (city,
+    province, nation) is the report's status; a later adoption ladder (by level
+    and body, leaders' 批示) can grow from this record's date and body."""
+
+    CPPCC = "cppcc", _("CPPCC committee")
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    GOVERNMENT = "government", _("Government")
+    PEOPLES_CONGRESS = "peoples_congress", _("People's congress")
+    OTHER = "other", _("Other")
+
+
 class OpinionReport(models.Model):
-    """A public-opinion report (社情民意信息)."""
+    """A public-opinion report (社情民意信息).
+
+    An adoption (采用) counts in the year of `adopted_on` (reports.figures),
+    not the year the report was submitted: a closed year never drifts."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -201,6 +217,8 @@ class OpinionReport(models.Model):
     submitted_on = models.DateField(_("submitted on"), db_index=True)
     submitters = models.ManyToManyField(Member, related_name="opinion_reports", verbose_name=_("submitters"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_by = models.CharField(_("adopted by"), max_length=20, choices=AdoptingBody.choices, blank=True)
     leader_comment = models.TextField(_("leader's comment"), blank=True)
     history = HistoricalRecords(m2m_fields=[submitters])
 
@@ -216,9 +234,48 @@ class OpinionReport(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_adopted(self) -> bool:
+        return self.status != self.Status.SUBMITTED
+
+    def clean(self) -> None:
+        """The one rule for every writer (the portal's form, the admin): an
+        adoption has its date and body; a report names a workstation of its own
+        group, open on the report's date."""
+        super().clean()
+        adoption_errors(self, adopted=self.is_adopted, on="adopted_on", by="adopted_by")
+        station = self.workstation if self.workstation_id else None
+        if station is None:
+            return
+        if self.group_id and station.group_id != self.group_id:
+            raise ValidationError({"workstation": _("This workstation belongs to another group.")})
+        if isinstance(self.submitted_on, datetime.date) and not station.open_on(self.submitted_on):
+            raise ValidationError(
+                {"workstation": _("This workstation was not open on %(date)s.") % {"date": self.submitted_on}}
+            )
+
+
+def adoption_errors(record: models.Model, *, adopted: bool, on: str, by: str) -> None:
+    """An adoption (or key designation) carries its date, on or after the
+    record's submission, and its body; a record not adopted carries neither."""
+    day, body, submitted = getattr(record, on), getattr(record, by), record.submitted_on
+    errors = {}
+    if adopted and day is None:
+        errors[on] = _("Enter the date of the decision.")
+    if adopted and not body:
+        errors[by] = _("Choose the body that decided.")
+    if not adopted and (day is not None or body):
+        errors[on] = _("Leave the date and body empty unless it was decided.")
+    if day is not None and isinstance(submitted, datetime.date) and day < submitted:
+        errors[on] = _("The decision cannot come before the submission (%(date)s).") % {"date": submitted}
+    if errors:
+        raise ValidationError(errors)
+
 
 class Proposal(models.Model):
-    """A proposal (提案) by members or in the group's name."""
+    """A proposal (提案) by members or in the group's name.
+
+    Being a key proposal (重点提案) counts in the year of `key_on`."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -236,6 +293,8 @@ class Proposal(models.Model):
     is_group_proposal = models.BooleanField(_("in the group's name"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     is_key = models.BooleanField(_("key proposal"), default=False)
+    key_on = models.DateField(_("made a key proposal on"), null=True, blank=True)
+    key_by = models.CharField(_("made a key proposal by"), max_length=20, choices=AdoptingBody.choices, blank=True)
     history = HistoricalRecords(m2m_fields=[proposers])
 
     class Meta:
@@ -252,6 +311,10 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        adoption_errors(self, adopted=self.is_key, on="key_on", by="key_by")
 
 
 class ConstituentContact(models.Model):
@@ -325,6 +388,40 @@ class DutyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.title}"
+
+    def _check_meeting(self, meeting: Activity) -> None:
+        if meeting.kind != ActivityKind.DUTY_REPORT:
+            raise ValidationError({"meeting": _("This activity is not a duty-report meeting.")})
+        if meeting.status != Activity.Status.HELD:
+            raise ValidationError({"meeting": _("This meeting has not been held yet.")})
+        if self.group_id and not meeting.groups.filter(pk=self.group_id).exists():
+            raise ValidationError({"meeting": _("This meeting is not one of the member's group.")})
+        if isinstance(self.reported_on, datetime.date) and self.reported_on != meeting.date:
+            raise ValidationError(
+                {"reported_on": _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()}}
+            )
+
+    @property
+    def assessed_on(self) -> datetime.date | None:
+        """The day that decides whose member and which year: the meeting's date."""
+        return self.meeting.date if self.meeting_id else self.reported_on
+
+    def clean(self) -> None:
+        """The one rule for every writer (the portal's form, the admin; the
+        import resolves reporters by the same membership dates): the meeting is
+        a held duty-report meeting of the report's group, dated as the report,
+        and the reporter belongs to that group on the meeting's date."""
+        super().clean()
+        meeting = self.meeting if self.meeting_id else None
+        if meeting is not None:
+            self._check_meeting(meeting)
+        day = self.assessed_on
+        if not (self.member_id and self.group_id and isinstance(day, datetime.date)):
+            return
+        if not self.member.memberships.filter(membership_covers(day), group_id=self.group_id).exists():
+            raise ValidationError(
+                {"member": _("Not a member of %(group)s on %(date)s.") % {"group": self.group, "date": day}}
+            )
 
 
 def document_path(instance: GroupDocument, filename: str) -> str:

@@ -522,6 +522,9 @@ class _Builder:
                 )
                 submitters.append(rng.sample(people, min(len(people), rng.choice((1, 1, 1, 2, 3)))))
         words.distinct_titles(rows)
+        for row in rows:  # adoptions carry their date and body (counted in the year decided)
+            if row.status != "submitted":
+                row.adopted_on, row.adopted_by = row.submitted_on, "cppcc"
         rows = OpinionReport.objects.bulk_create(rows, batch_size=BATCH)
         through = OpinionReport.submitters.through
         through.objects.bulk_create(
@@ -558,6 +561,9 @@ class _Builder:
                     )
                 )
                 proposers.append(rng.sample(people, min(len(people), rng.choice((1, 1, 2, 3)))))
+        for row in rows:  # key proposals carry their date and body (counted in the year decided)
+            if row.is_key:
+                row.key_on, row.key_by = row.submitted_on, "cppcc"
         rows = Proposal.objects.bulk_create(rows, batch_size=BATCH)
         through = Proposal.proposers.through
         through.objects.bulk_create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from activities.models import GroupDocument, OpinionReport, Proposal
+from activities.models import AdoptingBody, GroupDocument, OpinionReport, Proposal
 from sectors.models import GroupMembership
 
 from . import words
@@ -52,9 +52,19 @@ def _year_reports(ctx: DemoContext, year: int) -> list[tuple]:
     return [item for item in found if item]
 
 
+def _decided_on(ctx: DemoContext, rng: random.Random, submitted: datetime.date) -> datetime.date:
+    """A decision some weeks after the submission, never after the demo's today."""
+    return min(submitted + datetime.timedelta(days=rng.randint(7, 60)), ctx.today)
+
+
 def opinion_reports_create(ctx: DemoContext) -> int:
     items = [item for year in ctx.years for item in _year_reports(ctx, year)]
     words.distinct_titles(report for report, _who in items)
+    rng = ctx.rng("adoptions")  # its own stream: the reports' other draws stay as they were
+    for report, _who in items:
+        if report.status != OpinionReport.Status.SUBMITTED:
+            report.adopted_on = _decided_on(ctx, rng, report.submitted_on)
+            report.adopted_by = rng.choice([AdoptingBody.PARTY_COMMITTEE, AdoptingBody.GOVERNMENT, AdoptingBody.CPPCC])
     reports = OpinionReport.objects.bulk_create([report for report, _who in items], batch_size=500)
     through = OpinionReport.submitters.through
     through.objects.bulk_create(
@@ -100,6 +110,10 @@ def proposals_create(ctx: DemoContext) -> int:
         for group in ctx.groups:
             items += [_proposal(ctx, rng, group.pk, year) for _i in range(profiles[group.pk].proposals)]
     items = sorted((item for item in items if item), key=lambda item: (item[0].submitted_on, item[0].group_id))
+    rng = ctx.rng("key-proposals")
+    for proposal, _who in items:
+        if proposal.is_key:  # chosen by the CPPCC committee after the session
+            proposal.key_on, proposal.key_by = _decided_on(ctx, rng, proposal.submitted_on), AdoptingBody.CPPCC
     numbers: dict[int, int] = {}
     for proposal, _who in items:
         if proposal.status != Proposal.Status.SUBMITTED:  # filed proposals get a number

@@ -16,7 +16,7 @@ from .setup import requirement_defaults
 class RequirementInline(admin.TabularInline):
     model = Requirement
     extra = 0
-    fields = ("have", "carrier", "measure", "threshold", "per_member", "weight", "deadline", "is_hard")
+    fields = ("have", "carrier", "measure", "threshold", "per_member", "days_open", "weight", "deadline", "is_hard")
 
 
 @admin.register(AssessmentYear)
@@ -65,11 +65,12 @@ class RequirementAdmin(SimpleHistoryAdmin):
         "measure",
         "threshold",
         "per_member",
+        "days_open",
         "weight",
         "deadline",
         "is_hard",
     )
-    list_editable = ("threshold", "per_member", "weight", "deadline", "is_hard")
+    list_editable = ("threshold", "per_member", "days_open", "weight", "deadline", "is_hard")
     list_filter = ("assessment_year__year", "have", "carrier", "is_hard")
     list_select_related = ("assessment_year", "assessment_year__committee")
     search_fields = ("measure", "have")

@@ -23,6 +23,18 @@ def _join(parts: list[str], sep: str) -> str:
     return sep.join(part for part in parts if part)
 
 
+def _zh_stations(f: PeriodFigures) -> str:
+    """「建立」 counts the stations set up in the period, 「运行」 those kept open
+    (reports.figures): all of them new, as in the article's first year, reads
+    「建立…36个」; else 「运行…N个」 and how many of them are new."""
+    if not f.workstations:
+        return ""
+    if f.workstations_established == f.workstations:
+        return f"建立“界别工作站”{f.workstations}个"
+    new = f"，其中新建{f.workstations_established}个" if f.workstations_established else ""
+    return f"运行“界别工作站”{f.workstations}个{new}"
+
+
 def _zh_clauses(f: PeriodFigures) -> list[str]:
     grouped = bool(f.group_id)
     study = _join(
@@ -34,7 +46,7 @@ def _zh_clauses(f: PeriodFigures) -> list[str]:
     )
     stations = _join(
         [
-            f"建立“界别工作站”{f.workstations}个" if f.workstations else "",
+            _zh_stations(f),
             f"通过工作站报送社情民意信息{f.workstation_opinion_reports}条" if f.workstation_opinion_reports else "",
         ],
         "，",
@@ -89,7 +101,10 @@ def _en_clauses(f: PeriodFigures) -> list[str]:
         clauses.append(text)
     stations = []
     if f.workstations:
-        stations.append(f"kept {_n(f.workstations, 'sector workstation', 'sector workstations')}")
+        text = f"kept {_n(f.workstations, 'sector workstation', 'sector workstations')}"
+        if 0 < f.workstations_established < f.workstations:
+            text += f" ({f.workstations_established:,} set up in the period)"
+        stations.append(text)
     if f.workstation_opinion_reports:
         reports = _n(f.workstation_opinion_reports, "public-opinion report", "public-opinion reports")
         stations.append(

@@ -20,6 +20,13 @@ The rules, for any period (both ends included):
   other participants (a number, not people) count in full;
 - study sessions are activities of the study type only; trainings are counted
   apart (`training_sessions`).
+- members who reached the constituent target are the members of a group (this
+  group) on the period's last day, judged on all their contacts of the period
+  in any group, as the scorecards' shares (activities.carriers);
+- duty-report meetings and reporters count the meetings held in December
+  (activities.carriers.DUTY_REPORT_MONTH), reporters only at those meetings;
+- adoptions and key proposals count in the period they were decided
+  (`adopted_on`, `key_on`), not the one they were submitted in.
 
 Cost: a fixed number of queries (`QUERIES`), however many periods and rows,
 because each period is a conditional aggregate (`Count(filter=…)`) in the same
@@ -36,13 +43,14 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind
-from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from activities.models import Activity, Attendance, ConstituentContact, OpinionReport, Proposal
+from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors.models import GroupMembership, SectorGroup, Workstation, membership_covers
 
 from .models import Measure, Requirement
 
 # Queries one call of figures_for_periods makes, whatever the data or the number of periods.
-QUERIES = 12
+QUERIES = 14
 
 ADOPTED_LEVELS = {
     "city": OpinionReport.Status.ADOPTED_CITY,
@@ -112,6 +120,7 @@ FIGURE_KEYS = (
     "study_participant_times",
     "training_sessions",
     "workstations",
+    "workstations_established",
     "workstation_opinion_reports",
     "consultation_meetings",
     "consultation_participant_times",
@@ -156,7 +165,8 @@ class PeriodFigures:
     study_sessions: int
     study_participant_times: int
     training_sessions: int
-    workstations: int
+    workstations: int  # kept open: open on some day of the period (运行)
+    workstations_established: int  # set up within the period (建立)
     workstation_opinion_reports: int
     consultation_meetings: int
     consultation_participant_times: int
@@ -226,6 +236,8 @@ def figures_for_periods(
         _workstation_figures(committee_id, group_id, periods, lo, hi),
         _opinion_report_figures(committee_id, group_id, periods, lo, hi),
         _proposal_figures(committee_id, group_id, periods, lo, hi),
+        _adoption_figures(committee_id, group_id, periods, lo, hi),
+        _key_proposal_figures(committee_id, group_id, periods, lo, hi),
         _contact_figures(committee_id, group_id, periods, lo, hi),
         _member_figures(committee_id, group_id, periods, lo, hi),
         _duty_reporters(committee_id, group_id, periods, lo, hi),
@@ -354,7 +366,7 @@ def _activity_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str,
             "consultation_meetings": (Count, "id", Q(kind=kind.CONSULTATION), {}),
             "service_activities": (Count, "id", Q(kind=kind.SERVICE), {}),
             "december_service_activities": (Count, "id", Q(kind=kind.SERVICE) & _decembers(lo, hi, "date"), {}),
-            "duty_meetings": (Count, "id", Q(kind=kind.DUTY_REPORT), {}),
+            "duty_meetings": (Count, "id", _duty_meetings(lo, hi), {}),
             "others_all": (Sum, "other_participants", everything, {}),
             "others_study": (Sum, "other_participants", Q(kind=kind.STUDY), {}),
             "others_consultation": (Sum, "other_participants", Q(kind=kind.CONSULTATION), {}),
@@ -386,13 +398,20 @@ def _attendance_figures(committee_id, group_id, periods, lo, hi, distinct_member
     )
 
 
+def _duty_meetings(lo: datetime.date, hi: datetime.date, prefix: str = "") -> Q:
+    """The year's duty-report meetings: held in December (activities.carriers,
+    DUTY_REPORT_MONTH), as the scorecards' rule counts them."""
+    return Q(**{f"{prefix}kind": ActivityKind.DUTY_REPORT}) & _decembers(lo, hi, f"{prefix}date")
+
+
 def _duty_report_groups(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Distinct groups of the held duty-report meetings (a meeting counts whether
-    or not reports were recorded at it; joint meetings count for each group)."""
+    """Distinct groups of the held duty-report meetings of a December (a meeting
+    counts whether or not reports were recorded at it; joint meetings count for
+    each group)."""
     if group_id is not None:
         return [{} for period in periods]  # one group: from its duty meetings, above
     links = Activity.groups.through.objects.filter(
-        **_held(committee_id, None, lo, hi, "activity__"), activity__kind=ActivityKind.DUTY_REPORT
+        _duty_meetings(lo, hi, "activity__"), **_held(committee_id, None, lo, hi, "activity__")
     )
     return _by_period(
         links, periods, "activity__date", {"duty_report_groups": (Count, "sectorgroup_id", Q(), {"distinct": True})}
@@ -400,20 +419,23 @@ def _duty_report_groups(committee_id, group_id, periods, lo, hi) -> list[dict[st
 
 
 def _workstation_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Stations set up on or before the period's end and not closed before its start."""
+    """Stations kept open (运行: set up on or before the period's end and not
+    closed before its start) and stations set up (建立: set up within the
+    period). The bulletin's 「建立界别工作站N个」 is the second: the article's
+    36 were set up in the model's first year."""
     stations = Workstation.objects.filter(group__committee_id=committee_id)
     if group_id is not None:
         stations = stations.filter(group_id=group_id)
-    row = stations.aggregate(
-        **{
-            f"n{i}": Count(
-                "id",
-                filter=Q(established_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
-            )
-            for i, p in enumerate(periods)
-        }
-    )
-    return [{"workstations": row[f"n{i}"]} for i in range(len(periods))]
+    kept = {
+        f"n{i}": Count(
+            "id",
+            filter=Q(established_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start)),
+        )
+        for i, p in enumerate(periods)
+    }
+    set_up = {f"e{i}": Count("id", filter=_within(p, "established_on")) for i, p in enumerate(periods)}
+    row = stations.aggregate(**kept, **set_up)
+    return [{"workstations": row[f"n{i}"], "workstations_established": row[f"e{i}"]} for i in range(len(periods))]
 
 
 def _opinion_report_figures(committee_id, group_id, periods, lo, hi) -> list[dict]:
@@ -422,26 +444,42 @@ def _opinion_report_figures(committee_id, group_id, periods, lo, hi) -> list[dic
         reports = reports.filter(group_id=group_id)
     measures = {
         "opinion_reports": (Count, "id", Q(), {}),
-        "opinion_reports_adopted": (Count, "id", Q(status__in=list(ADOPTED_LEVELS.values())), {}),
         "workstation_opinion_reports": (Count, "id", Q(workstation__isnull=False), {}),
     }
+    return _by_period(reports, periods, "submitted_on", measures)
+
+
+# Outcomes count in the year they were decided, not the year the record was
+# submitted: an adoption (采用) by its `adopted_on`, a key proposal (重点提案) by
+# its `key_on`. Why: a report submitted in December and adopted in March counts
+# once, in March's year, and a decision taken after a year is closed never
+# changes that year's figures.
+def _adoption_figures(committee_id, group_id, periods, lo, hi) -> list[dict]:
+    adopted = OpinionReport.objects.filter(
+        committee_id=committee_id, status__in=list(ADOPTED_LEVELS.values()), adopted_on__gte=lo, adopted_on__lte=hi
+    )
+    if group_id is not None:
+        adopted = adopted.filter(group_id=group_id)
+    measures = {"opinion_reports_adopted": (Count, "id", Q(), {})}
     measures |= {f"adopted_{level}": (Count, "id", Q(status=status), {}) for level, status in ADOPTED_LEVELS.items()}
-    rows = _by_period(reports, periods, "submitted_on", measures)
+    rows = _by_period(adopted, periods, "adopted_on", measures)
     for row in rows:
         row["opinion_reports_adopted_by_level"] = {level: row.pop(f"adopted_{level}") for level in ADOPTED_LEVELS}
     return rows
+
+
+def _key_proposal_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
+    key = Proposal.objects.filter(committee_id=committee_id, is_key=True, key_on__gte=lo, key_on__lte=hi)
+    if group_id is not None:
+        key = key.filter(group_id=group_id)
+    return _by_period(key, periods, "key_on", {"key_proposals": (Count, "id", Q(), {})})
 
 
 def _proposal_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
     proposals = Proposal.objects.filter(committee_id=committee_id, submitted_on__gte=lo, submitted_on__lte=hi)
     if group_id is not None:
         proposals = proposals.filter(group_id=group_id)
-    return _by_period(
-        proposals,
-        periods,
-        "submitted_on",
-        {"proposals": (Count, "id", Q(), {}), "key_proposals": (Count, "id", Q(is_key=True), {})},
-    )
+    return _by_period(proposals, periods, "submitted_on", {"proposals": (Count, "id", Q(), {})})
 
 
 def _contacts(committee_id, group_id, lo, hi):
@@ -466,19 +504,34 @@ def _contact_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, 
             "constituents": (Count, "constituent_id", Q(), {"distinct": True}),
         },
     )
-    per_member = contacts.values("member_id").annotate(
-        **{
-            f"n{i}": Count("constituent_id", distinct=True, filter=_within(p, "contacted_on"))
-            for i, p in enumerate(periods)
-        }
-    )
+    per_member = _members_meeting_contact_rule(committee_id, group_id, periods, lo, hi)
     targets = constituent_targets(committee_id, {p.end.year for p in periods})
     counts = list(per_member.order_by())
     for i, (period, row) in enumerate(zip(periods, rows, strict=True)):
         target = targets[period.end.year]
         row["constituent_target"] = target
-        row["members_meeting_contact_rule"] = sum(1 for member in counts if member[f"n{i}"] >= target)
+        row["members_meeting_contact_rule"] = sum(1 for m in counts if m[f"on{i}"] and m[f"n{i}"] >= target)
     return rows
+
+
+def _members_meeting_contact_rule(committee_id, group_id, periods, lo, hi):
+    """Per member: distinct constituents in each period from ALL their contacts
+    (any group), and whether they belong, on the period's last day, to an active
+    group (this group, for one group's figures). The member's duty follows the
+    member (activities.carriers): the same members and counts as the scorecards'
+    shares, so the dashboard's count is the sum of the scorecards' members who
+    meet the rule."""
+    belongs = GroupMembership.objects.filter(member_id=OuterRef("member_id"), group__is_active=True)
+    if group_id is not None:
+        belongs = belongs.filter(group_id=group_id)
+    contacts = duty_contacts(committee_id=committee_id, start=lo, end=hi)
+    return contacts.values("member_id").annotate(
+        **{
+            f"n{i}": Count("constituent_id", distinct=True, filter=_within(p, "contacted_on"))
+            for i, p in enumerate(periods)
+        },
+        **{f"on{i}": Exists(belongs.filter(membership_covers(p.end))) for i, p in enumerate(periods)},
+    )
 
 
 def constituent_targets(committee_id: int, years: set[int]) -> dict[int, int]:
@@ -515,12 +568,14 @@ def _member_figures(committee_id, group_id, periods, lo, hi) -> list[dict[str, i
 
 
 def _duty_reporters(committee_id, group_id, periods, lo, hi) -> list[dict[str, int]]:
-    """Distinct members who reported (a duty report dated within the period)."""
-    reports = DutyReport.objects.filter(group__committee_id=committee_id, reported_on__gte=lo, reported_on__lte=hi)
+    """Distinct members who reported at a held duty-report meeting dated within
+    the period (activities.selectors.duty: a report filed without a meeting
+    does not count; the meeting's date decides the period)."""
+    reports = duty_reports_given(committee_id=committee_id, start=lo, end=hi)
     if group_id is not None:
         reports = reports.filter(group_id=group_id)
     return _by_period(
-        reports, periods, "reported_on", {"duty_reporters": (Count, "member_id", Q(), {"distinct": True})}
+        reports, periods, "meeting__date", {"duty_reporters": (Count, "member_id", Q(), {"distinct": True})}
     )
 
 
@@ -532,7 +587,8 @@ FIGURE_LABELS = {
     "study_sessions": _("Study sessions"),
     "study_participant_times": _("Participant-times at study sessions"),
     "training_sessions": _("Trainings"),
-    "workstations": _("Sector workstations"),
+    "workstations": _("Sector workstations kept open"),
+    "workstations_established": _("Sector workstations set up"),
     "workstation_opinion_reports": _("Public-opinion reports through workstations"),
     "consultation_meetings": _("Sector consultation meetings"),
     "consultation_participant_times": _("Participant-times at consultation meetings"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, Carrier, Have
+from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, DEFAULT_STATION_DAYS_OPEN, Carrier, Have
 from sectors.models import Committee, SectorGroup
 
 
@@ -56,6 +56,8 @@ class Measure(models.TextChoices):
     SUPERVISIONS = "supervisions", _("Democratic supervision activities")
     PROPOSALS = "proposals", _("Proposals")
     OPINION_REPORTS = "opinion_reports", _("Public-opinion reports")
+    # The workstation carrier counts only the reports that came through a station.
+    WORKSTATION_OPINION_REPORTS = "workstation_opinion_reports", _("Public-opinion reports through workstations")
     SERVICE_ACTIVITIES = "service_activities", _("Service activities")
     DECEMBER_ACTIVITIES = "december_activities", _("Activities in the December activity month")
     FELLOWSHIP_ACTIVITIES = "fellowship_activities", _("Fellowship and exchange activities")
@@ -80,6 +82,11 @@ class Requirement(models.Model):
     threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=2)
     # Used by CONSTITUENTS_PER_MEMBER: how many distinct constituents make "enough".
     per_member = models.PositiveSmallIntegerField(_("per member"), default=0)
+    # Used by ACTIVE_WORKSTATIONS: days of the year a station must be open to
+    # count as active (0: activities.carriers.DEFAULT_STATION_DAYS_OPEN).
+    days_open = models.PositiveSmallIntegerField(
+        _("days open"), default=0, help_text=_("Active workstations: days of the year a station must be open.")
+    )
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
     # Empty: the year's plan or summary deadline for those two rules, no single
     # deadline for monthly study, 31 December for the rest.
@@ -114,6 +121,7 @@ class DefaultRequirement:
     deadline: tuple[int, int] | None = (12, 31)  # month, day; None: each month
     is_hard: bool = False
     per_member: int = 0
+    days_open: int = 0
 
     def deadline_in(self, year: int) -> datetime.date | None:
         return datetime.date(year, *self.deadline) if self.deadline else None
@@ -128,8 +136,9 @@ DEFAULT_REQUIREMENTS: list[DefaultRequirement] = [
     DefaultRequirement(Have.RESEARCH_INSPECTION, "", Measure.RESEARCH_INSPECTIONS, 1),
     DefaultRequirement(Have.CONSULTATION_SUPERVISION, Carrier.CONSULTATION, Measure.CONSULTATIONS, 1, is_hard=True),
     DefaultRequirement(Have.PROPOSALS_INFORMATION, "", Measure.PROPOSALS, 1),
-    DefaultRequirement(Have.PROPOSALS_INFORMATION, Carrier.WORKSTATION, Measure.OPINION_REPORTS, 1),
-    DefaultRequirement("", Carrier.WORKSTATION, Measure.ACTIVE_WORKSTATIONS, 1),
+    DefaultRequirement(Have.PROPOSALS_INFORMATION, "", Measure.OPINION_REPORTS, 1),
+    DefaultRequirement("", Carrier.WORKSTATION, Measure.WORKSTATION_OPINION_REPORTS, 1),
+    DefaultRequirement("", Carrier.WORKSTATION, Measure.ACTIVE_WORKSTATIONS, 1, days_open=DEFAULT_STATION_DAYS_OPEN),
     DefaultRequirement(Have.ACTIVITIES_SERVICES, Carrier.ACTIVITY_MONTH, Measure.SERVICE_ACTIVITIES, 2),
     DefaultRequirement(Have.ACTIVITIES_SERVICES, Carrier.ACTIVITY_MONTH, Measure.DECEMBER_ACTIVITIES, 1),
     DefaultRequirement(Have.FELLOWSHIP_EXCHANGE, "", Measure.FELLOWSHIP_ACTIVITIES, 1),

@@ -6,11 +6,13 @@ ten queries for the whole committee, whatever the number of groups, members
 or records. What counts for a group:
 - held activities of the year, joint ones fully for every group that held them;
 - records (reports, proposals) filed under the group, dated in the year;
-- active workstations set up by the year's end;
+- workstations open at some time in the year, with the days each is open in
+  it (active: at least the year's days_open, activities.carriers); reports
+  that came through a station count apart for the workstation carrier;
 - for shares of members: the members who belonged to the group on the
-  reference day (31 December, or today during the year), and what each did for
-  the group while they belonged to it (the membership-date logic of
-  reports.selectors.pages.expected_activities).
+  reference day (31 December, or today during the year), each judged on all
+  their work of the year in any group (activities.carriers, "The member's duty
+  follows the member").
 """
 
 from __future__ import annotations
@@ -23,14 +25,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import get_language
 
-from activities.models import (
-    Activity,
-    ConstituentContact,
-    DutyReport,
-    GroupDocument,
-    OpinionReport,
-    Proposal,
-)
+from activities.models import Activity, GroupDocument, OpinionReport, Proposal
+from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors import clock, freshness
 from sectors.models import GroupMembership, SectorGroup, Workstation
 from sectors.paging import url_maker
@@ -82,6 +78,7 @@ def rule_of(requirement: Requirement, assessment: AssessmentYear) -> Rule:
         deadline=effective_deadline(requirement, assessment),
         is_hard=requirement.is_hard,
         per_member=requirement.per_member,
+        days_open=requirement.days_open,
     )
 
 
@@ -117,12 +114,18 @@ class _Gathered:
         for group_id, pk, kind, date, title, highlight in links.order_by("activity__date", "activity_id"):
             self.activities[group_id].append(ActivityFact(pk, kind, date, title, activity_url(pk), highlight))
 
-        self.opinion_reports = self._records(
-            OpinionReport.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
-            "submitted_on",
-            "opinion_report",
-            url_maker("opinionreport_detail"),
-        )
+        # Reports that came through a station count apart for the workstation carrier.
+        self.opinion_reports: dict[int, list[Evidence]] = defaultdict(list)
+        self.station_reports: dict[int, list[Evidence]] = defaultdict(list)
+        report_url = url_maker("opinionreport_detail")
+        reports = OpinionReport.objects.filter(committee_id=committee_id, submitted_on__range=(start, end))
+        for pk, group_id, title, on, station in reports.order_by("submitted_on", "id").values_list(
+            "id", "group_id", "title", "submitted_on", "workstation_id"
+        ):
+            evidence = Evidence("opinion_report", pk, title, report_url(pk), on)
+            self.opinion_reports[group_id].append(evidence)
+            if station is not None:
+                self.station_reports[group_id].append(evidence)
         self.proposals = self._records(
             Proposal.objects.filter(committee_id=committee_id, submitted_on__range=(start, end)),
             "submitted_on",
@@ -132,9 +135,19 @@ class _Gathered:
         stations = Workstation.objects.filter(group__committee_id=committee_id, established_on__lte=end).filter(
             Q(closed_on__isnull=True) | Q(closed_on__gte=start)  # open at some time in the year (reports.figures)
         )
-        self.workstations = self._records(
-            stations, "established_on", "workstation", url_maker("workstation_detail"), label="name"
-        )
+        # Stations open at some time in the year, with the days each was open
+        # (active stations: activities.carriers).
+        self.workstations: dict[int, list[Evidence]] = defaultdict(list)
+        self.station_days: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        station_url = url_maker("workstation_detail")
+        for station in stations.order_by("established_on", "id").only(
+            "id", "group_id", "name", "established_on", "closed_on"
+        ):
+            evidence = Evidence(
+                "workstation", station.pk, station.name, station_url(station.pk), station.established_on
+            )
+            self.workstations[station.group_id].append(evidence)
+            self.station_days[station.group_id].append((station.pk, station.days_open(start, end)))
         self.documents: dict[tuple[int, str], Evidence] = {}
         document_url = url_maker("document_detail")
         documents = GroupDocument.objects.filter(group__committee_id=committee_id, year=year)
@@ -153,17 +166,17 @@ class _Gathered:
             self.spans[group_id].setdefault(member_id, []).append((since, until))
             self.names[member_id] = name
 
-        self.contacts: dict[tuple[int, int], list[tuple[int, datetime.date]]] = defaultdict(list)
-        contacts = ConstituentContact.objects.filter(group__committee_id=committee_id, contacted_on__range=(start, end))
-        for group_id, member_id, constituent_id, on in contacts.values_list(
-            "group_id", "member_id", "constituent_id", "contacted_on"
-        ):
-            self.contacts[(group_id, member_id)].append((constituent_id, on))
+        # The member's duty follows the member (activities.carriers): all their
+        # contacts and duty reports of the year, whatever group they were filed under.
+        self.contacts: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
+        contacts = duty_contacts(committee_id=committee_id, start=start, end=end)
+        for member_id, constituent_id, on in contacts.values_list("member_id", "constituent_id", "contacted_on"):
+            self.contacts[member_id].append((constituent_id, on))
 
-        self.reports: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
-        reports = DutyReport.objects.filter(group__committee_id=committee_id, reported_on__range=(start, end))
-        for group_id, member_id, on in reports.values_list("group_id", "member_id", "reported_on"):
-            self.reports[(group_id, member_id)].append(on)
+        self.reports: dict[int, list[datetime.date]] = defaultdict(list)
+        reports = duty_reports_given(committee_id=committee_id, start=start, end=end)
+        for member_id, on in reports.values_list("member_id", "meeting__date"):
+            self.reports[member_id].append(on)
 
     @staticmethod
     def _records(queryset, date_field: str, kind: str, url, label: str = "title") -> dict[int, list[Evidence]]:
@@ -175,14 +188,14 @@ class _Gathered:
         return found
 
     def members_on(self, group_id: int, day: datetime.date, member_url) -> tuple[MemberFact, ...]:
-        """The group's members on `day`, each with the contacts and duty reports
-        they made for the group on days they belonged to it."""
+        """The group's members on `day` (the span's end), each with all their
+        contacts and duty reports of the year (activities.carriers)."""
         members = []
         for member_id, spans in self.spans.get(group_id, {}).items():
             if not spans_cover(spans, day):
                 continue
-            contacts = tuple(c for c in self.contacts.get((group_id, member_id), ()) if spans_cover(spans, c[1]))
-            reported = tuple(on for on in self.reports.get((group_id, member_id), ()) if spans_cover(spans, on))
+            contacts = tuple(self.contacts.get(member_id, ()))
+            reported = tuple(self.reports.get(member_id, ()))
             members.append(MemberFact(member_id, self.names[member_id], member_url(member_id), contacts, reported))
         return tuple(sorted(members, key=lambda m: m.member_id))
 
@@ -196,6 +209,8 @@ class _Gathered:
             opinion_reports=tuple(self.opinion_reports.get(pk, ())),
             proposals=tuple(self.proposals.get(pk, ())),
             workstations=tuple(self.workstations.get(pk, ())),
+            workstation_days=tuple(self.station_days.get(pk, ())),
+            workstation_opinion_reports=tuple(self.station_reports.get(pk, ())),
             plan=self.documents.get((pk, GroupDocument.Kind.PLAN)),
             summary=self.documents.get((pk, GroupDocument.Kind.SUMMARY)),
             members=self.members_on(pk, day, member_url),

@@ -31,7 +31,14 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy, pgettext_lazy
 
-from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind, Carrier, Have
+from activities.carriers import (
+    DEFAULT_CONSTITUENTS_PER_MEMBER,
+    DEFAULT_STATION_DAYS_OPEN,
+    DUTY_REPORT_MONTH,
+    ActivityKind,
+    Carrier,
+    Have,
+)
 
 from .models import Measure
 
@@ -74,6 +81,7 @@ class Rule:
     deadline: datetime.date | None = None  # None: "each month" (or no single day)
     is_hard: bool = False
     per_member: int = 0  # distinct constituents that make "enough" (CONSTITUENTS_PER_MEMBER)
+    days_open: int = 0  # ACTIVE_WORKSTATIONS: days of the year a station must be open (0: the default)
 
 
 class ActivityFact(NamedTuple):
@@ -86,14 +94,14 @@ class ActivityFact(NamedTuple):
 
 
 class MemberFact(NamedTuple):
-    """A member who belonged to the group on the reference day, with what they
-    did for the group in the year while they belonged to it."""
+    """A member who belonged to the group on the reference day, with all their
+    work of the year, in any group (activities.carriers: the duty follows the member)."""
 
     member_id: int
     name: str
     url: str = ""
     contacts: tuple[tuple[int, datetime.date], ...] = ()  # (constituent id, date)
-    reported_on: tuple[datetime.date, ...] = ()  # dates of their duty reports for the group
+    reported_on: tuple[datetime.date, ...] = ()  # dates of the meetings they reported at
 
     def constituents_by(self, day: datetime.date | None) -> int:
         return len({cid for cid, on in self.contacts if day is None or on <= day})
@@ -113,7 +121,9 @@ class GroupFacts:
     activities: tuple[ActivityFact, ...] = ()
     opinion_reports: tuple[Evidence, ...] = ()
     proposals: tuple[Evidence, ...] = ()
-    workstations: tuple[Evidence, ...] = ()  # active stations; date = set up on
+    workstations: tuple[Evidence, ...] = ()  # stations open in the year; date = set up on
+    workstation_days: tuple[tuple[int, int], ...] = ()  # (station id, days open in the year)
+    workstation_opinion_reports: tuple[Evidence, ...] = ()  # reports that came through a station
     plan: Evidence | None = None  # date = the document's date
     summary: Evidence | None = None
     members: tuple[MemberFact, ...] = ()
@@ -295,6 +305,19 @@ def _share(counts: Callable[[MemberFact, Rule], bool]) -> Callable[[GroupFacts, 
     return measure
 
 
+def station_days_needed(rule: Rule) -> int:
+    return rule.days_open or DEFAULT_STATION_DAYS_OPEN
+
+
+def _active_stations(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
+    """Stations open at least the rule's days of the year (activities.carriers:
+    a station open two days of the year is not an active one)."""
+    days = dict(facts.workstation_days)
+    needed = station_days_needed(rule)
+    found = [e for e in facts.workstations if _counted(e.date, rule.deadline) and days.get(e.id, 0) >= needed]
+    return Measured(len(found), found)
+
+
 def constituents_needed(rule: Rule) -> int:
     return rule.per_member or DEFAULT_CONSTITUENTS_PER_MEMBER
 
@@ -318,12 +341,13 @@ MEASURES: dict[str, Callable[[GroupFacts, Rule, Context], Measured]] = {
     Measure.SUPERVISIONS: _activities(K.SUPERVISION),
     Measure.PROPOSALS: _records("proposals"),
     Measure.OPINION_REPORTS: _records("opinion_reports"),
+    Measure.WORKSTATION_OPINION_REPORTS: _records("workstation_opinion_reports"),
     Measure.SERVICE_ACTIVITIES: _activities(K.SERVICE),
     Measure.DECEMBER_ACTIVITIES: _activities(K.SERVICE, month=12),
     Measure.FELLOWSHIP_ACTIVITIES: _activities(K.FELLOWSHIP),
     Measure.CONSTITUENTS_PER_MEMBER: _share(_enough_constituents),
-    Measure.ACTIVE_WORKSTATIONS: _records("workstations"),
-    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=12),
+    Measure.ACTIVE_WORKSTATIONS: _active_stations,
+    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=DUTY_REPORT_MONTH),
     Measure.DUTY_REPORTERS: _share(_reported),
     Measure.HIGHLIGHTS: _highlights,
 }
@@ -371,6 +395,9 @@ _UNITS = {
     ),
     Measure.PROPOSALS: npgettext_lazy("unit", "proposal", "proposals", "n"),
     Measure.OPINION_REPORTS: npgettext_lazy("unit", "public-opinion report", "public-opinion reports", "n"),
+    Measure.WORKSTATION_OPINION_REPORTS: npgettext_lazy(
+        "unit", "public-opinion report through a workstation", "public-opinion reports through workstations", "n"
+    ),
     Measure.SERVICE_ACTIVITIES: npgettext_lazy("unit", "service activity", "service activities", "n"),
     Measure.DECEMBER_ACTIVITIES: npgettext_lazy(
         "unit", "service activity in December", "service activities in December", "n"

@@ -51,6 +51,7 @@ def requirement_defaults(default: DefaultRequirement, year: int) -> dict:
         "carrier": default.carrier,
         "threshold": default.threshold,
         "per_member": default.per_member,
+        "days_open": default.days_open,
         "deadline": default.deadline_in(year),
         "is_hard": default.is_hard,
     }
@@ -94,6 +95,7 @@ def assessment_year_fill(*, committee: Committee, year: int) -> tuple[Assessment
                 measure=rule.measure,
                 threshold=rule.threshold,
                 per_member=rule.per_member,
+                days_open=rule.days_open,
                 weight=rule.weight,
                 deadline=_same_day_in(rule.deadline, year),
                 is_hard=rule.is_hard,

@@ -303,6 +303,15 @@ class Workstation(models.Model):
             kwargs["update_fields"] = set(update_fields) | {"is_active", "closed_on"}
         super().save(*args, **kwargs)
 
+    def open_on(self, day: datetime.date) -> bool:
+        """Set up on or before `day` and not closed before it."""
+        return self.established_on <= day and (self.closed_on is None or day <= self.closed_on)
+
+    def days_open(self, start: datetime.date, end: datetime.date) -> int:
+        """Days of start..end (both included) on which the station was open."""
+        first, last = max(start, self.established_on), min(end, self.closed_on or end)
+        return max(0, (last - first).days + 1)
+
 
 class Constituent(models.Model):
     """A person of the sector (界别群众) whom members keep in touch with."""

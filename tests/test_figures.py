@@ -78,6 +78,10 @@ def test_it_counts_stations_open_at_any_time_in_the_period(committee, group_a, s
     station("去年关闭", datetime.date(2020, 1, 1), datetime.date(2024, 12, 31))
     station("明年新建", datetime.date(2026, 1, 1))
     assert year(committee).workstations == 3
+    # 「建立」 counts the one set up in the year; the others were kept open (运行).
+    assert year(committee).workstations_established == 1
+    assert "运行“界别工作站”3个，其中新建1个" in year(committee).bulletin_zh
+    assert "kept 3 sector workstations (1 set up in the period)" in year(committee).bulletin_en
 
     settings.PORTAL_TODAY = "2026-03-01"
     old = Workstation.objects.get(name="老站")
@@ -113,11 +117,20 @@ def test_it_counts_reports_proposals_contacts_and_members(committee, group_a, gr
     make_member(group_b, since=datetime.date(2020, 1, 1), until=datetime.date(2025, 1, 1))  # left on its first day
     station = Workstation.objects.create(group=group_a, name="站", host_kind="studio", established_on=START)
     for status in ("submitted", "adopted_city", "adopted_province", "adopted_national"):
+        decided = {"adopted_on": START, "adopted_by": "cppcc"} if status != "submitted" else {}
         OpinionReport.objects.create(
-            committee=committee, group=group_a, title=status, submitted_on=START, status=status, workstation=station
+            committee=committee,
+            group=group_a,
+            title=status,
+            submitted_on=START,
+            status=status,
+            workstation=station,
+            **decided,
         )
     OpinionReport.objects.create(committee=committee, group=group_b, title="无站", submitted_on=END)
-    Proposal.objects.create(committee=committee, group=group_a, title="提案", submitted_on=START, is_key=True)
+    Proposal.objects.create(
+        committee=committee, group=group_a, title="提案", submitted_on=START, is_key=True, key_on=START, key_by="cppcc"
+    )
     Proposal.objects.create(committee=committee, group=group_b, title="提案2", submitted_on=END)
     people = [Constituent.objects.create(committee=committee, name=f"群众{i}") for i in range(3)]
     for person in people:
@@ -192,3 +205,29 @@ def test_the_headline_over_the_years_matches_the_full_figures(committee, group_a
     assert len(captured) == figures.HEADLINE_QUERIES
     full = figures.figures_for_periods(committee.pk, periods)
     assert headline == [{key: getattr(f, key) for key in figures.HEADLINE_KEYS} for f in full]
+
+
+def test_adoptions_and_key_proposals_count_in_the_year_they_were_decided(committee, group_a):
+    december, march = datetime.date(2024, 12, 10), datetime.date(2025, 3, 5)
+    OpinionReport.objects.create(
+        committee=committee,
+        group=group_a,
+        title="跨年采用",
+        submitted_on=december,
+        status="adopted_province",
+        adopted_on=march,
+        adopted_by="party_committee",
+    )
+    Proposal.objects.create(
+        committee=committee, group=group_a, title="跨年重点", submitted_on=december, is_key=True, key_on=march
+    )
+    before = figures.period_figures(committee.pk, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    after = year(committee)
+    assert (before.opinion_reports, before.opinion_reports_adopted, before.proposals, before.key_proposals) == (
+        1,
+        0,
+        1,
+        0,
+    )
+    assert (after.opinion_reports, after.opinion_reports_adopted, after.key_proposals) == (0, 1, 1)
+    assert after.opinion_reports_adopted_by_level == {"city": 0, "province": 1, "national": 0}

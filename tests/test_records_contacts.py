@@ -284,7 +284,7 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, member_a, perso
     assert any(old == "初稿" and new == "定稿" for _label, old, new in newest.changes)
 
 
-def test_it_counts_in_a_groups_summary_only_the_contacts_recorded_for_that_group(
+def test_it_counts_in_every_groups_summary_all_the_members_contacts_of_the_year(
     staff_client, committee, group_a, group_b
 ):
     moved = make_member(group_a, "郑委员", until=datetime.date(2025, 3, 31))
@@ -303,8 +303,9 @@ def test_it_counts_in_a_groups_summary_only_the_contacts_recorded_for_that_group
         [row] = [m for m in summary if m.name == "郑委员"]
         return row.constituent_count, row.contact_count
 
-    assert counts(group_a) == (1, 1)
-    assert counts(group_b) == (2, 2)
+    # The duty follows the member (activities.carriers): one verdict in both groups.
+    assert counts(group_a) == (3, 3)
+    assert counts(group_b) == (3, 3)
 
 
 # --- one person typed in again is not a new constituent ---------------------------------

@@ -82,7 +82,14 @@ def test_it_lets_staff_create_edit_and_delete(staff_client, group_a, member_a, l
     assert (report.committee, report.group, report.workstation) == (group_a.committee, group_a, station_a)
     assert set(report.submitters.all()) == {member_a, leader_member}
 
-    data = form_data(group_a, [member_a], title="改后的标题", status=OpinionReport.Status.ADOPTED_CITY)
+    data = form_data(
+        group_a,
+        [member_a],
+        title="改后的标题",
+        status=OpinionReport.Status.ADOPTED_CITY,
+        adopted_on="2025-04-01",
+        adopted_by="government",
+    )
     response = staff_client.post(reverse("opinionreport_edit", args=[report.pk]), data)
     report.refresh_from_db()
     assert response.status_code == 302

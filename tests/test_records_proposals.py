@@ -57,7 +57,9 @@ def assert_field_error(response, field: str, message: str | None = None) -> None
 
 
 def test_it_lets_staff_create_edit_and_delete(staff_client, group_a, member_a, leader_member):
-    data = form_data(group_a, [member_a, leader_member], number="12-001", is_key="on")
+    data = form_data(
+        group_a, [member_a, leader_member], number="12-001", is_key="on", key_on="2025-02-01", key_by="cppcc"
+    )
     response = staff_client.post(reverse("proposal_create"), data)
 
     proposal = Proposal.objects.get()

@@ -153,15 +153,15 @@ def test_an_admin_fills_a_year_from_last_year_in_one_click(admin_client_role, co
         reverse("scorecard_rules_fill"), {"year": 2026, "next": _url(group_a, year=2026)}, follow=True
     )
     assert response.redirect_chain[-1][0] == _url(group_a, year=2026)
-    assert "2026年度现有 15 条考核要求，沿用上一个有考核要求的年度。" in response.content.decode()
+    assert "2026年度现有 16 条考核要求，沿用上一个有考核要求的年度。" in response.content.decode()
     new_year = AssessmentYear.objects.get(committee=committee, year=2026)
     assert new_year.requirements.get(measure=Measure.SERVICE_ACTIVITIES).threshold == 4
 
 
 def test_filling_without_an_earlier_year_uses_the_defaults(admin_client_role, committee):
     response = admin_client_role.post(reverse("scorecard_rules_fill"), {"year": 2030}, follow=True)
-    assert "2030年度现有 15 条考核要求，采用默认要求。" in response.content.decode()
-    assert AssessmentYear.objects.get(year=2030).requirements.count() == 15
+    assert "2030年度现有 16 条考核要求，采用默认要求。" in response.content.decode()
+    assert AssessmentYear.objects.get(year=2030).requirements.count() == 16
 
 
 @pytest.mark.parametrize("year", ["abc", "1999", ""])

@@ -57,7 +57,7 @@ def _count_independently() -> dict[str, dict[str, float]]:
     memberships = list(GroupMembership.objects.all())
     activities = list(Activity.objects.prefetch_related("groups"))
     contacts = list(ConstituentContact.objects.all())
-    duty_reports = list(DutyReport.objects.all())
+    duty_reports = list(DutyReport.objects.select_related("meeting"))
     documents = list(GroupDocument.objects.all())
     opinion = list(OpinionReport.objects.all())
     proposals = list(Proposal.objects.all())
@@ -72,24 +72,24 @@ def _count_independently() -> dict[str, dict[str, float]]:
         def kinds(*wanted, month=None, held=held):
             return sum(1 for a in held if a.kind in wanted and (month is None or a.date.month == month))
 
-        def member_spans(member_id, gid=gid):
-            return [(m.start_date, m.end_date) for m in memberships if m.member_id == member_id and m.group_id == gid]
-
         on_31_dec = {m.member_id for m in memberships if m.group_id == gid and _covers(m.start_date, m.end_date, TODAY)}
 
-        def counts_for(row, day, on_31_dec=on_31_dec, gid=gid, member_spans=member_spans) -> bool:
-            return (
-                row.group_id == gid
-                and _in_year(day)
-                and row.member_id in on_31_dec
-                and any(_covers(s, e, day) for s, e in member_spans(row.member_id))
-            )
-
+        # The member's duty follows the member: all their work of the year, any
+        # group, for the members of 31 December; reports count at a December meeting.
         people = defaultdict(set)
         for c in contacts:
-            if counts_for(c, c.contacted_on):
+            if _in_year(c.contacted_on) and c.member_id in on_31_dec:
                 people[c.member_id].add(c.constituent_id)
-        reporters = {r.member_id for r in duty_reports if counts_for(r, r.reported_on)}
+        reporters = {
+            r.member_id
+            for r in duty_reports
+            if r.member_id in on_31_dec
+            and r.meeting is not None
+            and r.meeting.kind == K.DUTY_REPORT
+            and r.meeting.status == "held"
+            and _in_year(r.meeting.date)
+            and r.meeting.date.month == 12
+        }
         plan = [d for d in documents if d.group_id == gid and d.year == YEAR and d.kind == "plan"]
         summary = [d for d in documents if d.group_id == gid and d.year == YEAR and d.kind == "summary"]
         size = len(on_31_dec)
@@ -105,8 +105,14 @@ def _count_independently() -> dict[str, dict[str, float]]:
             Measure.CONSULTATIONS: kinds(K.CONSULTATION),
             Measure.PROPOSALS: sum(1 for p in proposals if p.group_id == gid and _in_year(p.submitted_on)),
             Measure.OPINION_REPORTS: sum(1 for o in opinion if o.group_id == gid and _in_year(o.submitted_on)),
+            Measure.WORKSTATION_OPINION_REPORTS: sum(
+                1 for o in opinion if o.group_id == gid and _in_year(o.submitted_on) and o.workstation_id
+            ),
             Measure.ACTIVE_WORKSTATIONS: sum(
-                1 for s in stations if s.group_id == gid and s.is_active and s.established_on <= TODAY
+                1
+                for s in stations
+                if s.group_id == gid
+                and (min(s.closed_on or TODAY, TODAY) - max(s.established_on, datetime.date(YEAR, 1, 1))).days + 1 >= 90
             ),
             Measure.SERVICE_ACTIVITIES: kinds(K.SERVICE),
             Measure.DECEMBER_ACTIVITIES: kinds(K.SERVICE, month=12),
@@ -153,3 +159,13 @@ def test_the_demo_leaders_scorecard_says_what_is_missing(demo, client, settings)
     assert missing, "the demo leader's group should have something left to do"
     for rule in missing:
         assert rule.missing in page
+
+
+def test_the_dashboard_and_the_scorecards_count_the_same_members_meeting_the_contact_rule(demo):
+    from reports.figures import period_figures
+
+    figures = period_figures(demo.committee.pk, datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
+    met = sum(
+        len(r.evidence) for g in demo.scores.groups for r in g.rules if r.measure == Measure.CONSTITUENTS_PER_MEMBER
+    )
+    assert figures.members_meeting_contact_rule == met > 0

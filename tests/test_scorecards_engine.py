@@ -15,7 +15,7 @@ from reports.models import DEFAULT_REQUIREMENTS, AssessmentYear, Measure, Requir
 from reports.scorecards import year_scores
 from reports.scoring import Verdict
 from reports.setup import assessment_year_ensure, assessment_year_fill
-from sectors.models import Constituent, GroupMembership, Member
+from sectors.models import Constituent, GroupMembership, Member, Workstation
 
 from .factories import make_activity, make_group, make_member
 
@@ -40,7 +40,7 @@ def rule(group_score, measure):
 
 def test_the_defaults_are_the_issues_table(rules):
     rows = {r.measure: r for r in rules.requirements.all()}
-    assert len(rows) == len(DEFAULT_REQUIREMENTS) == 15
+    assert len(rows) == len(DEFAULT_REQUIREMENTS) == 16
     assert rows[Measure.CONSULTATIONS].is_hard and rows[Measure.DUTY_REPORT_MEETINGS].is_hard
     assert rows[Measure.PLAN_FILED].deadline == D(Y, 3, 31)
     assert rows[Measure.STUDY_MONTHS].deadline is None
@@ -78,7 +78,7 @@ def _contact(member, group, constituent, day):
     )
 
 
-def test_a_member_who_moved_mid_year_counts_for_each_group_only_for_their_days_there(
+def test_a_member_who_moved_mid_year_is_judged_on_all_the_years_work_by_the_group_of_the_day(
     committee, group_a, group_b, rules
 ):
     mover = make_member(group_b, "周迁移", since=D(2022, 1, 1), until=D(Y, 6, 30))
@@ -89,10 +89,10 @@ def test_a_member_who_moved_mid_year_counts_for_each_group_only_for_their_days_t
     _contact(mover, group_a, people[3], D(Y, 8, 1))  # in A
     constituents_a = rule(score(committee, group_a), Measure.CONSTITUENTS_PER_MEMBER)
     assert constituents_a.members_counted == 1  # on 31 December only the mover is in A
-    assert constituents_a.value == 0.0  # one constituent for A, not the three made for B
+    assert constituents_a.value == 100.0  # the duty follows the member: 4 constituents, in B and A
     # On 31 December the mover no longer belongs to B: B has no members, the share is not applicable.
     assert rule(score(committee, group_b), Measure.CONSTITUENTS_PER_MEMBER).verdict == Verdict.NA
-    # In May, the mover belongs to B, with three constituents there.
+    # In May, the mover belongs to B, with three constituents so far.
     in_may = rule(score(committee, group_b, today=D(Y, 5, 31)), Measure.CONSTITUENTS_PER_MEMBER)
     assert (in_may.members_counted, in_may.value, in_may.verdict) == (1, 100.0, Verdict.MET)
 
@@ -148,12 +148,48 @@ def test_records_of_the_group_in_the_year_are_the_evidence(committee, group_a, g
     assert [(e.kind, e.id, e.url) for e in reports.evidence] == [
         ("opinion_report", report.pk, f"/opinion-reports/{report.pk}/")
     ]
-    assert reports.have == Have.PROPOSALS_INFORMATION and reports.carrier == Carrier.WORKSTATION
+    assert reports.have == Have.PROPOSALS_INFORMATION and not reports.carrier
+
+
+def test_the_workstation_carrier_counts_only_reports_that_came_through_a_station(committee, group_a, rules):
+    station = Workstation.objects.create(
+        group=group_a, name="驿站", host_kind=Workstation.HostKind.STUDIO, established_on=D(Y - 1, 1, 1)
+    )
+    OpinionReport.objects.create(committee=committee, group=group_a, title="直报", submitted_on=D(Y, 4, 1))
+    through = OpinionReport.objects.create(
+        committee=committee, group=group_a, title="站报", submitted_on=D(Y, 5, 1), workstation=station
+    )
+    result = score(committee, group_a)
+    assert rule(result, Measure.OPINION_REPORTS).value == 2
+    station_reports = rule(result, Measure.WORKSTATION_OPINION_REPORTS)
+    assert [e.id for e in station_reports.evidence] == [through.pk]
+    assert station_reports.carrier == Carrier.WORKSTATION
+    assert [r.measure for r in result.carriers[Carrier.WORKSTATION].rules] == [
+        Measure.WORKSTATION_OPINION_REPORTS,
+        Measure.ACTIVE_WORKSTATIONS,
+    ]
+
+
+def test_a_station_open_two_days_of_the_year_is_not_an_active_one(committee, group_a, rules):
+    def station(name, since, until=None):
+        return Workstation.objects.create(
+            group=group_a, name=name, host_kind=Workstation.HostKind.STUDIO, established_on=since, closed_on=until
+        )
+
+    station("年末新设", D(Y, 12, 30))
+    station("年初关闭", D(Y - 1, 3, 1), D(Y, 1, 2))
+    assert rule(score(committee, group_a), Measure.ACTIVE_WORKSTATIONS).value == 0
+    kept = station("常设", D(Y - 1, 3, 1))
+    active = rule(score(committee, group_a), Measure.ACTIVE_WORKSTATIONS)
+    assert ([e.id for e in active.evidence], active.verdict) == ([kept.pk], Verdict.MET)
+    # The number of days is the year's rule value.
+    Requirement.objects.filter(assessment_year=rules, measure=Measure.ACTIVE_WORKSTATIONS).update(days_open=1)
+    assert rule(score(committee, group_a, today=D(Y + 1, 1, 2)), Measure.ACTIVE_WORKSTATIONS).value == 3
 
 
 def test_a_year_without_rules_is_filled_from_the_last_year_with_rules_else_the_defaults(committee):
     assessment, source = assessment_year_fill(committee=committee, year=2024)
-    assert source == "defaults" and assessment.requirements.count() == 15
+    assert source == "defaults" and assessment.requirements.count() == 16
     Requirement.objects.filter(assessment_year=assessment, measure=Measure.SERVICE_ACTIVITIES).update(threshold=5)
     Requirement.objects.filter(assessment_year=assessment, measure=Measure.PLAN_FILED).update(deadline=D(2024, 2, 29))
     copied, source = assessment_year_fill(committee=committee, year=2025)
@@ -163,7 +199,7 @@ def test_a_year_without_rules_is_filled_from_the_last_year_with_rules_else_the_d
     assert rows[Measure.PLAN_FILED].deadline == D(2025, 2, 28)
     assert copied.plan_deadline == D(2025, 3, 31)
     again, _ = assessment_year_fill(committee=committee, year=2025)
-    assert again.requirements.count() == 15  # nothing doubled
+    assert again.requirements.count() == 16  # nothing doubled
 
 
 # --- a fixed number of queries ---------------------------------------------------------

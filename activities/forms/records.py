@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,17 @@ class RecordForm(forms.ModelForm):
                 self.add_error(name, _("This date is in the future."))
         return cleaned
 
+    def _update_errors(self, errors: ValidationError) -> None:
+        # A model's rule (Model.clean, every writer's) about a field this user's
+        # form does not show is an error of the whole form, not a crash.
+        if hasattr(errors, "error_dict"):
+            moved: dict[str, list] = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name == NON_FIELD_ERRORS or name in self.fields else NON_FIELD_ERRORS
+                moved.setdefault(key, []).extend(messages)
+            errors = ValidationError(moved)
+        super()._update_errors(errors)
+
     def already_recorded(self, model, **lookup) -> bool:
         """Whether another row (not the one being edited) has these values."""
         return model.objects.filter(**lookup).exclude(pk=self.instance.pk).exists()
@@ -110,14 +122,25 @@ class RecordForm(forms.ModelForm):
 
 
 class OpinionReportForm(RecordForm):
-    not_future = ("submitted_on",)
+    not_future = ("submitted_on", "adopted_on")
     today_by_default = ("submitted_on",)
     submitters = MembersChoiceField(queryset=Member.objects.none(), label=_("submitters"))
     workstation = WorkstationChoiceField(queryset=Workstation.objects.none(), required=False, label=_("workstation"))
 
     class Meta:
         model = OpinionReport
-        fields = ["group", "workstation", "title", "content", "submitted_on", "submitters", "status", "leader_comment"]
+        fields = [
+            "group",
+            "workstation",
+            "title",
+            "content",
+            "submitted_on",
+            "submitters",
+            "status",
+            "adopted_on",
+            "adopted_by",
+            "leader_comment",
+        ]
         widgets = {"content": forms.Textarea(attrs={"rows": 6}), "leader_comment": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -128,13 +151,13 @@ class OpinionReportForm(RecordForm):
         if not can_set_highlight(self.user):
             # Adoption (采用) is recognised by committee staff, like highlights: a
             # leader's form does not offer it, so a posted status is ignored.
-            del self.fields["status"]
+            for name in ("status", "adopted_on", "adopted_by"):
+                del self.fields[name]
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        group, workstation = cleaned.get("group"), cleaned.get("workstation")
-        if group and workstation and workstation.group_id != group.pk:
-            self.add_error("workstation", _("This workstation belongs to another group."))
+        # The workstation's group and opening dates: OpinionReport.clean (every writer's rule).
+        group = cleaned.get("group")
         self.check_members_in_group("submitters", cleaned.get("submitted_on"))
         title, day = cleaned.get("title"), cleaned.get("submitted_on")
         if group and title and day and self.already_recorded(OpinionReport, group=group, title=title, submitted_on=day):
@@ -143,12 +166,23 @@ class OpinionReportForm(RecordForm):
 
 
 class ProposalForm(RecordForm):
-    not_future = ("submitted_on",)
+    not_future = ("submitted_on", "key_on")
     proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
 
     class Meta:
         model = Proposal
-        fields = ["group", "number", "title", "submitted_on", "proposers", "is_group_proposal", "status", "is_key"]
+        fields = [
+            "group",
+            "number",
+            "title",
+            "submitted_on",
+            "proposers",
+            "is_group_proposal",
+            "status",
+            "is_key",
+            "key_on",
+            "key_by",
+        ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -331,6 +365,8 @@ class DutyReportForm(RecordForm):
         day = cleaned.get("reported_on")
         if member and day:
             self.group = self.member_group_on(member, day)
+            # DutyReport.clean (the rule of every writer) checks the reporter against it.
+            self.instance.group = self.group
         self._check_meeting(member, meeting, day)
         title = cleaned.get("title")
         if (
@@ -346,12 +382,7 @@ class DutyReportForm(RecordForm):
         return cleaned
 
     def _check_meeting(self, member: Member | None, meeting: Activity | None, day: datetime.date | None) -> None:
-        if meeting and meeting.status != Activity.Status.HELD:
-            self.add_error("meeting", _("This meeting has not been held yet."))
-        elif meeting and day and day != meeting.date and "reported_on" not in self.errors:
-            self.add_error("reported_on", _("Use the meeting's date, %(date)s.") % {"date": meeting.date.isoformat()})
-        if self.group and meeting and not meeting.groups.filter(pk=self.group.pk).exists():
-            self.add_error("meeting", _("This meeting is not one of the member's group."))
+        # The meeting's kind, status, group and date: DutyReport.clean (every writer's rule).
         if member and meeting and self.already_recorded(DutyReport, member=member, meeting=meeting):
             self.add_error("meeting", _("This member has already reported at this meeting."))
 

@@ -10,12 +10,13 @@ import datetime
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Replace
 from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
+from activities.selectors.duty import duty_contacts
 from sectors import clock
 from sectors.access import is_leader, scope, visible_groups
 from sectors.imports.cells import compact
@@ -146,16 +147,17 @@ def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -
     in_year = GroupMembership.objects.filter(group__in=groups, start_date__lte=end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
     )
-    # Only the contacts recorded for these groups: a member who moved counts
-    # here what they did in this group, not in the one before or after.
-    contacts_in_year = Q(constituent_contacts__contacted_on__range=(start, end), constituent_contacts__group__in=groups)
+    # All the member's contacts of the year, in any group: the duty follows the
+    # member (activities.carriers), so every leader of a member who moved sees
+    # the same verdict as the scorecards and the duty record.
+    year_contacts = duty_contacts(committee_id=None, start=start, end=end).filter(member_id=OuterRef("pk"))
     latest_group = in_year.filter(member=OuterRef("pk")).order_by("-start_date").values("group__short_name")[:1]
     members = (
         Member.objects.filter(pk__in=in_year.values("member"))
         .annotate(
             group_short=Subquery(latest_group),
-            constituent_count=Count("constituent_contacts__constituent", filter=contacts_in_year, distinct=True),
-            contact_count=Count("constituent_contacts", filter=contacts_in_year, distinct=True),
+            constituent_count=_count_of(year_contacts, "constituent_id", distinct=True),
+            contact_count=_count_of(year_contacts, "id"),
         )
         .order_by("constituent_count", "name", "id")
     )
@@ -163,6 +165,11 @@ def contact_summary(*, groups: QuerySet[SectorGroup], year: int, minimum: int) -
     for member in members:
         member.missing = max(0, minimum - member.constituent_count)
     return members
+
+
+def _count_of(rows: QuerySet, field: str, distinct: bool = False) -> Coalesce:
+    counted = rows.order_by().values("member_id").annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def workstation_reports(workstation: Workstation) -> QuerySet[OpinionReport]:

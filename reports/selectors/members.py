@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from activities.models import Activity, Attendance, OpinionReport, Proposal
+from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors.models import GroupMembership, Member
 from sectors.selectors import ROLE_RANK
 
@@ -39,11 +40,11 @@ class MemberYear:
     present: int
     leave: int  # absent with a reason given
     absent: int  # absent without a reason
-    constituents: int  # distinct constituents contacted for the group
-    contacts: int
+    constituents: int  # distinct constituents contacted in the year, any group (the duty follows the member)
+    contacts: int  # contacts of the year, any group
     opinion_reports: int
     proposals: int
-    duty_reports: int
+    duty_reports: int  # given at a duty-report meeting of the year, any group
     belongs_on: bool  # belongs to the group on the reference day
 
     @property
@@ -104,19 +105,19 @@ def group_member_years(
         else:
             tally[member_id]["leave" if reason else "absent"] += 1
 
+    # The member's duty follows the member (activities.carriers): constituents,
+    # contacts and duty reports are all their work of the year, in any group.
     people: dict[int, set[int]] = defaultdict(set)
     contacts: Counter = Counter()
-    rows = ConstituentContact.objects.filter(group_id=group_id, contacted_on__range=(start, end))
-    for member_id, constituent_id, on in rows.values_list("member_id", "constituent_id", "contacted_on"):
-        if member_id in spans and spans_cover(spans[member_id], on):
-            people[member_id].add(constituent_id)
-            contacts[member_id] += 1
-    reports = Counter()
-    for member_id, on in DutyReport.objects.filter(group_id=group_id, reported_on__range=(start, end)).values_list(
-        "member_id", "reported_on"
-    ):
-        if member_id in spans and spans_cover(spans[member_id], on):
-            reports[member_id] += 1
+    rows = duty_contacts(committee_id=None, start=start, end=end).filter(member_id__in=list(spans))
+    for member_id, constituent_id in rows.values_list("member_id", "constituent_id"):
+        people[member_id].add(constituent_id)
+        contacts[member_id] += 1
+    reports = Counter(
+        duty_reports_given(committee_id=None, start=start, end=end)
+        .filter(member_id__in=list(spans))
+        .values_list("member_id", flat=True)
+    )
     opinion = _per_member(
         OpinionReport.submitters.through.objects.filter(
             opinionreport__group_id=group_id, opinionreport__submitted_on__range=(start, end)

@@ -29,6 +29,7 @@ from activities.models import (
     Proposal,
 )
 from activities.selectors.activity import label_groups
+from activities.selectors.duty import constituents_per_member
 from sectors import clock, freshness
 from sectors.access import is_leader, scope, scope_key
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
@@ -42,6 +43,25 @@ def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def year_reference_day(year: int) -> datetime.date:
+    """Whose roster a year's pages show: 31 December, or today during the year
+    (reports.scoring.Context.reference_day, the scorecards' members)."""
+    start, end = year_bounds(year)
+    return min(max(clock.today(), start), end)
+
+
+def stations_open_in(start: datetime.date, end: datetime.date) -> QuerySet[Workstation]:
+    """Stations open on some day of start..end (reports.figures' "kept open")."""
+    return Workstation.objects.filter(established_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+    )
+
+
+def _stations_still_open(day: datetime.date) -> QuerySet[Workstation]:
+    """Stations set up by `day` and not closed by its end (one closed today is closed)."""
+    return Workstation.objects.filter(established_on__lte=day).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
 def _count_per_group(rows: QuerySet, group_field: str) -> Subquery:
     """COUNT(*) of `rows` for the outer group, as a subquery (one index lookup per group)."""
     counted = rows.filter(**{group_field: OuterRef("pk")}).order_by().values(group_field).annotate(n=Count("pk"))
@@ -50,26 +70,28 @@ def _count_per_group(rows: QuerySet, group_field: str) -> Subquery:
 
 def group_list_for(*, user, year: int) -> list[SectorGroup]:
     """The active groups the user may see, each with `member_count` (memberships
-    covering today), `workstation_count` (active stations), `activity_count`
+    covering the year's reference day), `workstation_count` (stations open on
+    that day), `activity_count`
     (activities held in `year`, joint ones counted for every group) and
-    `current_leaders` (open leader memberships).
+    `current_leaders` (leaders on the reference day). A past year shows that
+    year's roster and stations, not today's (year_reference_day).
 
     Three queries however many groups and years: the groups with their member and
     station counts as subqueries, the leaders, and the year's activities counted
     per group in one grouped query over that year's rows only (a join of groups,
     memberships and every activity ever held multiplied into 659,240 rows).
     """
-    today = clock.today()
     start, end = year_bounds(year)
-    leaders = GroupMembership.objects.filter(membership_covers(today), role=GroupMembership.Role.LEADER).select_related(
+    day = year_reference_day(year)
+    leaders = GroupMembership.objects.filter(membership_covers(day), role=GroupMembership.Role.LEADER).select_related(
         "member"
     )
     groups = list(
         committee_groups(user)
         .filter(is_active=True)
         .annotate(
-            member_count=_count_per_group(GroupMembership.objects.filter(membership_covers(today)), "group"),
-            workstation_count=_count_per_group(Workstation.objects.filter(is_active=True), "group"),
+            member_count=_count_per_group(GroupMembership.objects.filter(membership_covers(day)), "group"),
+            workstation_count=_count_per_group(_stations_still_open(day), "group"),
         )
         .prefetch_related(Prefetch("memberships", queryset=leaders, to_attr="current_leaders"))
         .order_by("sort_order", "id")
@@ -139,13 +161,23 @@ def group_page(*, user, group_id: int, year: int) -> GroupPage:
 
 def _group_page(*, group: SectorGroup, year: int, today: datetime.date) -> GroupPage:
     start, end = year_bounds(year)
+    day = min(max(today, start), end)  # year_reference_day: the year's roster, not today's
 
     memberships = sorted(
-        group.memberships.filter(membership_covers(today))
+        group.memberships.filter(membership_covers(day))
         .select_related("member")
         .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS)),
         key=lambda m: (ROLE_RANK.get(m.role, 99), m.member.member_number),
     )
+    workstations = list(
+        stations_open_in(start, end)
+        .filter(group=group)
+        .select_related("host_member")
+        .defer(*(f"host_member__{name}" for name in Member.PERSONAL_FIELDS))
+        .order_by("-is_active", "name")
+    )
+    for station in workstations:
+        station.open_on_day = station.closed_on is None or station.closed_on > day  # as _stations_still_open
     activities = label_groups(list(group.activities.filter(date__gte=start, date__lte=end).order_by("date", "id")))
     held = [a for a in activities if a.status == Activity.Status.HELD]
     sections = []
@@ -159,11 +191,7 @@ def _group_page(*, group: SectorGroup, year: int, today: datetime.date) -> Group
         year=year,
         officers=[m for m in memberships if m.role in OFFICER_ROLES],
         memberships=memberships,
-        workstations=list(
-            group.workstations.select_related("host_member")
-            .defer(*(f"host_member__{name}" for name in Member.PERSONAL_FIELDS))
-            .order_by("-is_active", "name")
-        ),
+        workstations=workstations,
         sections=sections,
         planned=[a for a in activities if a.status == Activity.Status.PLANNED],
         opinion_reports=OpinionReport.objects.filter(group=group, submitted_on__range=(start, end)).count(),
@@ -219,6 +247,9 @@ class MemberRecord:
     constituent_target: int
     duty_reports: list[DutyReport]
     scoped_to_group: SectorGroup | None
+    # Distinct constituents of the year in any group, whatever the user may list:
+    # the member's duty follows the member (activities.carriers).
+    year_constituents: int = 0
 
     @property
     def expected(self) -> int:
@@ -261,7 +292,7 @@ class MemberRecord:
 
     @property
     def distinct_constituents(self) -> int:
-        return len({contact.constituent_id for contact in self.contacts})
+        return self.year_constituents
 
     @property
     def constituent_target_met(self) -> bool:
@@ -387,4 +418,7 @@ def _member_record(*, user, member: Member, year: int) -> MemberRecord:
             .order_by("reported_on")
         ),
         scoped_to_group=leader_group,
+        year_constituents=constituents_per_member(
+            committee_id=member.committee_id, start=start, end=end, member_ids=[member.pk]
+        ).get(member.pk, 0),
     )
