@@ -9,7 +9,7 @@ from sectors.spreadsheets import Sheet
 
 from .dashboard_tables import verdict_label
 from .scorecards import Scorecard
-from .scoring import GroupScore, RuleResult, YearScores
+from .scoring import GroupScore, RuleResult, YearScores, hard_counts_label, rank_cell, rank_label
 
 
 def _value(rule: RuleResult) -> str:
@@ -19,8 +19,8 @@ def _value(rule: RuleResult) -> str:
 def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
     return [
         _("Scorecard of %(group)s for %(year)s") % {"group": score.group_name, "year": year},
-        _("Total %(total)s, rank %(rank)s of %(count)s: %(verdict)s")
-        % {"total": score.total, "rank": score.rank, "count": group_count, "verdict": verdict_label(score.verdict)},
+        _("Total %(total)s, %(rank)s: %(verdict)s")
+        % {"total": score.total, "rank": rank_label(score, group_count), "verdict": verdict_label(score.verdict)},
     ]
 
 
@@ -116,7 +116,7 @@ def list_sheets(scores: YearScores) -> list[Sheet]:
             ],
             rows=[
                 [
-                    g.rank,
+                    rank_cell(g.rank, g.tied),
                     g.group_name,
                     g.total,
                     verdict_label(g.verdict),
@@ -125,6 +125,9 @@ def list_sheets(scores: YearScores) -> list[Sheet]:
                 ]
                 for g in scores.groups
             ],
-            caption=[_("Judged on %(day)s") % {"day": scores.computed_for.isoformat()}],
+            caption=[
+                _("Judged on %(day)s") % {"day": scores.computed_for.isoformat()},
+                hard_counts_label(scores.hard_counts),
+            ],
         )
     ]

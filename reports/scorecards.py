@@ -48,6 +48,7 @@ from .scoring import (
     RuleResult,
     Verdict,
     YearScores,
+    can_act,
     year_scores_of,
 )
 from .selectors.members import MemberYear, group_member_years, spans_cover
@@ -188,6 +189,7 @@ class _Gathered:
 
     def facts(self, group: dict, day: datetime.date, member_url) -> GroupFacts:
         pk = group["id"]
+        members = self.members_on(pk, day, member_url)
         return GroupFacts(
             group_id=pk,
             group_name=group["short_name"],
@@ -198,7 +200,8 @@ class _Gathered:
             workstations=tuple(self.workstations.get(pk, ())),
             plan=self.documents.get((pk, GroupDocument.Kind.PLAN)),
             summary=self.documents.get((pk, GroupDocument.Kind.SUMMARY)),
-            members=self.members_on(pk, day, member_url),
+            members=members,
+            can_act=can_act(members),
         )
 
 
@@ -263,7 +266,7 @@ class Scorecard:
 
     @property
     def group_count(self) -> int:
-        return len(self.scores.groups)
+        return self.scores.ranked_count
 
 
 def _rule(score: GroupScore, measure: str) -> RuleResult | None:

@@ -14,7 +14,10 @@ judges them:
   views and is scored once;
 - a group fails (whatever its score) when a hard rule is missed: not met by
   its deadline;
-- rank among the groups by total, ties by the groups' order, then name.
+- rank among the groups by total; equal totals share a rank (并列: 1, 1, 3),
+  listed in the groups' order, then name; groups that cannot act (no member
+  on the reference day) and every group of a year without rules are not ranked
+  (rank 0).
 
 What counts for each measure is a table (MEASURES), not a chain of ifs.
 """
@@ -29,7 +32,7 @@ from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from activities.carriers import DEFAULT_CONSTITUENTS_PER_MEMBER, ActivityKind, Carrier, Have
 
@@ -117,6 +120,14 @@ class GroupFacts:
     plan: Evidence | None = None  # date = the document's date
     summary: Evidence | None = None
     members: tuple[MemberFact, ...] = ()
+    can_act: bool = True  # see can_act(): False when the group had no member to act
+
+
+def can_act(members: tuple[MemberFact, ...]) -> bool:
+    """A group with no member on the reference day (none all year, or all of
+    them gone) could not hold anything: it is shown as such, never failed,
+    never in the attention list, never ranked. Decided here, once."""
+    return bool(members)
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,21 @@ class GroupScore:
     verdict: Verdict
     study_months: tuple[int, ...] = ()  # months (1–12) with a study session
     member_count: int = 0  # members on the reference day
+    can_act: bool = True  # False: no member to act (can_act()); not failed, not ranked
+    tied: bool = False  # another ranked group has the same total (并列)
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.rank > 0
+
+    @property
+    def hard_state(self) -> str:
+        """The group's standing on its hard rules, one of HARD_STATES."""
+        if not self.can_act:
+            return "cannot_act"
+        if self.fails_hard:
+            return "failed"
+        return "due" if self.hard_pending else "met"
 
     @property
     def missing(self) -> list[RuleResult]:
@@ -342,19 +368,21 @@ def month_label(month: int) -> str:
     return _("month %(month)s") % {"month": month}
 
 
+# Units with their Chinese measure words (「还需 1 篇社情民意信息」): a context of
+# their own, so they never take the measure-less translation of a model's plural name.
 _UNITS = {
-    Measure.TRAINING_SESSIONS: gettext_lazy("training sessions"),
-    Measure.RESEARCH_INSPECTIONS: gettext_lazy("research trips or inspections"),
-    Measure.CONSULTATIONS: gettext_lazy("consultation meetings"),
-    Measure.SUPERVISIONS: gettext_lazy("democratic supervision activities"),
-    Measure.PROPOSALS: gettext_lazy("proposals"),
-    Measure.OPINION_REPORTS: gettext_lazy("public-opinion reports"),
-    Measure.SERVICE_ACTIVITIES: gettext_lazy("service activities"),
-    Measure.DECEMBER_ACTIVITIES: gettext_lazy("service activities in December"),
-    Measure.FELLOWSHIP_ACTIVITIES: gettext_lazy("fellowship and exchange activities"),
-    Measure.ACTIVE_WORKSTATIONS: gettext_lazy("active workstations"),
-    Measure.DUTY_REPORT_MEETINGS: gettext_lazy("duty-report meetings in December"),
-    Measure.HIGHLIGHTS: gettext_lazy("highlights recognised by staff"),
+    Measure.TRAINING_SESSIONS: pgettext_lazy("count unit", "training sessions"),
+    Measure.RESEARCH_INSPECTIONS: pgettext_lazy("count unit", "research trips or inspections"),
+    Measure.CONSULTATIONS: pgettext_lazy("count unit", "consultation meetings"),
+    Measure.SUPERVISIONS: pgettext_lazy("count unit", "democratic supervision activities"),
+    Measure.PROPOSALS: pgettext_lazy("count unit", "proposals"),
+    Measure.OPINION_REPORTS: pgettext_lazy("count unit", "public-opinion reports"),
+    Measure.SERVICE_ACTIVITIES: pgettext_lazy("count unit", "service activities"),
+    Measure.DECEMBER_ACTIVITIES: pgettext_lazy("count unit", "service activities in December"),
+    Measure.FELLOWSHIP_ACTIVITIES: pgettext_lazy("count unit", "fellowship and exchange activities"),
+    Measure.ACTIVE_WORKSTATIONS: pgettext_lazy("count unit", "active workstations"),
+    Measure.DUTY_REPORT_MEETINGS: pgettext_lazy("count unit", "duty-report meetings in December"),
+    Measure.HIGHLIGHTS: pgettext_lazy("count unit", "highlights recognised by staff"),
 }
 
 
@@ -524,6 +552,8 @@ def group_score(
     duty-report meeting ahead."""
     have_labels, carrier_labels = labels or _area_labels()
     results = [rule_result(rule, facts, ctx) for rule in rules]
+    if not facts.can_act:
+        results = [_not_applicable(r) for r in results]
     scored = [r for r in results if r.scored]
     fails_hard = any(r.is_hard and r.verdict == Verdict.NOT_MET and r.overdue for r in scored)
     if not scored:
@@ -553,13 +583,55 @@ def group_score(
         verdict=verdict,
         study_months=tuple(sorted(study)),
         member_count=len(facts.members),
+        can_act=facts.can_act,
     )
 
 
-def ranked(scores: list[GroupScore]) -> list[GroupScore]:
-    """Sorted by total (highest first), ties by the groups' order and name; ranks 1..n."""
-    ordered = sorted(scores, key=lambda s: (-s.total, s.sort_order, s.group_name))
-    return [replace(score, rank=position) for position, score in enumerate(ordered, start=1)]
+def _not_applicable(result: RuleResult) -> RuleResult:
+    if result.verdict == Verdict.OFF:
+        return result
+    return replace(result, verdict=Verdict.NA, score=0.0, overdue=False, missing=_("The group had no members to act"))
+
+
+def ranked(scores: list[GroupScore], *, has_rules: bool = True) -> list[GroupScore]:
+    """Sorted by total (highest first), ties in the groups' order and name.
+
+    Standard competition ranking: equal totals share the rank (并列), the next
+    rank skips (1, 1, 3), so two groups at 100.0 are both first, never first
+    and second. Groups that cannot act, and all groups of a year without
+    rules, get rank 0 (not ranked) and come last."""
+    ordered = sorted(scores, key=lambda s: (not (has_rules and s.can_act), -s.total, s.sort_order, s.group_name))
+    rankable = [s for s in ordered if has_rules and s.can_act]
+    totals = [s.total for s in rankable]
+    result = []
+    for score in ordered:
+        if not (has_rules and score.can_act):
+            result.append(replace(score, rank=0, tied=False))
+            continue
+        rank = 1 + sum(1 for total in totals if total > score.total)
+        result.append(replace(score, rank=rank, tied=totals.count(score.total) > 1))
+    return result
+
+
+HARD_STATES = ("failed", "due", "met", "cannot_act")
+
+
+@dataclass(frozen=True)
+class HardRuleCounts:
+    """How many groups stand where on their hard rules: failed (a hard rule's
+    deadline passed without it), due (a hard rule not met yet, deadline ahead),
+    met (every hard rule met), cannot act. Every summary line reads these, so a
+    summary never says "no group failed" without saying how many are still due."""
+
+    failed: int
+    due: int
+    met: int
+    cannot_act: int
+
+
+def hard_rule_counts(groups: Iterable[GroupScore]) -> HardRuleCounts:
+    states = [g.hard_state for g in groups]
+    return HardRuleCounts(*(states.count(state) for state in HARD_STATES))
 
 
 @dataclass(frozen=True)
@@ -570,11 +642,19 @@ class YearScores:
     groups: list[GroupScore]
     by_group_id: dict[int, GroupScore] = field(default_factory=dict)
 
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for g in self.groups if g.is_ranked)
+
+    @property
+    def hard_counts(self) -> HardRuleCounts:
+        return hard_rule_counts(self.groups)
+
 
 def year_scores_of(facts: list[GroupFacts], rules: list[Rule], ctx: Context) -> YearScores:
     """Every group of the year scored and ranked."""
     labels = _area_labels()
-    groups = ranked([group_score(f, rules, ctx, labels) for f in facts])
+    groups = ranked([group_score(f, rules, ctx, labels) for f in facts], has_rules=bool(rules))
     return YearScores(
         year=ctx.year,
         computed_for=ctx.today,
@@ -582,3 +662,32 @@ def year_scores_of(facts: list[GroupFacts], rules: list[Rule], ctx: Context) -> 
         groups=groups,
         by_group_id={g.group_id: g for g in groups},
     )
+
+
+# --- ranks and hard-rule standing, in words (every page and export says them alike) -------
+
+
+def rank_cell(rank: int | None, tied: bool) -> str:
+    """A rank as a cell: "3", "1（并列）" for a shared rank, "—" when not ranked."""
+    if not rank:
+        return "—"
+    return _("%(rank)s (tied)") % {"rank": rank} if tied else str(rank)
+
+
+def rank_label(score: GroupScore, count: int) -> str:
+    """The rank sentence of a scorecard, or why the group has none."""
+    if not score.can_act:
+        return _("Not ranked: the group had no members to act")
+    if not score.is_ranked:
+        return _("Not ranked: no assessment rules for the year")
+    text = _("Rank %(rank)s of %(count)s groups") % {"rank": score.rank, "count": count}
+    return text + (_(" (tied)") if score.tied else "")
+
+
+def hard_counts_label(counts: HardRuleCounts) -> str:
+    """The summary of a ranking: each standing counted, so "none failed" never
+    hides the groups whose hard rules are still due."""
+    return _(
+        "Hard rules: %(failed)s groups failed (a deadline passed), %(due)s still due (deadline ahead), "
+        "%(met)s met all; %(cannot_act)s could not act (no members)."
+    ) % {"failed": counts.failed, "due": counts.due, "met": counts.met, "cannot_act": counts.cannot_act}

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, number
+from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, number, rank_cell, rank_label
 
 register = template.Library()
 
@@ -75,3 +75,14 @@ def evidence_links(rule: RuleResult) -> str:
         return links
     more = ngettext("and %(n)s more", "and %(n)s more", rule.more_evidence) % {"n": rule.more_evidence}
     return format_html('{} <span class="text-muted">{}</span>', links, more)
+
+
+@register.simple_tag
+def rank_text(score: GroupScore, count: int) -> str:
+    """ "Rank 1 of 29 groups (tied)", or why the group is not ranked (reports.scoring.rank_label)."""
+    return rank_label(score, count)
+
+
+@register.simple_tag
+def rank_short(score: GroupScore) -> str:
+    return rank_cell(score.rank, score.tied)

@@ -19,16 +19,17 @@ from sectors.spreadsheets import workbook_response
 
 from .. import scorecard_exports
 from ..scorecards import scorecard_for, year_scores
+from ..scoring import hard_counts_label
 from ..setup import assessment_year_fill
 from ..snapshots import score_history
 from .pages import _year, _year_choices
 
 LIST_READERS = frozenset({roles.STAFF, roles.CHAIRMAN, roles.ADMIN})
 SORTS = {
-    "rank": lambda g: g.rank,
+    "rank": lambda g: (not g.is_ranked, g.rank),
     "name": lambda g: (g.sort_order, g.group_name),
     "total": lambda g: (g.total, -g.sort_order),
-    "hard": lambda g: (not g.fails_hard, g.rank),
+    "hard": lambda g: (not g.fails_hard, not g.is_ranked, g.rank),
 }
 
 
@@ -83,6 +84,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": _year_choices(year),
         "failing": sum(1 for g in scores.groups if g.fails_hard),
+        "hard_summary": hard_counts_label(scores.hard_counts),
         "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
     }
     return render(request, "reports/scorecard_list.html", context)
