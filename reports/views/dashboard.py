@@ -49,7 +49,11 @@ class PeriodForm(forms.Form):
         return cleaned
 
     def error_text(self) -> str:
-        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+        """The errors in one line, each after its field's label (as on the page)."""
+        named = [
+            f"{self[name].label}：{e}" for name, errors in self.errors.items() if name in self.fields for e in errors
+        ]
+        return " ".join([*map(str, self.non_field_errors()), *named])
 
     def period(self) -> Period:
         """The period asked for; this year when nothing (or nothing valid) was asked."""
