@@ -149,6 +149,11 @@ def ranking_table(data: dict) -> Table:
         for row in data["rankings"]
     ]
     headers = [_("Rank"), _("Group"), _("Score"), _("Verdict"), _("Hard rules")]
+    if data.get("official_closed_on"):  # a closed year: the official score, today's figure beside it, marked
+        headers.append(_("Live figure (records changed since the closing)"))
+        for row, source in zip(rows, data["rankings"], strict=True):
+            live = source.get("live_total")
+            row.append(live if live is not None and live != source["total"] else "")
     return Table(_("Groups ranked by score"), headers, rows)
 
 
@@ -269,6 +274,8 @@ def dashboard_sheets(data: dict) -> list[Sheet]:
         caption.append(_("Group: %(name)s; other groups are not named.") % {"name": data["scope"]["group"]["name"]})
     if data.get("ranking_note"):
         caption.append(data["ranking_note"])
+    if data.get("official_note"):
+        caption.append(data["official_note"])
     elif data.get("hard_summary"):
         caption.append(data["hard_summary"])
     figures_sheet = figures_table(data)

@@ -199,6 +199,12 @@ class GroupScore:
     member_count: int = 0  # members on the reference day
     can_act: bool = True  # False: no member to act (can_act()); not failed, not ranked
     tied: bool = False  # another ranked group has the same total (并列)
+    official: bool = False  # a closed year's stored result (with_official)
+    live_total: float | None = None  # beside an official total: today's computation
+
+    @property
+    def live_differs(self) -> bool:
+        return self.live_total is not None and round(self.live_total, 1) != round(self.total, 1)
 
     @property
     def is_ranked(self) -> bool:
@@ -641,6 +647,7 @@ class YearScores:
     has_rules: bool
     groups: list[GroupScore]
     by_group_id: dict[int, GroupScore] = field(default_factory=dict)
+    closed_on: datetime.date | None = None  # the official result of a closed year (with_official)
 
     @property
     def ranked_count(self) -> int:
@@ -691,3 +698,94 @@ def hard_counts_label(counts: HardRuleCounts) -> str:
         "Hard rules: %(failed)s groups failed (a deadline passed), %(due)s still due (deadline ahead), "
         "%(met)s met all; %(cannot_act)s could not act (no members)."
     ) % {"failed": counts.failed, "due": counts.due, "met": counts.met, "cannot_act": counts.cannot_act}
+
+
+# --- records that count toward nothing ---------------------------------------------------
+
+# Activity types that the default rules leave without a rule of their own: their
+# records are kept and shown, but only a yearly rule row (Requirement) for their
+# measure makes them count. The scorecard says so rather than letting staff
+# believe a 培训 or 民主监督 raised the score (issue 17: "say that they count toward nothing").
+OPTIONAL_KIND_MEASURES = {
+    ActivityKind.TRAINING: Measure.TRAINING_SESSIONS,
+    ActivityKind.SUPERVISION: Measure.SUPERVISIONS,
+}
+
+
+def uncounted_kinds(results: Iterable[RuleResult]) -> list[str]:
+    """The OPTIONAL_KIND_MEASURES types whose measure has no rule in force this year."""
+    active = {r.measure for r in results if r.verdict != Verdict.OFF}
+    return [kind for kind, measure in OPTIONAL_KIND_MEASURES.items() if measure not in active]
+
+
+# --- a closed year's official result --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialRow:
+    """One group's stored official scores of a closed year (reports.models.ScoreSnapshot)."""
+
+    group_id: int
+    total: float
+    rank: int
+    verdict: str
+    fails_hard: bool
+    rules: list[dict]  # measure, value, threshold, verdict, score
+
+
+def _official_rule(result: RuleResult, stored: dict | None) -> RuleResult:
+    if stored is None:
+        return result
+    return replace(
+        result,
+        value=float(stored["value"]),
+        threshold=float(stored["threshold"]),
+        verdict=Verdict(stored["verdict"]),
+        score=float(stored["score"]),
+    )
+
+
+def _official_group(live: GroupScore, row: OfficialRow | None, tied_ranks: set[int]) -> GroupScore:
+    if row is None:  # a group added after the closing: in no official result
+        return replace(live, rank=0, tied=False, live_total=live.total, official=True)
+    stored = {r["measure"]: r for r in row.rules}
+    rules = [_official_rule(r, stored.get(str(r.measure))) for r in live.rules]
+    return replace(
+        live,
+        total=float(row.total),
+        rank=row.rank,
+        tied=row.rank in tied_ranks,
+        verdict=Verdict(row.verdict),
+        fails_hard=row.fails_hard,
+        rules=rules,
+        haves={k: area_score(k, a.label, [r for r in rules if r.have == k]) for k, a in live.haves.items()},
+        carriers={k: area_score(k, a.label, [r for r in rules if r.carrier == k]) for k, a in live.carriers.items()},
+        live_total=live.total,
+        official=True,
+    )
+
+
+def with_official(live: YearScores, rows: list[OfficialRow], closed_on: datetime.date) -> YearScores:
+    """A closed year states its official result, stored when it was closed, on
+    every page and export; the live figure stays beside it (`live_total`),
+    marked. Records edited after the closing change the live figure only."""
+    by_group = {row.group_id: row for row in rows}
+    ranks = [row.rank for row in rows if row.rank]
+    tied_ranks = {rank for rank in ranks if ranks.count(rank) > 1}
+    groups = [_official_group(g, by_group.get(g.group_id), tied_ranks) for g in live.groups]
+    groups.sort(key=lambda g: (not g.is_ranked, g.rank, g.sort_order, g.group_name))
+    return replace(live, groups=groups, by_group_id={g.group_id: g for g in groups}, closed_on=closed_on)
+
+
+def official_label(closed_on: datetime.date | None) -> str:
+    """The mark of a closed year's official result (every page and export)."""
+    if closed_on is None:
+        return ""
+    return _("Official result of the closed year (scores judged on %(day)s)") % {"day": closed_on.isoformat()}
+
+
+def live_label(score: GroupScore) -> str:
+    """Today's computation beside an official total, marked, when it differs."""
+    if not score.live_differs:
+        return ""
+    return _("live figure %(total)s (records changed since the closing)") % {"total": f"{score.live_total:.1f}"}

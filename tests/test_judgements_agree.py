@@ -210,3 +210,75 @@ def test_page_print_excel_json_and_year_report_agree(chairman_client, two_years,
             assert f"{row[0]} {row[1]} {row[2] if row[2] is not None else '–'} {row[3]} {row[4]}" in page
         if data["hard_summary"]:
             assert data["hard_summary"] in page
+
+
+# --- a closed year ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_2025(two_years, committee, group_a, group_b, users):
+    from reports.snapshots import year_close
+    from sectors import roles
+
+    year_close(committee=committee, year=2025, user=users[roles.STAFF], today=D(2026, 1, 5))
+    # Recorded after the closing: a 2025 duty-report meeting for 医卫 (changes the live figure only).
+    make_activity([group_b], kind=K.DUTY_REPORT, date=D(2025, 12, 10))
+    cache.clear()
+
+
+def test_a_closed_years_official_result_is_what_every_view_states(chairman_client, closed_2025, group_a, group_b):
+    from reports.models import ScoreSnapshot
+
+    official = {s.group_id: s for s in ScoreSnapshot.objects.filter(year=2025, official=True)}
+    data = _json(chairman_client, "?year=2025")
+    rows = {row["group_id"]: row for row in data["rankings"]}
+    assert rows[group_b.pk]["total"] == float(official[group_b.pk].total)
+    assert rows[group_b.pk]["live_total"] > rows[group_b.pk]["total"]  # the live figure, beside
+    assert data["official_closed_on"] == "2026-01-05"
+    assert "正式结果" in data["official_note"]
+    card = _text(chairman_client.get(f"/reports/scorecards/{group_b.pk}/?year=2025"))
+    assert f"{official[group_b.pk].total} /100" in card and "正式结果" in card and "实时" in card
+    listing = _text(chairman_client.get("/reports/scorecards/?year=2025"))
+    assert "正式结果" in listing and "实时" in listing
+    book = load_workbook(io.BytesIO(chairman_client.get(f"/reports/scorecards/{group_b.pk}/xlsx/?year=2025").content))
+    caption = " ".join(str(row[0]) for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0])
+    assert f"总分 {official[group_b.pk].total}" in caption and "正式结果" in caption
+
+
+def test_a_closed_past_years_scorecard_is_not_titled_this_year(chairman_client, closed_2025, group_b):
+    card = _text(chairman_client.get(f"/reports/scorecards/{group_b.pk}/?year=2025"))
+    assert "本年度还需完成的事项" not in card and "2025年度未完成的事项" in card
+
+
+# --- vocabulary -----------------------------------------------------------------------------
+
+
+def test_scoring_messages_carry_measure_words_and_dates():
+    from django.utils import translation
+
+    from reports.models import Measure
+    from reports.scoring import Context, GroupFacts, Rule, rule_result
+
+    rule = Rule(Measure.OPINION_REPORTS, "社情民意", None, None, threshold=1, deadline=D(2026, 12, 31))
+    with translation.override("zh-hans"):
+        result = rule_result(rule, GroupFacts(group_id=1, group_name="甲"), Context(year=2026, today=D(2026, 6, 1)))
+    assert result.missing == "还需 1 篇社情民意信息，截止 12月31日"
+
+
+def test_the_study_type_is_named_after_the_study_day(staff_client, group_a):
+    page = staff_client.get("/activities/new/").content.decode()
+    assert "界别学习日（学习会）" in page
+
+
+def test_training_and_supervision_are_said_to_count_toward_nothing(chairman_client, two_years, group_a):
+    card = _text(chairman_client.get(f"/reports/scorecards/{group_a.pk}/?year=2026"))
+    assert "培训、民主监督的记录会保留，但不计入 2026 年度的任何考核要求" in card
+
+
+def test_the_home_card_counts_every_opinion_report_with_the_stations_share(chairman_client, group_a):
+    from activities.models import OpinionReport
+
+    for day in (D(2026, 3, 1), D(2026, 4, 1)):
+        OpinionReport.objects.create(committee=group_a.committee, group=group_a, title="报告", submitted_on=day)
+    page = _text(chairman_client.get("/?year=2026"))
+    assert "报送社情民意信息 2 条，其中经工作站 0 条" in page

@@ -3,7 +3,7 @@
 The page, its print view, the JSON for wall displays, the Excel workbook and
 `manage.py year_report` all state what `dashboard_data` returns, so they cannot
 disagree. Figures come from reports.figures; verdicts and ranks from the
-scoring engine (reports.scorecards.year_scores, through `year_scores_for`).
+scoring engine (reports.scorecards, through `stated_scores_for`: a closed year states its official result).
 
 Scoping: the chairman, staff and admins see every group. A group leader sees
 their group's figures beside the committee's totals; in rankings and heat maps
@@ -34,8 +34,8 @@ from sectors.models import Committee, SectorGroup
 
 from .. import figures
 from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
-from ..score_source import scorecard_url, year_scores_for
-from ..scoring import DOCUMENT_MEASURES, day_label, hard_counts_label
+from ..score_source import scorecard_url, stated_scores_for
+from ..scoring import DOCUMENT_MEASURES, day_label, hard_counts_label, official_label
 
 CACHE_SECONDS = 55  # under a minute: a change shows on every worker within one
 CACHE_VERSION = 2
@@ -156,7 +156,7 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
         .values("id", "short_name", "sort_order")
     )
     score_year = judged_year(requested)
-    scores = year_scores_for(committee.pk, score_year, today) if score_year else None
+    scores = stated_scores_for(committee.pk, score_year, today) if score_year else None
     ranked = _ranked_groups(groups, scores)
     label = _labeller(group)
     months = month_keys(period)
@@ -194,6 +194,8 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
         "score_year": score_year,
         "ranking_note": "" if score_year else str(NOT_JUDGED),
         "has_rules": bool(scores and scores.has_rules),
+        "official_closed_on": scores.closed_on.isoformat() if scores and scores.closed_on else None,
+        "official_note": official_label(scores.closed_on) if scores else "",
         "hard_counts": asdict(scores.hard_counts) if scores else None,
         "hard_summary": hard_counts_label(scores.hard_counts) if scores and scores.has_rules else "",
         "rankings": [_ranking_row(row, label) for row in ranked],
@@ -265,6 +267,7 @@ def _ranking_row(row: dict, label) -> dict:
         "verdict": _verdict(score.verdict),
         "fails_hard": bool(score.fails_hard),
         "hard_state": score.hard_state,
+        "live_total": round(float(score.live_total), 1) if score.live_total is not None else None,
         "haves": {key: _verdict(area.verdict) for key, area in score.haves.items()},
     }
 

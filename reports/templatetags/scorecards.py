@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, number, rank_cell, rank_label
+from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, live_label, number, rank_cell, rank_label
 
 register = template.Library()
 
@@ -86,3 +86,9 @@ def rank_text(score: GroupScore, count: int) -> str:
 @register.simple_tag
 def rank_short(score: GroupScore) -> str:
     return rank_cell(score.rank, score.tied)
+
+
+@register.simple_tag
+def live_text(score: GroupScore) -> str:
+    """Beside a closed year's official total: today's figure, marked, when it differs."""
+    return live_label(score)

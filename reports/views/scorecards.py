@@ -18,8 +18,8 @@ from sectors.models import committee_for_portal
 from sectors.spreadsheets import workbook_response
 
 from .. import scorecard_exports
-from ..scorecards import scorecard_for, year_scores
-from ..scoring import hard_counts_label
+from ..scorecards import official_year_scores, scorecard_for
+from ..scoring import hard_counts_label, official_label
 from ..setup import assessment_year_fill
 from ..snapshots import score_history
 from .pages import _year, _year_choices
@@ -69,7 +69,7 @@ def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
 def scorecard_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     committee = committee_for_portal()
-    scores = year_scores(committee_id=committee.pk, year=year)
+    scores = official_year_scores(committee_id=committee.pk, year=year)
     sort = request.GET.get("sort", "rank")
     key = SORTS.get(sort, SORTS["rank"])
     descending = sort == "total"
@@ -85,6 +85,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
         "years": _year_choices(year),
         "failing": sum(1 for g in scores.groups if g.fails_hard),
         "hard_summary": hard_counts_label(scores.hard_counts),
+        "official_text": official_label(scores.closed_on),
         "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
     }
     return render(request, "reports/scorecard_list.html", context)
