@@ -282,3 +282,37 @@ def test_the_home_card_counts_every_opinion_report_with_the_stations_share(chair
         OpinionReport.objects.create(committee=group_a.committee, group=group_a, title="报告", submitted_on=day)
     page = _text(chairman_client.get("/?year=2026"))
     assert "报送社情民意信息 2 条，其中经工作站 0 条" in page
+
+
+def test_record_forms_warn_in_a_closed_year_and_the_year_lists_the_change(
+    staff_client, closed_2025, group_a, leader_member
+):
+    from django.urls import reverse
+
+    from activities.models import OpinionReport
+
+    from .test_activity_form import attendance_fields
+    from .test_activity_form import form_data as activity_data
+    from .test_records_opinion_reports import form_data as report_data
+
+    warning = "2025 年度考核已结束：该年度的正式结果保持不变"
+    response = staff_client.post(
+        reverse("opinionreport_create"), report_data(group_a, [leader_member], title="迟报的信息"), follow=True
+    )
+    assert OpinionReport.objects.filter(title="迟报的信息").exists()
+    assert warning in response.content.decode()
+    data = activity_data([group_a], date="2025-11-02", title="补录的学习会") | attendance_fields(
+        present=[leader_member]
+    )
+    response = staff_client.post(reverse("activity_create"), data, follow=True)
+    assert warning in response.content.decode()
+    # A record of an open year: no warning.
+    response = staff_client.post(
+        reverse("opinionreport_create"),
+        report_data(group_a, [leader_member], title="今年的信息", submitted_on="2026-03-01"),
+        follow=True,
+    )
+    assert warning not in response.content.decode()
+    listing = _text(staff_client.get("/reports/scorecards/?year=2025"))
+    assert "2025年度结束后有变动的记录" in listing
+    assert "迟报的信息" in listing and "补录的学习会" in listing and "今年的信息" not in listing

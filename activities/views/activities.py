@@ -18,6 +18,7 @@ from sectors.exports import Column, choice_labels, filter_description, list_expo
 from sectors.models import SectorGroup
 from sectors.paging import paginate
 
+from ..closing import closed_year_warning
 from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
 from ..models import Activity, Attendance
 from ..selectors import activity as selectors
@@ -184,8 +185,14 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, invalid)
         else:
             messages.success(request, _("The activity was saved."))
+            _warn_if_closed(request, activity)
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, None)
+
+
+def _warn_if_closed(request: HttpRequest, activity: Activity) -> None:
+    if warning := closed_year_warning(committee_id=activity.committee_id, year=activity.date.year):
+        messages.warning(request, warning)
 
 
 def _changeable_activity(request: HttpRequest, activity_id: int) -> Activity:
@@ -214,6 +221,8 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
             form.add_error(None, invalid)
         else:
             messages.success(request, _("The activity was saved."))
+            activity.refresh_from_db(fields=["date"])
+            _warn_if_closed(request, activity)
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, activity)
 

@@ -18,10 +18,11 @@ from sectors.models import committee_for_portal
 from sectors.spreadsheets import workbook_response
 
 from .. import scorecard_exports
+from ..models import ClosedYear
 from ..scorecards import official_year_scores, scorecard_for
 from ..scoring import hard_counts_label, official_label
 from ..setup import assessment_year_fill
-from ..snapshots import score_history
+from ..snapshots import changes_since_closing, score_history
 from .pages import _year, _year_choices
 
 LIST_READERS = frozenset({roles.STAFF, roles.CHAIRMAN, roles.ADMIN})
@@ -65,6 +66,11 @@ def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
     return workbook_response(filename, scorecard_exports.scorecard_sheets(card))
 
 
+def _closed_changes(committee, year: int) -> list:
+    closed = ClosedYear.objects.filter(committee=committee, year=year).first()
+    return changes_since_closing(closed=closed) if closed else []
+
+
 @portal_view(LIST_READERS)
 def scorecard_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
@@ -86,6 +92,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
         "failing": sum(1 for g in scores.groups if g.fails_hard),
         "hard_summary": hard_counts_label(scores.hard_counts),
         "official_text": official_label(scores.closed_on),
+        "closed_changes": _closed_changes(committee, year) if scores.closed_on else [],
         "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
     }
     return render(request, "reports/scorecard_list.html", context)
