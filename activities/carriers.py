@@ -35,6 +35,8 @@ class Have(models.TextChoices):
 
 
 class ActivityKind(models.TextChoices):
+    # Named after its carrier in Chinese (「界别学习日（学习会）」): staff pick the
+    # carrier's name and need not know that a 学习会 is what the monthly rule counts.
     STUDY = "study", _("Study session")
     TRAINING = "training", _("Training")
     RESEARCH = "research", _("Research trip")

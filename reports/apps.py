@@ -11,10 +11,14 @@ class ReportsConfig(AppConfig):
         # Record pages in activities show the year's constituent target without
         # importing this app (see activities.carriers.constituent_target).
         from activities.carriers import constituent_target_lookup_register
+        from activities.closing import closed_year_lookup_register
 
         from .selectors.summary import constituent_target
+        from .snapshots import is_closed
 
         constituent_target_lookup_register(constituent_target)
+        # Record forms warn when a record falls in a closed year (activities.closing).
+        closed_year_lookup_register(is_closed)
 
         # The member import's preview shows how each group's score changes (sectors.imports.members).
         from sectors.imports.members import score_effects_register

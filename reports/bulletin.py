@@ -78,13 +78,17 @@ def _zh_clauses(f: PeriodFigures) -> list[str]:
 
 
 def bulletin_zh(f: PeriodFigures) -> str:
+    """The paragraph; a running period's opens 「截至12月4日，」 (reports.figures.running_span)."""
+    from .figures import as_of_zh
+
+    opening = f"{as_of_zh(f.as_of)}，" if f.as_of else ""
     clauses = _zh_clauses(f)
     if not clauses:
-        return "本期间没有可统计的界别工作。"
+        return opening + "本期间没有可统计的界别工作。"
     subject = f"{f.group_name}界别活动组" if f.group_id else (f"{f.groups}个界别活动组" if f.groups else "")
     if not clauses[0][0].isdigit():  # "23个界别组织…" names its own subject
         clauses[0] = subject + clauses[0]
-    return "；".join(clauses) + "。"
+    return opening + "；".join(clauses) + "。"
 
 
 def _n(count: int, singular: str, plural: str) -> str:
@@ -138,6 +142,12 @@ def _en_clauses(f: PeriodFigures) -> list[str]:
 
 
 def bulletin_en(f: PeriodFigures) -> str:
+    opening = f"As of {f.as_of:%B} {f.as_of.day}, " if f.as_of else ""
+    text = _bulletin_en(f)
+    return opening + text[0].lower() + text[1:] if opening else text
+
+
+def _bulletin_en(f: PeriodFigures) -> str:
     clauses = _en_clauses(f)
     if not clauses:
         return "No sector work was recorded in this period."

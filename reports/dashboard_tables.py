@@ -4,18 +4,23 @@ the Excel workbook are all built here, from the same dictionary."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from activities.carriers import ActivityKind, Have
 from sectors.spreadsheets import Sheet
 
 from .figures import FIGURE_KEYS, FIGURE_LABELS, HEADLINE_KEYS
-from .scoring import Verdict
+from .scoring import Verdict, day_label, rank_cell
+
+# A row's or column's sum of counts is 合计 (a sum), never 总分 (a score's total,
+# which "Total" means on the scorecards): a word of its own.
+SUM = pgettext_lazy("sum of counts", "Total")
 
 # Cell marks that read without colour (printed in black and white).
 VERDICT_MARKS = {"met": "✓", "partly": "◐", "not_met": "✗", "off": "–", "na": "–"}
@@ -59,6 +64,20 @@ def group_label(row: dict) -> str:
     return _("Another group (not named)")
 
 
+HARD_STATE_LABELS = {
+    "failed": pgettext_lazy("hard rules", "Failed: a deadline passed"),
+    "due": pgettext_lazy("hard rules", "Due: deadline ahead"),
+    "met": pgettext_lazy("hard rules", "Met"),
+    "cannot_act": pgettext_lazy("hard rules", "Could not act: no members"),
+}
+
+
+def ranking_verdict(row: dict) -> str:
+    if not row.get("can_act", True):
+        return str(HARD_STATE_LABELS["cannot_act"])
+    return verdict_label(row["verdict"])
+
+
 def verdict_label(code: str) -> str:
     try:
         return str(Verdict(code).label)
@@ -90,13 +109,14 @@ def headline(data: dict) -> list[dict]:
 
 def figures_table(data: dict) -> Table:
     leader = data["scope"]["group"] is not None
-    headers = [_("Figure"), _("Key"), _("This period"), _("Previous period"), pgettext("figure", "Change")]
+    # No English key column: the JSON carries the keys; people read the labels.
+    headers = [_("Figure"), _("This period"), _("Previous period"), pgettext("figure", "Change")]
     if leader:
         headers.append(_("Committee total"))
     rows = []
     for key in FIGURE_KEYS:
         now, before = data["figures"][key], data["previous_figures"][key]
-        row = [str(FIGURE_LABELS[key]), key, now, before, now - before]
+        row = [str(FIGURE_LABELS[key]), now, before, now - before]
         if leader:
             row.append(data["committee_figures"][key])
         rows.append(row)
@@ -113,22 +133,27 @@ def months_table(data: dict) -> Table:
     if rows:
         rows.append([_("All types"), *totals, sum(totals)])
     return Table(
-        _committee_wide(data, _("Activities per month by type")), [_("Type"), *by_month["months"], _("Total")], rows
+        _committee_wide(data, _("Activities per month by type")), [_("Type"), *by_month["months"], str(SUM)], rows
     )
 
 
 def ranking_table(data: dict) -> Table:
     rows = [
         [
-            row["rank"],
+            rank_cell(row["rank"], row.get("tied", False)),
             group_label(row),
             row["total"],
-            verdict_label(row["verdict"]),
-            _("Yes") if row["fails_hard"] else "",
+            ranking_verdict(row),
+            HARD_STATE_LABELS.get(row.get("hard_state") or "", ""),
         ]
         for row in data["rankings"]
     ]
-    headers = [_("Rank"), _("Group"), _("Score"), _("Verdict"), _("Hard rule missed")]
+    headers = [_("Rank"), _("Group"), _("Score"), _("Verdict"), _("Hard rules")]
+    if data.get("official_closed_on"):  # a closed year: the official score, today's figure beside it, marked
+        headers.append(_("Live figure (records changed since the closing)"))
+        for row, source in zip(rows, data["rankings"], strict=True):
+            live = source.get("live_total")
+            row.append(live if live is not None and live != source["total"] else "")
     return Table(_("Groups ranked by score"), headers, rows)
 
 
@@ -141,20 +166,30 @@ def haves_table(data: dict) -> Table:
 def study_table(data: dict) -> Table:
     study = data["study_months"]
     rows = [[group_label(row), *row["counts"], sum(row["counts"])] for row in study["rows"]]
-    return Table(_("Study sessions by group and month"), [_("Group"), *study["months"], _("Total")], rows)
+    return Table(_("Study sessions by group and month"), [_("Group"), *study["months"], str(SUM)], rows)
 
 
 def group_months_table(data: dict) -> Table:
     months = data["group_months"]
     rows = [[group_label(row), *row["counts"], sum(row["counts"])] for row in months["rows"]]
-    return Table(_("Activities by group and month"), [_("Group"), *months["months"], _("Total")], rows)
+    return Table(_("Activities by group and month"), [_("Group"), *months["months"], str(SUM)], rows)
 
 
 def years_table(data: dict) -> Table:
     years = data["years"]
-    rows = [[year, *(years["series"][key][i] for key in HEADLINE_KEYS)] for i, year in enumerate(years["years"])]
+    rows = [
+        [year_label(year, years.get("as_of")), *(years["series"][key][i] for key in HEADLINE_KEYS)]
+        for i, year in enumerate(years["years"])
+    ]
     title = _committee_wide(data, _("Headline figures by year since 2019"))
     return Table(title, [_("Year"), *(str(FIGURE_LABELS[k]) for k in HEADLINE_KEYS)], rows)
+
+
+def year_label(year: int, as_of: str | None) -> str:
+    """A year, or "2026 (as of 12月4日)" for the year still running."""
+    if as_of and int(as_of[:4]) == year:
+        return _("%(period)s (as of %(day)s)") % {"period": year, "day": day_label(datetime.date.fromisoformat(as_of))}
+    return str(year)
 
 
 def _committee_wide(data: dict, title: str) -> str:
@@ -198,7 +233,7 @@ def charts(data: dict) -> dict:
             ],
         },
         "years": {
-            "categories": [str(y) for y in years["years"]],
+            "categories": [year_label(y, years.get("as_of")) for y in years["years"]],
             "series": [
                 {"name": str(FIGURE_LABELS[key]), "data": years["series"][key]}
                 for key in ("study_sessions", "workstations", "consultation_meetings", "duty_report_groups")
@@ -232,16 +267,23 @@ def dashboard_sheets(data: dict) -> list[Sheet]:
     """The Excel workbook: figures, rankings, the eight haves, counts by group and month."""
     caption = [
         data["committee"],
-        _("Period: %(start)s to %(end)s") % data["period"],
+        _("Period: %(label)s, %(start)s to %(end)s") % data["period"],
         _("Figures computed at %(time)s") % {"time": data["computed_at"]},
     ]
     if data["scope"]["group"]:
         caption.append(_("Group: %(name)s; other groups are not named.") % {"name": data["scope"]["group"]["name"]})
+    if data.get("ranking_note"):
+        caption.append(data["ranking_note"])
+    if data.get("official_note"):
+        caption.append(data["official_note"])
+    elif data.get("hard_summary"):
+        caption.append(data["hard_summary"])
     figures_sheet = figures_table(data)
-    bulletin_rows = [["bulletin_zh", data["figures"]["bulletin_zh"]], ["bulletin_en", data["figures"]["bulletin_en"]]]
-    tables = [ranking_table(data), haves_table(data), group_months_table(data), months_table(data), study_table(data)]
+    bulletin_rows = [[_("Chinese"), data["figures"]["bulletin_zh"]], [_("English"), data["figures"]["bulletin_en"]]]
+    judged = [ranking_table(data), haves_table(data)] if data["has_rules"] else []
+    tables = [*judged, group_months_table(data), months_table(data), study_table(data)]
     return [
         Sheet(figures_sheet.title, figures_sheet.headers, figures_sheet.rows, caption),
-        Sheet(_("Bulletin"), [_("Key"), _("Text")], bulletin_rows, caption),
+        Sheet(_("Bulletin"), [_("Language"), _("Text")], bulletin_rows, caption),
         *(Sheet(t.title, t.headers, t.rows, caption) for t in tables),
     ]

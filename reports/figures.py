@@ -185,6 +185,7 @@ class PeriodFigures:
     participating_members: int
     constituent_target: int
     opinion_reports_adopted_by_level: dict[str, int] = field(default_factory=dict)
+    as_of: datetime.date | None = None  # set when the period is still running (running_span)
 
     @property
     def bulletin_zh(self) -> str:
@@ -203,6 +204,7 @@ class PeriodFigures:
         data = {key: getattr(self, key) for key in FIGURE_KEYS}
         data["opinion_reports_adopted_by_level"] = dict(self.opinion_reports_adopted_by_level)
         data["constituent_target"] = self.constituent_target
+        data["as_of"] = self.as_of.isoformat() if self.as_of else None
         data["bulletin_zh"] = self.bulletin_zh
         data["bulletin_en"] = self.bulletin_en
         return data
@@ -210,6 +212,7 @@ class PeriodFigures:
     def without_bulletin(self) -> dict:
         data = asdict(self)
         data.pop("period")
+        data.pop("as_of")
         return data
 
 
@@ -606,3 +609,54 @@ FIGURE_LABELS = {
     "members": _("Members"),
     "participating_members": _("Members present at least once"),
 }
+
+
+# --- which periods may be asked for, and what an unfinished one is compared with ------------
+
+# Years the portal's records can fall in (the dashboard's year field allows the same):
+# a date outside would make no sense, and 9999-12-31 has no day after it to compare.
+FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)
+MAX_YEARS = 20
+
+
+def period_problem(start: datetime.date, end: datetime.date) -> str | None:
+    """Why a from–to period cannot be shown (a message), or None. The dashboard's
+    form and `year_report` both ask here."""
+    if end < start:
+        return str(_("The period ends before it starts."))
+    if (end - start).days > MAX_YEARS * 366:
+        return str(_("A period may span at most %(n)s years.") % {"n": MAX_YEARS})
+    if start < FIRST_DAY or end > LAST_DAY:
+        return str(_("Dates must lie between %(first)s and %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY})
+    return None
+
+
+@dataclass(frozen=True)
+class RunningSpan:
+    """What a page states for a period: `shown` (the period, or its part up to
+    today while it is still running), compared with `compared` (the same span
+    before it), and `as_of` (today, when the period is still running)."""
+
+    shown: Period
+    compared: Period
+    as_of: datetime.date | None
+
+
+def running_span(period: Period, today: datetime.date) -> RunningSpan:
+    """An unfinished period is never stated as if whole: its figures run to
+    today and are compared with the same span of the period before (this year
+    1 Jan – 4 Dec against last year 1 Jan – 4 Dec, not against all of last year),
+    and every page and export says 「截至 12月4日」."""
+    previous = period.previous()
+    if not period.start <= today < period.end:
+        return RunningSpan(period, previous, None)
+    if previous.start == _shift_year(period.start, -1):
+        end = _shift_year(today, -1)
+    else:
+        end = previous.start + (today - period.start)
+    return RunningSpan(Period(period.start, today), Period(previous.start, min(end, previous.end)), today)
+
+
+def as_of_zh(day: datetime.date) -> str:
+    """The bulletin's words for a running period (data, not interface text: always Chinese)."""
+    return f"截至{day.month}月{day.day}日"

@@ -11,15 +11,29 @@ from sectors.spreadsheets import Sheet
 
 from .dashboard_tables import verdict_label
 from .scorecards import Scorecard
-from .scoring import GroupScore, YearScores
+from .scoring import (
+    GroupScore,
+    RuleResult,
+    YearScores,
+    hard_counts_label,
+    live_label,
+    official_label,
+    rank_cell,
+    rank_label,
+)
 
 
-def _caption(score: GroupScore, year: int, group_count: int) -> list[str]:
-    return [
+def _value(rule: RuleResult) -> str:
+    return f"{rule.value:g}{rule.unit}"
+
+
+def _caption(score: GroupScore, year: int, group_count: int, closed_on=None) -> list[str]:
+    lines = [
         _("Scorecard of %(group)s for %(year)s") % {"group": score.group_name, "year": year},
-        _("Total %(total)s, rank %(rank)s of %(count)s: %(verdict)s")
-        % {"total": score.total, "rank": score.rank, "count": group_count, "verdict": verdict_label(score.verdict)},
+        _("Total %(total)s, %(rank)s: %(verdict)s")
+        % {"total": score.total, "rank": rank_label(score, group_count), "verdict": verdict_label(score.verdict)},
     ]
+    return lines + [text for text in (official_label(closed_on), live_label(score)) if text]
 
 
 def scorecard_sheets(card: Scorecard, heading: Sequence[str] = ()) -> list[Sheet]:
@@ -59,7 +73,7 @@ def scorecard_sheets(card: Scorecard, heading: Sequence[str] = ()) -> list[Sheet
             ]
             for r in score.rules
         ],
-        caption=[*heading, *_caption(score, card.year, card.group_count)],
+        caption=[*heading, *_caption(score, card.year, card.group_count, card.scores.closed_on)],
     )
     evidence = Sheet(
         title=_("Evidence"),
@@ -112,21 +126,27 @@ def list_sheets(scores: YearScores) -> list[Sheet]:
                 _("rank"),
                 _("Sector group"),
                 _("total"),
+                _("live figure"),
                 _("verdict"),
                 _("hard rules missed"),
                 *[h.label for h in haves],
             ],
             rows=[
                 [
-                    g.rank,
+                    rank_cell(g.rank, g.tied),
                     g.group_name,
                     g.total,
+                    g.live_total if g.live_differs else "",
                     verdict_label(g.verdict),
                     "、".join(r.label for r in g.hard_failures),
                     *[verdict_label(g.haves[h.value].verdict) for h in haves],
                 ]
                 for g in scores.groups
             ],
-            caption=[_("Judged on %(day)s") % {"day": scores.computed_for.isoformat()}],
+            caption=[
+                _("Judged on %(day)s") % {"day": scores.computed_for.isoformat()},
+                hard_counts_label(scores.hard_counts),
+                *([official_label(scores.closed_on)] if scores.closed_on else []),
+            ],
         )
     ]

@@ -25,14 +25,22 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import get_language
 
-from activities.models import Activity, GroupDocument, OpinionReport, Proposal
+from activities.carriers import ActivityKind
+from activities.models import (
+    Activity,
+    ConstituentContact,
+    DutyReport,
+    GroupDocument,
+    OpinionReport,
+    Proposal,
+)
 from activities.selectors.duty import duty_contacts, duty_reports_given
 from sectors import clock, freshness
 from sectors.models import GroupMembership, SectorGroup, Workstation
 from sectors.paging import url_maker
 from sectors.selectors import committee_groups
 
-from .models import AssessmentYear, Measure, Requirement
+from .models import AssessmentYear, ClosedYear, Measure, Requirement, ScoreSnapshot
 from .scoring import (
     ActivityFact,
     Context,
@@ -40,15 +48,20 @@ from .scoring import (
     GroupFacts,
     GroupScore,
     MemberFact,
+    OfficialRow,
     Rule,
     RuleResult,
     Verdict,
     YearScores,
+    can_act,
+    official_label,
+    uncounted_kinds,
+    with_official,
     year_scores_of,
 )
 from .selectors.members import MemberYear, group_member_years, spans_cover
 
-__all__ = ["Scorecard", "YearScores", "scorecard_for", "year_rules", "year_scores"]
+__all__ = ["Scorecard", "YearScores", "official_year_scores", "scorecard_for", "year_rules", "year_scores"]
 
 _MEASURE_ORDER = {measure: position for position, measure in enumerate(Measure.values)}
 
@@ -201,6 +214,7 @@ class _Gathered:
 
     def facts(self, group: dict, day: datetime.date, member_url) -> GroupFacts:
         pk = group["id"]
+        members = self.members_on(pk, day, member_url)
         return GroupFacts(
             group_id=pk,
             group_name=group["short_name"],
@@ -213,7 +227,8 @@ class _Gathered:
             workstation_opinion_reports=tuple(self.station_reports.get(pk, ())),
             plan=self.documents.get((pk, GroupDocument.Kind.PLAN)),
             summary=self.documents.get((pk, GroupDocument.Kind.SUMMARY)),
-            members=self.members_on(pk, day, member_url),
+            members=members,
+            can_act=can_act(members),
         )
 
 
@@ -238,6 +253,25 @@ def year_scores(*, committee_id: int, year: int, today: datetime.date | None = N
     return freshness.cached(
         "year-scores", (committee_id, today, get_language()), lambda: _year_scores(committee_id, year, today), year=year
     )
+
+
+def official_year_scores(*, committee_id: int, year: int, today: datetime.date | None = None) -> YearScores:
+    """What pages and exports state for `year`: a closed year's official result
+    (reports.scoring.with_official, the live figure beside it), else the live scores.
+    Two queries more than year_scores."""
+    live = year_scores(committee_id=committee_id, year=year, today=today)
+    closed = ClosedYear.objects.filter(committee_id=committee_id, year=year).values_list("computed_for", flat=True)
+    closed_on = closed.first()
+    if closed_on is None:
+        return live
+    snapshots = ScoreSnapshot.objects.filter(group__committee_id=committee_id, year=year, official=True)
+    rows = [
+        OfficialRow(pk, float(total), rank, verdict, fails_hard, rules)
+        for pk, total, rank, verdict, fails_hard, rules in snapshots.values_list(
+            "group_id", "total", "rank", "verdict", "fails_hard", "rules"
+        )
+    ]
+    return with_official(live, rows, closed_on)
 
 
 def _year_scores(committee_id: int, year: int, today: datetime.date) -> YearScores:
@@ -278,7 +312,21 @@ class Scorecard:
 
     @property
     def group_count(self) -> int:
-        return len(self.scores.groups)
+        return self.scores.ranked_count
+
+    @property
+    def official_text(self) -> str:
+        return official_label(self.scores.closed_on)
+
+    @property
+    def is_past(self) -> bool:
+        """The year is over: what is missing can no longer be done ("this year" would mislead)."""
+        return self.year < self.today.year
+
+    @property
+    def uncounted_kinds(self) -> str:
+        """Activity types that count toward no rule this year (reports.scoring.uncounted_kinds), named."""
+        return "、".join(str(ActivityKind(kind).label) for kind in uncounted_kinds(self.score.rules))
 
 
 def _rule(score: GroupScore, measure: str) -> RuleResult | None:
@@ -292,7 +340,7 @@ def scorecard_for(*, user, group_id: int, year: int, today: datetime.date | None
     if group is None:
         raise Http404
     today = today or clock.today()
-    scores = year_scores(committee_id=group.committee_id, year=year, today=today)
+    scores = official_year_scores(committee_id=group.committee_id, year=year, today=today)
     score = scores.by_group_id[group.pk]
     reference_day = Context(year=year, today=today).reference_day
     constituents = _rule(score, Measure.CONSTITUENTS_PER_MEMBER)

@@ -14,7 +14,10 @@ judges them:
   views and is scored once;
 - a group fails (whatever its score) when a hard rule is missed: not met by
   its deadline;
-- rank among the groups by total, ties by the groups' order, then name.
+- rank among the groups by total; equal totals share a rank (并列: 1, 1, 3),
+  listed in the groups' order, then name; groups that cannot act (no member
+  on the reference day) and every group of a year without rules are not ranked
+  (rank 0).
 
 What counts for each measure is a table (MEASURES), not a chain of ifs.
 """
@@ -127,6 +130,14 @@ class GroupFacts:
     plan: Evidence | None = None  # date = the document's date
     summary: Evidence | None = None
     members: tuple[MemberFact, ...] = ()
+    can_act: bool = True  # see can_act(): False when the group had no member to act
+
+
+def can_act(members: tuple[MemberFact, ...]) -> bool:
+    """A group with no member on the reference day (none all year, or all of
+    them gone) could not hold anything: it is shown as such, never failed,
+    never in the attention list, never ranked. Decided here, once."""
+    return bool(members)
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,27 @@ class GroupScore:
     verdict: Verdict
     study_months: tuple[int, ...] = ()  # months (1–12) with a study session
     member_count: int = 0  # members on the reference day
+    can_act: bool = True  # False: no member to act (can_act()); not failed, not ranked
+    tied: bool = False  # another ranked group has the same total (并列)
+    official: bool = False  # a closed year's stored result (with_official)
+    live_total: float | None = None  # beside an official total: today's computation
+
+    @property
+    def live_differs(self) -> bool:
+        return self.live_total is not None and round(self.live_total, 1) != round(self.total, 1)
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.rank > 0
+
+    @property
+    def hard_state(self) -> str:
+        """The group's standing on its hard rules, one of HARD_STATES."""
+        if not self.can_act:
+            return "cannot_act"
+        if self.fails_hard:
+            return "failed"
+        return "due" if self.hard_pending else "met"
 
     @property
     def missing(self) -> list[RuleResult]:
@@ -599,6 +631,8 @@ def group_score(
     duty-report meeting ahead."""
     have_labels, carrier_labels = labels or _area_labels()
     results = [rule_result(rule, facts, ctx) for rule in rules]
+    if not facts.can_act:
+        results = [_not_applicable(r) for r in results]
     scored = [r for r in results if r.scored]
     fails_hard = any(r.is_hard and r.verdict == Verdict.NOT_MET and r.overdue for r in scored)
     if not scored:
@@ -628,13 +662,55 @@ def group_score(
         verdict=verdict,
         study_months=tuple(sorted(study)),
         member_count=len(facts.members),
+        can_act=facts.can_act,
     )
 
 
-def ranked(scores: list[GroupScore]) -> list[GroupScore]:
-    """Sorted by total (highest first), ties by the groups' order and name; ranks 1..n."""
-    ordered = sorted(scores, key=lambda s: (-s.total, s.sort_order, s.group_name))
-    return [replace(score, rank=position) for position, score in enumerate(ordered, start=1)]
+def _not_applicable(result: RuleResult) -> RuleResult:
+    if result.verdict == Verdict.OFF:
+        return result
+    return replace(result, verdict=Verdict.NA, score=0.0, overdue=False, missing=_("The group had no members to act"))
+
+
+def ranked(scores: list[GroupScore], *, has_rules: bool = True) -> list[GroupScore]:
+    """Sorted by total (highest first), ties in the groups' order and name.
+
+    Standard competition ranking: equal totals share the rank (并列), the next
+    rank skips (1, 1, 3), so two groups at 100.0 are both first, never first
+    and second. Groups that cannot act, and all groups of a year without
+    rules, get rank 0 (not ranked) and come last."""
+    ordered = sorted(scores, key=lambda s: (not (has_rules and s.can_act), -s.total, s.sort_order, s.group_name))
+    rankable = [s for s in ordered if has_rules and s.can_act]
+    totals = [s.total for s in rankable]
+    result = []
+    for score in ordered:
+        if not (has_rules and score.can_act):
+            result.append(replace(score, rank=0, tied=False))
+            continue
+        rank = 1 + sum(1 for total in totals if total > score.total)
+        result.append(replace(score, rank=rank, tied=totals.count(score.total) > 1))
+    return result
+
+
+HARD_STATES = ("failed", "due", "met", "cannot_act")
+
+
+@dataclass(frozen=True)
+class HardRuleCounts:
+    """How many groups stand where on their hard rules: failed (a hard rule's
+    deadline passed without it), due (a hard rule not met yet, deadline ahead),
+    met (every hard rule met), cannot act. Every summary line reads these, so a
+    summary never says "no group failed" without saying how many are still due."""
+
+    failed: int
+    due: int
+    met: int
+    cannot_act: int
+
+
+def hard_rule_counts(groups: Iterable[GroupScore]) -> HardRuleCounts:
+    states = [g.hard_state for g in groups]
+    return HardRuleCounts(*(states.count(state) for state in HARD_STATES))
 
 
 @dataclass(frozen=True)
@@ -644,12 +720,21 @@ class YearScores:
     has_rules: bool
     groups: list[GroupScore]
     by_group_id: dict[int, GroupScore] = field(default_factory=dict)
+    closed_on: datetime.date | None = None  # the official result of a closed year (with_official)
+
+    @property
+    def ranked_count(self) -> int:
+        return sum(1 for g in self.groups if g.is_ranked)
+
+    @property
+    def hard_counts(self) -> HardRuleCounts:
+        return hard_rule_counts(self.groups)
 
 
 def year_scores_of(facts: list[GroupFacts], rules: list[Rule], ctx: Context) -> YearScores:
     """Every group of the year scored and ranked."""
     labels = _area_labels()
-    groups = ranked([group_score(f, rules, ctx, labels) for f in facts])
+    groups = ranked([group_score(f, rules, ctx, labels) for f in facts], has_rules=bool(rules))
     return YearScores(
         year=ctx.year,
         computed_for=ctx.today,
@@ -657,3 +742,123 @@ def year_scores_of(facts: list[GroupFacts], rules: list[Rule], ctx: Context) -> 
         groups=groups,
         by_group_id={g.group_id: g for g in groups},
     )
+
+
+# --- ranks and hard-rule standing, in words (every page and export says them alike) -------
+
+
+def rank_cell(rank: int | None, tied: bool) -> str:
+    """A rank as a cell: "3", "1（并列）" for a shared rank, "—" when not ranked."""
+    if not rank:
+        return "—"
+    return _("%(rank)s (tied)") % {"rank": rank} if tied else str(rank)
+
+
+def rank_label(score: GroupScore, count: int) -> str:
+    """The rank sentence of a scorecard, or why the group has none."""
+    if not score.can_act:
+        return _("Not ranked: the group had no members to act")
+    if not score.is_ranked:
+        return _("Not ranked: no assessment rules for the year")
+    text = _("Rank %(rank)s of %(count)s groups") % {"rank": score.rank, "count": count}
+    return text + (_(" (tied)") if score.tied else "")
+
+
+def hard_counts_label(counts: HardRuleCounts) -> str:
+    """The summary of a ranking: each standing counted, so "none failed" never
+    hides the groups whose hard rules are still due."""
+    return _(
+        "Hard rules: %(failed)s groups failed (a deadline passed), %(due)s still due (deadline ahead), "
+        "%(met)s met all; %(cannot_act)s could not act (no members)."
+    ) % {"failed": counts.failed, "due": counts.due, "met": counts.met, "cannot_act": counts.cannot_act}
+
+
+# --- records that count toward nothing ---------------------------------------------------
+
+# Activity types that the default rules leave without a rule of their own: their
+# records are kept and shown, but only a yearly rule row (Requirement) for their
+# measure makes them count. The scorecard says so rather than letting staff
+# believe a 培训 or 民主监督 raised the score (issue 17: "say that they count toward nothing").
+OPTIONAL_KIND_MEASURES = {
+    ActivityKind.TRAINING: Measure.TRAINING_SESSIONS,
+    ActivityKind.SUPERVISION: Measure.SUPERVISIONS,
+}
+
+
+def uncounted_kinds(results: Iterable[RuleResult]) -> list[str]:
+    """The OPTIONAL_KIND_MEASURES types whose measure has no rule in force this year."""
+    active = {r.measure for r in results if r.verdict != Verdict.OFF}
+    return [kind for kind, measure in OPTIONAL_KIND_MEASURES.items() if measure not in active]
+
+
+# --- a closed year's official result --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficialRow:
+    """One group's stored official scores of a closed year (reports.models.ScoreSnapshot)."""
+
+    group_id: int
+    total: float
+    rank: int
+    verdict: str
+    fails_hard: bool
+    rules: list[dict]  # measure, value, threshold, verdict, score
+
+
+def _official_rule(result: RuleResult, stored: dict | None) -> RuleResult:
+    if stored is None:
+        return result
+    return replace(
+        result,
+        value=float(stored["value"]),
+        threshold=float(stored["threshold"]),
+        verdict=Verdict(stored["verdict"]),
+        score=float(stored["score"]),
+    )
+
+
+def _official_group(live: GroupScore, row: OfficialRow | None, tied_ranks: set[int]) -> GroupScore:
+    if row is None:  # a group added after the closing: in no official result
+        return replace(live, rank=0, tied=False, live_total=live.total, official=True)
+    stored = {r["measure"]: r for r in row.rules}
+    rules = [_official_rule(r, stored.get(str(r.measure))) for r in live.rules]
+    return replace(
+        live,
+        total=float(row.total),
+        rank=row.rank,
+        tied=row.rank in tied_ranks,
+        verdict=Verdict(row.verdict),
+        fails_hard=row.fails_hard,
+        rules=rules,
+        haves={k: area_score(k, a.label, [r for r in rules if r.have == k]) for k, a in live.haves.items()},
+        carriers={k: area_score(k, a.label, [r for r in rules if r.carrier == k]) for k, a in live.carriers.items()},
+        live_total=live.total,
+        official=True,
+    )
+
+
+def with_official(live: YearScores, rows: list[OfficialRow], closed_on: datetime.date) -> YearScores:
+    """A closed year states its official result, stored when it was closed, on
+    every page and export; the live figure stays beside it (`live_total`),
+    marked. Records edited after the closing change the live figure only."""
+    by_group = {row.group_id: row for row in rows}
+    ranks = [row.rank for row in rows if row.rank]
+    tied_ranks = {rank for rank in ranks if ranks.count(rank) > 1}
+    groups = [_official_group(g, by_group.get(g.group_id), tied_ranks) for g in live.groups]
+    groups.sort(key=lambda g: (not g.is_ranked, g.rank, g.sort_order, g.group_name))
+    return replace(live, groups=groups, by_group_id={g.group_id: g for g in groups}, closed_on=closed_on)
+
+
+def official_label(closed_on: datetime.date | None) -> str:
+    """The mark of a closed year's official result (every page and export)."""
+    if closed_on is None:
+        return ""
+    return _("Official result of the closed year (scores judged on %(day)s)") % {"day": closed_on.isoformat()}
+
+
+def live_label(score: GroupScore) -> str:
+    """Today's computation beside an official total, marked, when it differs."""
+    if not score.live_differs:
+        return ""
+    return _("live figure %(total)s (records changed since the closing)") % {"total": f"{score.live_total:.1f}"}

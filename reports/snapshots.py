@@ -17,8 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sectors.models import Committee, User
+from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from sectors.models import Committee, SectorGroup, User
 
 from .models import AssessmentYear, ClosedYear, ScoreSnapshot
 from .score_source import year_scores_for
@@ -150,3 +152,64 @@ def _changed_since(snapshot: ScoreSnapshot, closed: ClosedYear) -> bool:
         return True
     now = [_rule_row(rule) for rule in group.rules]
     return _score(group.total) != snapshot.total or now != snapshot.rules
+
+
+def is_closed(*, committee_id: int, year: int) -> bool:
+    return ClosedYear.objects.filter(committee_id=committee_id, year=year).exists()
+
+
+# --- what changed in a closed year after its closing ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosedYearChange:
+    """One record of a closed year created, changed or deleted after the closing."""
+
+    when: datetime.datetime
+    kind: str  # the record type's name
+    record: str
+    action: str
+    user: str
+
+
+_ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+CHANGES_SHOWN = 50
+
+
+def _dated_models() -> list[tuple[type, str, bool]]:
+    """(model, the field that places it in a year, whether it names its committee) of every record that counts."""
+    return [
+        (Activity, "date", True),
+        (OpinionReport, "submitted_on", True),
+        (Proposal, "submitted_on", True),
+        (ConstituentContact, "contacted_on", False),
+        (DutyReport, "reported_on", False),
+        (GroupDocument, "year", False),
+    ]
+
+
+def changes_since_closing(*, closed: ClosedYear) -> list[ClosedYearChange]:
+    """Records of the closed year saved after it was closed, newest first (from
+    their change history; one query per record type). Listed on the year's
+    scorecards page, so a late correction is never silent."""
+    group_ids = list(SectorGroup.objects.filter(committee_id=closed.committee_id).values_list("id", flat=True))
+    changes = []
+    for model, date_field, has_committee in _dated_models():
+        in_year = {date_field: closed.year} if date_field == "year" else {f"{date_field}__year": closed.year}
+        scope = {"committee_id": closed.committee_id} if has_committee else {"group_id__in": group_ids}
+        rows = (
+            model.history.filter(history_date__gt=closed.closed_at, **in_year, **scope)
+            .select_related("history_user")
+            .order_by("-history_date")[:CHANGES_SHOWN]
+        )
+        changes += [
+            ClosedYearChange(
+                when=row.history_date,
+                kind=str(model._meta.verbose_name),
+                record=str(getattr(row, "title", "") or row),
+                action=str(_ACTIONS.get(row.history_type, row.history_type)),
+                user=str(row.history_user or ""),
+            )
+            for row in rows
+        ]
+    return sorted(changes, key=lambda c: c.when, reverse=True)[:CHANGES_SHOWN]

@@ -119,7 +119,7 @@ def test_the_chairman_sees_the_29_groups_and_those_missing_a_hard_rule(browser, 
     assert rows.count() == 29
     failing = page.locator("[data-scorecards] tbody tr.table-danger")
     assert failing.count() >= 1
-    assert "有硬性要求未完成" in page.locator("[data-summary]").inner_text()
+    assert "个组未完成（已过截止日期）" in page.locator("[data-summary]").inner_text()
     shot(page, "scorecard-04-chairman-list")
     page.get_by_role("link", name="总分").click()
     page.wait_for_url(re.compile(r"sort=total"))

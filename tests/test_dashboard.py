@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance, DutyReport, OpinionReport
+from reports.figures import FIGURE_LABELS
 from sectors import roles
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation
 
@@ -235,10 +236,10 @@ def test_the_excel_workbook_states_the_known_figures(chairman_client, article_ye
     assert response["Cache-Control"].startswith("no-store")
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    by_key = {row[1]: row[2] for row in rows if row and len(row) > 2}
-    assert {key: by_key[key] for key in KNOWN} == KNOWN
+    by_label = {row[0]: row[1] for row in rows if row and len(row) > 2}
+    assert {key: by_label[str(FIGURE_LABELS[key])] for key in KNOWN} == KNOWN
     bulletin = {row[0]: row[1] for row in book.worksheets[1].iter_rows(values_only=True) if row and row[0]}
-    assert bulletin["bulletin_zh"] == ARTICLE
+    assert bulletin["中文"] == ARTICLE
     assert len(book.worksheets) >= 5  # figures, bulletin, rankings, eight haves, per group per month
 
 
@@ -255,7 +256,8 @@ def test_year_report_states_the_known_figures_as_json_and_excel(article_year, tm
     target = tmp_path / "year.xlsx"
     call_command("year_report", "--year", "2025", "--format", "xlsx", "--output", str(target), stderr=io.StringIO())
     rows = load_workbook(target).worksheets[0].iter_rows(values_only=True)
-    assert {row[1]: row[2] for row in rows if row and len(row) > 2}["consultation_participant_times"] == 618
+    label = str(FIGURE_LABELS["consultation_participant_times"])
+    assert {row[0]: row[1] for row in rows if row and len(row) > 2}[label] == 618
 
 
 def test_year_report_carries_every_key_of_the_issue_table(committee):
@@ -280,7 +282,9 @@ def test_year_report_carries_every_key_of_the_issue_table(committee):
         (["--year", "2025", "--from", "2025-01-01", "--to", "2025-02-01"], "either --year"),
         (["--from", "2025-01-01"], "both --from and --to"),
         (["--from", "2025-13-01", "--to", "2025-12-01"], "Not a date"),
-        (["--from", "2025-05-01", "--to", "2025-01-01"], "before --from"),
+        (["--from", "2025-05-01", "--to", "2025-01-01"], "结束日期早于开始日期"),
+        (["--from", "1900-01-01", "--to", "9999-12-31"], "统计期间最长为20年"),
+        (["--from", "9999-12-31", "--to", "9999-12-31"], "日期须在 2000-01-01 至 2100-12-31 之间"),
         (["--year", "2025", "--format", "xlsx"], "--output"),
         (["--year", "1900"], "between 2000 and 2100"),
     ],
@@ -356,6 +360,8 @@ def test_the_nav_links_to_the_dashboard(chairman_client, committee):
         ("?year=abc", "年度"),
         ("?year=1999", "年度"),
         ("?from=1990-01-01&to=2025-01-01", "统计期间最长为20年。"),
+        ("?from=9999-12-31&to=9999-12-31", "日期须在 2000-01-01 至 2100-12-31 之间。"),
+        ("?from=0001-01-01&to=0001-12-31", "日期须在 2000-01-01 至 2100-12-31 之间。"),
     ],
 )
 def test_a_bad_period_is_explained_in_chinese_and_this_year_shown(chairman_client, committee, query, message):
@@ -365,6 +371,10 @@ def test_a_bad_period_is_explained_in_chinese_and_this_year_shown(chairman_clien
     assert 'id="period-errors"' in page and message in page
     assert response.context["period"].start == datetime.date(2026, 1, 1)  # this year instead
     assert chairman_client.get("/dashboard/data.json" + query).status_code == 400
+    # The print view and the workbook refuse with the same message, never another period's figures.
+    for download in ("/dashboard/print/", "/dashboard/export.xlsx"):
+        refused = chairman_client.get(download + query, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert refused.status_code == 400 and message in refused.content.decode()
 
 
 def test_a_may_to_april_year_compares_with_the_one_before(chairman_client, committee, group_a):
@@ -379,8 +389,9 @@ def test_a_may_to_april_year_compares_with_the_one_before(chairman_client, commi
 
 # --- speed -----------------------------------------------------------------------------------
 
-# whatever the data: pinned so that a per-row query cannot creep in (35 + the header's unread count)
-DASHBOARD_QUERIES = 38  # adoptions and key proposals are counted by their own dates (reports.figures)
+# whatever the data: pinned so that a per-row query cannot creep in (35 + the header's unread count
+# + whether the year is closed, for its official result + adoptions and key proposals by their own dates)
+DASHBOARD_QUERIES = 39
 
 
 def _queries(client, url: str) -> int:
@@ -424,10 +435,11 @@ def test_a_cached_dashboard_says_when_it_was_computed_and_refreshes_within_a_min
 
 @pytest.fixture
 def scored_year(committee, group_a, group_b, leader_member):
-    """2025 with the default rules: 民盟 holds a consultation meeting, 医卫 nothing."""
+    """2025 with the default rules: 民盟 holds a consultation meeting, 医卫 (one member) nothing."""
     from reports.setup import assessment_year_ensure
 
     assessment_year_ensure(committee=committee, year=2025)
+    make_member(group_b, "医卫委员")
     make_activity([group_a], kind=ActivityKind.CONSULTATION, date=datetime.date(2025, 4, 1), attendees=[leader_member])
     for month in range(1, 13):
         make_activity([group_a], date=datetime.date(2025, month, 1), attendees=[leader_member])
@@ -439,7 +451,9 @@ def test_rankings_heat_map_and_attention_come_from_the_scores(chairman_client, g
     scores = year_scores(committee_id=group_a.committee_id, year=2025, today=datetime.date(2026, 1, 15))
     data = _json(chairman_client)
     assert data["has_rules"] is True
-    assert [(row["rank"], row["group"]) for row in data["rankings"]] == [(g.rank, g.group_name) for g in scores.groups]
+    assert [(row["rank"], row["group"]) for row in data["rankings"]] == [
+        (g.rank or None, g.group_name) for g in scores.groups
+    ]
     assert data["rankings"][0]["total"] == round(scores.groups[0].total, 1)
     mingmeng = next(row for row in data["rankings"] if row["group"] == "民盟")
     assert mingmeng["haves"]["study_training"] == scores.by_group_id[group_a.pk].haves["study_training"].verdict

@@ -83,7 +83,7 @@ def test_it_exports_the_filters_applied_and_names_them(staff_client, activities,
     caption, headers, rows = sheet_of(response)
     assert column(headers, rows, "标题") == ["民盟学习会"]
     assert caption[1] == "期间：2025年"
-    assert caption[2] == "筛选条件：界别活动组：中国民主同盟界别；类型：学习会"
+    assert caption[2] == "筛选条件：界别活动组：中国民主同盟界别；类型：界别学习日（学习会）"
     assert column(headers, rows, "日期") == [datetime.datetime(2025, 3, 1)]  # a real date cell
     assert column(headers, rows, "出席委员") == [1]
 

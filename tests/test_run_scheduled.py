@@ -17,7 +17,7 @@ from reports.setup import assessment_year_ensure
 from sectors import roles
 from sectors.models import Notification
 
-from .factories import make_user
+from .factories import make_member, make_user
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -64,6 +64,7 @@ def test_run_scheduled_runs_what_is_due_once(schedule, committee, group_a, group
     settings.PORTAL_TODAY = "2025-09-01"
     assessment_year_ensure(committee=committee, year=2025)
     make_user(roles.LEADER, group=group_b, username="leader_b")
+    make_member(group_b)  # a group without members cannot act and is not reminded
     schedule.update(last_run_at=timezone.now() - datetime.timedelta(days=2))
     out = io.StringIO()
     call_command("run_scheduled", stdout=out)

@@ -14,13 +14,15 @@ from reports.snapshots import score_history
 from reports.tasks import take_score_snapshots
 from sectors import roles
 
-from .factories import make_activity
+from .factories import make_activity, make_member
 
 D = datetime.date
 
 
 @pytest.fixture
 def year_2025(committee, group_a, group_b):
+    for group in (group_a, group_b):
+        make_member(group)  # groups that can act (a group without members is not judged)
     return assessment_year_ensure(committee=committee, year=2025)
 
 

@@ -44,6 +44,7 @@ def season(group_a, group_b, leader_member, rules):
     one member with an absence on leave, a reception day without attendance
     rows; a public-opinion report whose title looks like a formula."""
     member = make_member(group_a, "李委员")
+    make_member(group_b, "赵委员")  # B can act (a group without members is not ranked)
     study = make_activity([group_a], kind=K.STUDY, date=D(Y, 1, 1), attendees=[leader_member])
     Attendance.objects.create(
         activity=study, member=member, status=Attendance.Status.ABSENT, absence_reason=Attendance.AbsenceReason.LEAVE
@@ -229,7 +230,7 @@ def test_the_list_is_refused_to_group_leaders(leader_client, season):
 def test_the_list_shows_which_groups_missed_a_hard_rule(settings, chairman_client, group_a, group_b, season):
     settings.PORTAL_TODAY = "2026-01-05"
     html = chairman_client.get(reverse("scorecard_list") + f"?year={Y}").content.decode()
-    assert "2 个组有硬性要求未完成。" in _text_of(html)
+    assert "硬性要求：2 个组未完成（已过截止日期），0 个组待完成" in _text_of(html)
     # Both missed the duty-report meeting; the joint consultation counts for both.
     assert html.count("data-hard-missed") == 2
     row_b = re.search(rf'<tr data-group="{group_b.pk}".*?</tr>', html, flags=re.S).group(0)
@@ -254,8 +255,8 @@ def test_the_list_downloads_as_excel(staff_client, season):
     response = staff_client.get(reverse("scorecard_list") + f"?year={Y}&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[2][:3] == ["名次", "界别活动组", "总分"]
-    assert {rows[3][1], rows[4][1]} == {"民盟", "医卫"}
+    assert rows[3][:3] == ["名次", "界别活动组", "总分"]
+    assert {rows[4][1], rows[5][1]} == {"民盟", "医卫"}
 
 
 # --- nav ----------------------------------------------------------------------------

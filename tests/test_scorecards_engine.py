@@ -50,7 +50,8 @@ def test_the_defaults_are_the_issues_table(rules):
     assert rows[Measure.CONSTITUENTS_PER_MEMBER].per_member == 3
 
 
-def test_a_joint_activity_counts_fully_for_each_group_that_held_it(committee, group_a, group_b, rules):
+def test_a_joint_activity_counts_fully_for_each_group_that_held_it(committee, group_a, group_b, leader_member, rules):
+    make_member(group_b)  # both groups can act (a group without members is not judged)
     joint = make_activity([group_a, group_b], kind=K.CONSULTATION, date=D(Y, 5, 9))
     for group in (group_a, group_b):
         consultations = rule(score(committee, group), Measure.CONSULTATIONS)
@@ -67,7 +68,7 @@ def test_31_december_counts_for_its_year_and_1_january_for_the_next(committee, g
     assert rule(score(committee, group_a), Measure.DECEMBER_ACTIVITIES).value == 1
 
 
-def test_planned_activities_do_not_count(committee, group_a, rules):
+def test_planned_activities_do_not_count(committee, group_a, leader_member, rules):
     make_activity([group_a], kind=K.CONSULTATION, date=D(Y, 5, 9), status=Activity.Status.PLANNED)
     assert rule(score(committee, group_a), Measure.CONSULTATIONS).verdict == Verdict.NOT_MET
 
@@ -124,7 +125,7 @@ def test_a_year_without_rules_scores_nothing_but_lists_every_group(committee, gr
     assert all(g.verdict == Verdict.NA and g.rules == [] for g in scores.groups)
 
 
-def test_the_years_rules_as_staff_changed_them_are_used(committee, group_a, rules):
+def test_the_years_rules_as_staff_changed_them_are_used(committee, group_a, leader_member, rules):
     make_activity([group_a], kind=K.SERVICE, date=D(Y, 5, 1))
     Requirement.objects.filter(assessment_year=rules, measure=Measure.SERVICE_ACTIVITIES).update(threshold=1)
     Requirement.objects.filter(assessment_year=rules, measure=Measure.HIGHLIGHTS).update(threshold=0)
@@ -133,7 +134,7 @@ def test_the_years_rules_as_staff_changed_them_are_used(committee, group_a, rule
     assert rule(result, Measure.HIGHLIGHTS).verdict == Verdict.OFF
 
 
-def test_the_plan_deadline_comes_from_the_year_when_the_rule_has_none(committee, group_a, rules):
+def test_the_plan_deadline_comes_from_the_year_when_the_rule_has_none(committee, group_a, leader_member, rules):
     Requirement.objects.filter(assessment_year=rules, measure=Measure.PLAN_FILED).update(deadline=None)
     AssessmentYear.objects.filter(pk=rules.pk).update(plan_deadline=D(Y, 2, 28))
     GroupDocument.objects.create(group=group_a, year=Y, kind="plan", title="计划", dated=D(Y, 3, 1))

@@ -287,7 +287,7 @@ def test_area_scores_are_the_weighted_share_of_their_rules():
     assert (area.score, area.verdict) == (37.5, Verdict.PARTLY)  # (3 × 0.5 + 0) / 4
 
 
-def test_groups_are_ranked_by_total_with_ties_in_the_groups_order():
+def test_groups_are_ranked_by_total_and_equal_totals_share_a_rank():
     rules = [rule(Measure.SERVICE_ACTIVITIES, 2)]
     scores = year_scores_of(
         [
@@ -298,16 +298,18 @@ def test_groups_are_ranked_by_total_with_ties_in_the_groups_order():
         rules,
         ctx(),
     )
-    assert [(g.group_id, g.rank) for g in scores.groups] == [(2, 1), (3, 2), (1, 3)]
-    assert scores.by_group_id[1].rank == 3
+    # 丙 and 甲 tie (并列 2nd), listed in the groups' order; a next group would be 4th.
+    assert [(g.group_id, g.rank, g.tied) for g in scores.groups] == [(2, 1, False), (3, 2, True), (1, 2, True)]
+    assert scores.by_group_id[1].rank == 2
     assert scores.has_rules
 
 
-def test_a_year_without_rules_lists_every_group_not_applicable():
+def test_a_year_without_rules_lists_every_group_not_applicable_and_unranked():
     scores = year_scores_of([facts(group_id=1), facts(group_id=2, name="乙")], [], ctx())
     assert not scores.has_rules
     assert [g.verdict for g in scores.groups] == [Verdict.NA, Verdict.NA]
-    assert [g.rank for g in scores.groups] == [1, 2]
+    assert [g.rank for g in scores.groups] == [0, 0]
+    assert scores.ranked_count == 0
 
 
 def test_highlights_count_the_activities_staff_marked():

@@ -19,6 +19,7 @@ from sectors.models import SectorGroup
 from sectors.paging import paginate
 from sectors.submissions import save_once
 
+from ..closing import closed_year_warning
 from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
 from ..models import Activity, Attendance
 from ..selectors import activity as selectors
@@ -194,8 +195,14 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         )
         if activity is not None:
             messages.success(request, _("The activity was saved."))
+            _warn_if_closed(request, activity)
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, None)
+
+
+def _warn_if_closed(request: HttpRequest, activity: Activity) -> None:
+    if warning := closed_year_warning(committee_id=activity.committee_id, year=activity.date.year):
+        messages.warning(request, warning)
 
 
 def _changeable_activity(request: HttpRequest, activity_id: int) -> Activity:
@@ -226,6 +233,8 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         )
         if saved is not None:
             messages.success(request, _("The activity was saved."))
+            activity.refresh_from_db(fields=["date"])
+            _warn_if_closed(request, activity)
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, activity)
 

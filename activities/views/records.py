@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from activities.carriers import constituent_target
+from activities.closing import closed_year_warning, record_year
 from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
@@ -233,6 +234,10 @@ def record_form(request: HttpRequest, rt: RecordType, pk: int | None = None) -> 
         )
         if saved:
             messages.success(request, _("Saved: %(record)s") % {"record": saved})
+            committee_id = getattr(saved, "committee_id", None) or getattr(saved.group, "committee_id", None)
+            warning = closed_year_warning(committee_id=committee_id, year=record_year(saved, rt.year_lookup))
+            if warning:
+                messages.warning(request, warning)
             return redirect(rt.url_name("detail"), saved.pk)
     else:
         form = rt.form_class(instance=record, user=request.user)

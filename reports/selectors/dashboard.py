@@ -3,7 +3,7 @@
 The page, its print view, the JSON for wall displays, the Excel workbook and
 `manage.py year_report` all state what `dashboard_data` returns, so they cannot
 disagree. Figures come from reports.figures; verdicts and ranks from the
-scoring engine (reports.scorecards.year_scores, through `year_scores_for`).
+scoring engine (reports.scorecards, through `stated_scores_for`: a closed year states its official result).
 
 Scoping: the chairman, staff and admins see every group. A group leader sees
 their group's figures beside the committee's totals; in rankings and heat maps
@@ -17,12 +17,15 @@ within a minute on every worker; `computed_at` says when it was computed.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from dataclasses import asdict, replace
 
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from activities.carriers import ActivityKind, Have
 from activities.models import Activity
@@ -31,11 +34,11 @@ from sectors.models import Committee, SectorGroup
 
 from .. import figures
 from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
-from ..score_source import scorecard_url, year_scores_for
-from ..scoring import DOCUMENT_MEASURES
+from ..score_source import scorecard_url, stated_scores_for
+from ..scoring import DOCUMENT_MEASURES, day_label, hard_counts_label, official_label
 
 CACHE_SECONDS = 55  # under a minute: a change shows on every worker within one
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def month_keys(period: Period) -> list[str]:
@@ -90,8 +93,31 @@ def group_month_kinds(committee_id: int, period: Period) -> dict[int, dict[str, 
     return counts
 
 
-def _period_dict(period: Period) -> dict:
-    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": str(period)}
+def _period_dict(period: Period, as_of=None, requested: Period | None = None) -> dict:
+    label = str(requested or period)
+    if as_of:
+        label = _("%(period)s (as of %(day)s)") % {"period": label, "day": day_label(as_of)}
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": label}
+
+
+def _as_of(pair: list, span) -> list:
+    return [replace(f, as_of=span.as_of) for f in pair] if span.as_of else pair
+
+
+# A ranking judges one assessment year's rules against that year's records. A
+# from–to period that is not a calendar year (May–April) has no rules of its own:
+# it shows its figures and no ranking, eight-haves grid or attention list, rather
+# than another span's verdicts beside its figures. Its Excel, print, JSON and
+# `year_report` state the same (they all read dashboard_data).
+NOT_JUDGED = gettext_lazy(
+    "Rankings, the eight haves and the attention list judge a calendar year against its rules; "
+    "choose a year to see them. This period's figures are its own records."
+)
+
+
+def judged_year(period: Period) -> int | None:
+    """The assessment year a period's ranking judges, or None (see NOT_JUDGED)."""
+    return period.start.year if period.is_calendar_year else None
 
 
 def _years(period: Period) -> list[int]:
@@ -110,13 +136,17 @@ def dashboard_data(*, committee: Committee, period: Period, group: SectorGroup |
 
 
 def _compute(*, committee: Committee, period: Period, group: SectorGroup | None) -> dict:
-    previous = period.previous()
+    today = clock.today()
+    span = figures.running_span(period, today)
+    requested, period, previous = period, span.shown, span.compared
     years = _years(period)
     # Two calls of non-overlapping periods: each measure is one pass over the rows.
-    committee_now, committee_before = figures.figures_for_periods(committee.pk, [period, previous])
+    committee_now, committee_before = _as_of(figures.figures_for_periods(committee.pk, [period, previous]), span)
     by_year = figures.headline_for_periods(committee.pk, [Period.year(y) for y in years])
     if group is not None:
-        own_now, own_before = figures.figures_for_periods(committee.pk, [period, previous], group_id=group.pk)
+        own_now, own_before = _as_of(
+            figures.figures_for_periods(committee.pk, [period, previous], group_id=group.pk), span
+        )
     else:
         own_now, own_before = committee_now, committee_before
 
@@ -125,7 +155,8 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
         .order_by("sort_order", "id")
         .values("id", "short_name", "sort_order")
     )
-    scores = year_scores_for(committee.pk, period.end.year, clock.today())
+    score_year = judged_year(requested)
+    scores = stated_scores_for(committee.pk, score_year, today) if score_year else None
     ranked = _ranked_groups(groups, scores)
     label = _labeller(group)
     months = month_keys(period)
@@ -136,8 +167,9 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
     return {
         "computed_at": timezone.localtime().isoformat(timespec="seconds"),
         "committee": committee.name,
-        "period": _period_dict(period),
+        "period": _period_dict(period, span.as_of, requested),
         "previous_period": _period_dict(previous),
+        "as_of": span.as_of.isoformat() if span.as_of else None,
         "scope": {
             "group": {"id": group.pk, "name": group.short_name} if group else None,
             "others_named": group is None,
@@ -156,9 +188,16 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
         "years": {
             "years": years,
             "series": {key: [f[key] for f in by_year] for key in HEADLINE_KEYS},
+            # This year's column counts up to today only: said wherever it is shown.
+            "as_of": today.isoformat() if today.year in years and today < datetime.date(today.year, 12, 31) else None,
         },
-        "score_year": period.end.year,
-        "has_rules": bool(scores.has_rules),
+        "score_year": score_year,
+        "ranking_note": "" if score_year else str(NOT_JUDGED),
+        "has_rules": bool(scores and scores.has_rules),
+        "official_closed_on": scores.closed_on.isoformat() if scores and scores.closed_on else None,
+        "official_note": official_label(scores.closed_on) if scores else "",
+        "hard_counts": asdict(scores.hard_counts) if scores else None,
+        "hard_summary": hard_counts_label(scores.hard_counts) if scores and scores.has_rules else "",
         "rankings": [_ranking_row(row, label) for row in ranked],
         "haves": [h.value for h in Have],
         "study_months": {
@@ -179,7 +218,7 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
             ],
         },
         "attention": [
-            _attention(row, period.end.year)
+            _attention(row, score_year)
             for row in ranked
             if _needs_attention(row) and (group is None or row["id"] == group.pk)
         ],
@@ -190,9 +229,9 @@ def _ranked_groups(groups: list[dict], scores) -> list[dict]:
     """The committee's active groups in the order of the scores' ranks, with their scores."""
     rows = []
     for g in groups:
-        score = scores.by_group_id.get(g["id"])
+        score = scores.by_group_id.get(g["id"]) if scores else None
         rows.append({**g, "score": score})
-    rows.sort(key=lambda r: (r["score"].rank if r["score"] else 10_000, r["sort_order"], r["id"]))
+    rows.sort(key=lambda r: (r["score"].rank if r["score"] and r["score"].rank else 10_000, r["sort_order"], r["id"]))
     return rows
 
 
@@ -205,7 +244,9 @@ def _labeller(group: SectorGroup | None):
             "group_id": row["id"] if named else None,
             "group": row["short_name"] if named else None,
             "own": group is not None and row["id"] == group.pk,
-            "rank": row["score"].rank if row["score"] else None,
+            "rank": row["score"].rank or None if row["score"] else None,
+            "tied": bool(row["score"] and row["score"].tied),
+            "can_act": bool(row["score"] is None or row["score"].can_act),
         }
 
     return label
@@ -219,12 +260,14 @@ def _ranking_row(row: dict, label) -> dict:
     score = row["score"]
     data = label(row)
     if score is None:
-        return {**data, "total": None, "verdict": "na", "fails_hard": False, "haves": {}}
+        return {**data, "total": None, "verdict": "na", "fails_hard": False, "hard_state": None, "haves": {}}
     return {
         **data,
-        "total": round(float(score.total), 1),
+        "total": round(float(score.total), 1) if score.is_ranked else None,
         "verdict": _verdict(score.verdict),
         "fails_hard": bool(score.fails_hard),
+        "hard_state": score.hard_state,
+        "live_total": round(float(score.live_total), 1) if score.live_total is not None else None,
         "haves": {key: _verdict(area.verdict) for key, area in score.haves.items()},
     }
 

@@ -52,7 +52,10 @@ def carrier_summary(*, user, year: int, year_figures: figures.PeriodFigures | No
             Carrier.WORKSTATION,
             f.workstations,
             pgettext_lazy("unit", "stations"),
-            _("%(n)s public-opinion reports from stations") % {"n": f.workstation_opinion_reports},
+            # All the group's reports, with the stations' share beside: the card's
+            # 「报送社情民意信息」 is every report, never the stations' part alone.
+            _("%(all)s public-opinion reports submitted, %(n)s of them through stations")
+            % {"all": f.opinion_reports, "n": f.workstation_opinion_reports},
         ),
         CarrierFigure(
             Carrier.CONSULTATION,

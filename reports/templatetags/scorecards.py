@@ -9,7 +9,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..scoring import EVIDENCE_SHOWN, GroupScore, RuleResult, Verdict, month_label, number
+from ..scoring import (
+    EVIDENCE_SHOWN,
+    GroupScore,
+    RuleResult,
+    Verdict,
+    live_label,
+    month_label,
+    number,
+    rank_cell,
+    rank_label,
+)
 
 register = template.Library()
 
@@ -81,3 +91,20 @@ def evidence_links(rule: RuleResult) -> str:
 def month_name(month: int) -> str:
     """Jan … Dec in English, 1月 … 12月 in Chinese (the month strips)."""
     return month_label(month)
+
+
+@register.simple_tag
+def rank_text(score: GroupScore, count: int) -> str:
+    """ "Rank 1 of 29 groups (tied)", or why the group is not ranked (reports.scoring.rank_label)."""
+    return rank_label(score, count)
+
+
+@register.simple_tag
+def rank_short(score: GroupScore) -> str:
+    return rank_cell(score.rank, score.tied)
+
+
+@register.simple_tag
+def live_text(score: GroupScore) -> str:
+    """Beside a closed year's official total: today's figure, marked, when it differs."""
+    return live_label(score)

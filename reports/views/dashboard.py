@@ -7,7 +7,7 @@ All four state reports.selectors.dashboard.dashboard_data for the period asked
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +18,8 @@ from sectors.models import committee_for_portal
 from sectors.spreadsheets import workbook_response
 
 from ..dashboard_tables import dashboard_sheets, export_filename, page_context
-from ..figures import Period
+from ..figures import Period, period_problem
 from ..selectors.dashboard import dashboard_data
-
-MAX_YEARS = 20
 
 
 class PeriodForm(forms.Form):
@@ -45,11 +43,17 @@ class PeriodForm(forms.Form):
         if (start is None) != (end is None):
             raise forms.ValidationError(_("Give both dates of the period, from and to."))
         if start and end:
-            if end < start:
-                raise forms.ValidationError(_("The period ends before it starts."))
-            if (end - start).days > MAX_YEARS * 366:
-                raise forms.ValidationError(_("A period may span at most %(n)s years.") % {"n": MAX_YEARS})
+            problem = period_problem(start, end)
+            if problem:
+                raise forms.ValidationError(problem)
         return cleaned
+
+    def error_text(self) -> str:
+        """The errors in one line, each after its field's label (as on the page)."""
+        named = [
+            f"{self[name].label}：{e}" for name, errors in self.errors.items() if name in self.fields for e in errors
+        ]
+        return " ".join([*map(str, self.non_field_errors()), *named])
 
     def period(self) -> Period:
         """The period asked for; this year when nothing (or nothing valid) was asked."""
@@ -81,9 +85,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
+def _refused(form: PeriodForm) -> HttpResponse | None:
+    """A download or print of a period that cannot be shown: a clear message
+    (400), never another period's figures under the asked-for name."""
+    if form.is_bound and not form.is_valid():
+        text = _("This period cannot be shown: %(errors)s") % {"errors": form.error_text()}
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    return None
+
+
 @portal_view(roles.ALL_ROLES)
 def dashboard_print(request: HttpRequest) -> HttpResponse:
     form, period, data = _period_and_data(request)
+    if refused := _refused(form):
+        return refused
     context = page_context(data) | {"form": form, "period": period, "print_view": True}
     return render(request, "reports/dashboard_print.html", context)
 
@@ -101,7 +116,9 @@ def dashboard_json(request: HttpRequest) -> HttpResponse:
 
 @portal_view(roles.ALL_ROLES)
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, period, data = _period_and_data(request)
+    form, period, data = _period_and_data(request)
+    if refused := _refused(form):
+        return refused
     return workbook_response(export_filename(data), dashboard_sheets(data))
 
 

@@ -19,17 +19,19 @@ from sectors.models import committee_for_portal
 from sectors.spreadsheets import workbook_response
 
 from .. import scorecard_exports
-from ..scorecards import scorecard_for, year_scores
+from ..models import ClosedYear
+from ..scorecards import official_year_scores, scorecard_for
+from ..scoring import hard_counts_label, official_label
 from ..setup import assessment_year_fill
-from ..snapshots import score_history
+from ..snapshots import changes_since_closing, score_history
 from .pages import _year, _year_choices
 
 LIST_READERS = frozenset({roles.STAFF, roles.CHAIRMAN, roles.ADMIN})
 SORTS = {
-    "rank": lambda g: g.rank,
+    "rank": lambda g: (not g.is_ranked, g.rank),
     "name": lambda g: (g.sort_order, g.group_name),
     "total": lambda g: (g.total, -g.sort_order),
-    "hard": lambda g: (not g.fails_hard, g.rank),
+    "hard": lambda g: (not g.fails_hard, not g.is_ranked, g.rank),
 }
 
 
@@ -67,11 +69,16 @@ def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
     return workbook_response(filename, scorecard_exports.scorecard_sheets(card, heading))
 
 
+def _closed_changes(committee, year: int) -> list:
+    closed = ClosedYear.objects.filter(committee=committee, year=year).first()
+    return changes_since_closing(closed=closed) if closed else []
+
+
 @portal_view(LIST_READERS)
 def scorecard_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     committee = committee_for_portal()
-    scores = year_scores(committee_id=committee.pk, year=year)
+    scores = official_year_scores(committee_id=committee.pk, year=year)
     sort = request.GET.get("sort", "rank")
     key = SORTS.get(sort, SORTS["rank"])
     descending = sort == "total"
@@ -86,6 +93,9 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": _year_choices(year),
         "failing": sum(1 for g in scores.groups if g.fails_hard),
+        "hard_summary": hard_counts_label(scores.hard_counts),
+        "official_text": official_label(scores.closed_on),
+        "closed_changes": _closed_changes(committee, year) if scores.closed_on else [],
         "can_fill_rules": roles.role_of(request.user) == roles.ADMIN,
     }
     return render(request, "reports/scorecard_list.html", context)

@@ -15,7 +15,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.dashboard_tables import dashboard_sheets
-from reports.figures import Period
+from reports.figures import Period, period_problem
 from reports.selectors.dashboard import dashboard_data
 from sectors import clock
 from sectors.models import Committee, committee_for_portal
@@ -70,8 +70,9 @@ class Command(BaseCommand):
             if not (start and end):
                 raise CommandError("Give both --from and --to.")
             first, last = _date(start), _date(end)
-            if last < first:
-                raise CommandError("--to is before --from.")
+            problem = period_problem(first, last)
+            if problem:
+                raise CommandError(problem)
             return Period(first, last)
         year = year or clock.today().year
         if not 2000 <= year <= 2100:
