@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from sectors import freshness
 from sectors.models import GroupMembership, Member
 from sectors.selectors import ROLE_RANK
 
@@ -66,82 +67,145 @@ def spans_cover(spans: list[tuple[datetime.date, datetime.date | None]], day: da
     return any(start <= day and (end is None or day <= end) for start, end in spans)
 
 
+def spans_cover_all(
+    spans: list[tuple[datetime.date, datetime.date | None]], start: datetime.date, end: datetime.date
+) -> bool:
+    """One of the spans covers every day from `start` to `end`."""
+    return any(since <= start and (until is None or until >= end) for since, until in spans)
+
+
 def group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
     """Every member who belonged to the group during `year`, with their figures
     for their days there; those belonging on `reference_day` first. Seven queries."""
+    return member_years(_Groups(group_id=group_id), year=year, reference_day=reference_day).get(group_id, [])
+
+
+def committee_member_years(
+    *, committee_id: int, year: int, reference_day: datetime.date
+) -> dict[int, list[MemberYear]]:
+    """`group_member_years` of every group of the committee, by group id, in one pass
+    over the year's rows (seven queries), kept until the records change: the
+    scorecards' members' tables, as the scores (reports.scorecards.year_scores)."""
+    return freshness.cached(
+        "member-years",
+        (committee_id, reference_day),
+        lambda: member_years(_Groups(committee_id=committee_id), year=year, reference_day=reference_day),
+        year=year,
+    )
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """One group, or every group of a committee, as a filter on a path to a group."""
+
+    group_id: int | None = None
+    committee_id: int | None = None
+
+    def on(self, path: str = "group") -> Q:
+        if self.group_id is not None:
+            return Q(**{f"{path}_id": self.group_id})
+        return Q(**{f"{path}__committee_id": self.committee_id})
+
+
+def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) -> dict[int, list[MemberYear]]:
+    """The member years of `groups` by group id, each group's rows sorted as
+    `group_member_years` says."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    memberships = list(
-        GroupMembership.objects.filter(group_id=group_id, start_date__lte=end)
+    memberships = (
+        GroupMembership.objects.filter(groups.on(), start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .select_related("member")
         .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS))  # kept in the cache: see freshness
         .order_by("start_date", "id")
     )
-    spans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    latest: dict[int, GroupMembership] = {}
+    spans: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    latest: dict[tuple[int, int], GroupMembership] = {}
     for m in memberships:
-        spans[m.member_id].append((m.start_date, m.end_date))
-        latest[m.member_id] = m
+        spans[(m.group_id, m.member_id)].append((m.start_date, m.end_date))
+        latest[(m.group_id, m.member_id)] = m
+    # Most members belong all year: their days need no checking (a third of the CPU time).
+    whole_year = {key for key, key_spans in spans.items() if spans_cover_all(key_spans, start, end)}
+
+    def belonged(key: tuple[int, int], day: datetime.date) -> bool:
+        return key in whole_year or (key in spans and spans_cover(spans[key], day))
 
     held = Activity.groups.through.objects.filter(
-        sectorgroup_id=group_id, activity__date__gte=start, activity__date__lte=end, activity__status="held"
+        groups.on("sectorgroup"), activity__date__gte=start, activity__date__lte=end, activity__status="held"
     )
-    activity_dates = dict(held.values_list("activity_id", "activity__date"))
-    marks = Attendance.objects.filter(activity_id__in=held.values("activity_id"), member_id__in=list(spans))
-    tally: dict[int, Counter] = defaultdict(Counter)
+    activity_dates: dict[int, datetime.date] = {}
+    group_activities: dict[int, list[int]] = defaultdict(list)  # activity → its groups among these
+    dates_of_group: dict[int, list[datetime.date]] = defaultdict(list)
+    for group_id, activity_id, day in held.values_list("sectorgroup_id", "activity_id", "activity__date"):
+        activity_dates[activity_id] = day
+        group_activities[activity_id].append(group_id)
+        dates_of_group[group_id].append(day)
+    marks = Attendance.objects.filter(activity_id__in=held.values("activity_id"))
+    tally: dict[tuple[int, int], Counter] = defaultdict(Counter)
     for member_id, activity_id, status, reason in marks.values_list(
         "member_id", "activity_id", "status", "absence_reason"
     ):
-        if not spans_cover(spans[member_id], activity_dates[activity_id]):
-            continue
-        if status == Attendance.Status.PRESENT:
-            tally[member_id]["present"] += 1
-        else:
-            tally[member_id]["leave" if reason else "absent"] += 1
+        for group_id in group_activities[activity_id]:
+            key = (group_id, member_id)
+            if not belonged(key, activity_dates[activity_id]):
+                continue
+            if status == Attendance.Status.PRESENT:
+                tally[key]["present"] += 1
+            else:
+                tally[key]["leave" if reason else "absent"] += 1
 
-    people: dict[int, set[int]] = defaultdict(set)
+    people: dict[tuple[int, int], set[int]] = defaultdict(set)
     contacts: Counter = Counter()
-    rows = ConstituentContact.objects.filter(group_id=group_id, contacted_on__range=(start, end))
-    for member_id, constituent_id, on in rows.values_list("member_id", "constituent_id", "contacted_on"):
-        if member_id in spans and spans_cover(spans[member_id], on):
-            people[member_id].add(constituent_id)
-            contacts[member_id] += 1
-    reports = Counter()
-    for member_id, on in DutyReport.objects.filter(group_id=group_id, reported_on__range=(start, end)).values_list(
-        "member_id", "reported_on"
+    rows = ConstituentContact.objects.filter(groups.on(), contacted_on__range=(start, end))
+    for group_id, member_id, constituent_id, on in rows.values_list(
+        "group_id", "member_id", "constituent_id", "contacted_on"
     ):
-        if member_id in spans and spans_cover(spans[member_id], on):
-            reports[member_id] += 1
+        key = (group_id, member_id)
+        if belonged(key, on):
+            people[key].add(constituent_id)
+            contacts[key] += 1
+    reports = Counter()
+    for key_on in DutyReport.objects.filter(groups.on(), reported_on__range=(start, end)).values_list(
+        "group_id", "member_id", "reported_on"
+    ):
+        key = key_on[:2]
+        if belonged(key, key_on[2]):
+            reports[key] += 1
     opinion = _per_member(
         OpinionReport.submitters.through.objects.filter(
-            opinionreport__group_id=group_id, opinionreport__submitted_on__range=(start, end)
-        )
+            groups.on("opinionreport__group"), opinionreport__submitted_on__range=(start, end)
+        ),
+        "opinionreport__group_id",
     )
     proposals = _per_member(
         Proposal.proposers.through.objects.filter(
-            proposal__group_id=group_id, proposal__submitted_on__range=(start, end)
-        )
+            groups.on("proposal__group"), proposal__submitted_on__range=(start, end)
+        ),
+        "proposal__group_id",
     )
-    result = [
-        MemberYear(
-            membership=latest[member_id],
-            listed=sum(1 for day in activity_dates.values() if spans_cover(member_spans, day)),
-            present=tally[member_id]["present"],
-            leave=tally[member_id]["leave"],
-            absent=tally[member_id]["absent"],
-            constituents=len(people[member_id]),
-            contacts=contacts[member_id],
-            opinion_reports=opinion.get(member_id, 0),
-            proposals=proposals.get(member_id, 0),
-            duty_reports=reports[member_id],
-            belongs_on=spans_cover(member_spans, reference_day),
+    by_group: dict[int, list[MemberYear]] = defaultdict(list)
+    for key, member_spans in spans.items():
+        by_group[key[0]].append(
+            MemberYear(
+                membership=latest[key],
+                listed=sum(1 for day in dates_of_group[key[0]] if belonged(key, day)),
+                present=tally[key]["present"],
+                leave=tally[key]["leave"],
+                absent=tally[key]["absent"],
+                constituents=len(people[key]),
+                contacts=contacts[key],
+                opinion_reports=opinion.get(key, 0),
+                proposals=proposals.get(key, 0),
+                duty_reports=reports[key],
+                belongs_on=spans_cover(member_spans, reference_day),
+            )
         )
-        for member_id, member_spans in spans.items()
-    ]
-    return sorted(
-        result, key=lambda row: (not row.belongs_on, ROLE_RANK.get(row.membership.role, 99), row.member.member_number)
-    )
+    for rows_of_group in by_group.values():
+        rows_of_group.sort(
+            key=lambda row: (not row.belongs_on, ROLE_RANK.get(row.membership.role, 99), row.member.member_number)
+        )
+    return dict(by_group)
 
 
-def _per_member(through_rows) -> dict[int, int]:
-    return dict(through_rows.values_list("member_id").annotate(n=Count("id")).order_by())
+def _per_member(through_rows, group_field: str) -> dict[tuple[int, int], int]:
+    rows = through_rows.values_list(group_field, "member_id").annotate(n=Count("id")).order_by()
+    return {(group_id, member_id): n for group_id, member_id, n in rows}
