@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from sectors import clock, roles
@@ -104,6 +104,11 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _calendar_group(request: HttpRequest) -> tuple[CalendarFilterForm, SectorGroup | None]:
+    form = CalendarFilterForm(request.GET or None, user=request.user)
+    return form, form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
+
+
 def _month_param(request: HttpRequest) -> tuple[int, int]:
     today = clock.today()
     try:
@@ -118,8 +123,7 @@ def _month_param(request: HttpRequest) -> tuple[int, int]:
 @portal_view(roles.ALL_ROLES)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
     year, month = _month_param(request)
-    form = CalendarFilterForm(request.GET or None, user=request.user)
-    group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
+    form, group = _calendar_group(request)
     first = datetime.date(year, month, 1)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -130,10 +134,26 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         "previous": previous,
         "following": following,
         "group_param": f"&group={group.pk}" if group else "",
+        "day_base": reverse("activity_calendar_day") + "?date=",
         "is_activity_month": month == 12,
         "today": clock.today(),
     }
     return render(request, "activities/activity_calendar.html", context)
+
+
+@portal_view(roles.ALL_ROLES)
+def activity_calendar_day(request: HttpRequest) -> HttpResponse:
+    """All of one day's activities: the calendar's "+N" (htmx swaps the list in), or a page."""
+    day = parse_date(request.GET.get("date", "")) or clock.today()
+    _form, group = _calendar_group(request)
+    context = {
+        "day": day,
+        "activities": selectors.activity_day(user=request.user, day=day, group=group),
+        "group_param": f"&group={group.pk}" if group else "",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "activities/partials/calendar_entries.html", context)
+    return render(request, "activities/activity_calendar_day.html", context)
 
 
 @portal_view(roles.ALL_ROLES)
@@ -143,7 +163,9 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     context = {
         "activity": activity,
         "can_change": services.can_change_activity(request.user, activity),
-        "attendance": summary.rows,
+        "attendance_groups": summary.groups,
+        "present_label": Attendance.Status.PRESENT.label,
+        "absent_label": Attendance.Status.ABSENT.label,
         "attendance_partial": summary.partial,
         "present_count": summary.present_count,
         "absent_count": summary.absent_count,
@@ -271,6 +293,7 @@ def activity_attendance_options(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("activities/", activity_list, name="activity_list"),
     path("activities/calendar/", activity_calendar, name="activity_calendar"),
+    path("activities/calendar/day/", activity_calendar_day, name="activity_calendar_day"),
     path("activities/export/", activity_export, name="activity_export"),
     path("activities/new/", activity_create, name="activity_create"),
     path("activities/attendance-options/", activity_attendance_options, name="activity_attendance_options"),
