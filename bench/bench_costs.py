@@ -103,23 +103,33 @@ def main() -> None:
         .values_list("pk", "n")
         .first()
     )
-    year = args.today[:4]
+
     def cold() -> None:
-        cache.clear()  # the dashboard's own minute
+        cache.clear()  # every cached summary, and the dashboard's own minute
         freshness.records_changed()
 
+    def after_write() -> None:
+        freshness.records_changed(year=int(year))  # what recording an activity of this year does
+        for key in [key for key in getattr(cache, "_cache", {}) if ":dashboard:" in key]:
+            cache._cache.pop(key, None)  # the dashboard's minute is over (locmem only)
+
+    year = args.today[:4]
+    card = f"{reverse('scorecard', args=[group_id])}?year={year}"
     lines = [
         ("login page", anonymous, reverse("login"), None),
         ("activity list, page 1", staff, reverse("activity_list"), None),
         (f"activities export, {year}", staff, f"{reverse('activity_export')}?year={year}", None),
-        ("scorecard, leader", leader, f"{reverse('scorecard', args=[group_id])}?year={year}", None),
-        ("scorecard, leader, cold", leader, f"{reverse('scorecard', args=[group_id])}?year={year}", cold),
+        ("scorecard, leader", leader, card, None),
+        ("scorecard, leader, cold", leader, card, cold),
+        ("scorecard, leader, after a write", leader, card, after_write),
         ("calendar, December", staff, f"{reverse('activity_calendar')}?year={year}&month=12", None),
         (f"activity detail ({biggest[1]} rows)", staff, reverse("activity_detail", args=[biggest[0]]), None),
         ("home", staff, reverse("home"), None),
         ("home, cold", staff, reverse("home"), cold),
+        ("home, after a write", staff, reverse("home"), after_write),
         ("dashboard", chairman, reverse("dashboard"), None),
         ("dashboard, cold", chairman, reverse("dashboard"), cold),
+        ("dashboard, after a write", chairman, reverse("dashboard"), after_write),
     ]
     only = [part for part in args.only.split(",") if part]
     activities, attendance = Activity.objects.count(), Attendance.objects.count()
@@ -132,9 +142,8 @@ def main() -> None:
         found = timed(client, url, args.requests, before)
         login_cpu = login_cpu or found["cpu"]
         ratio = found["cpu"] / login_cpu
-        print(
-            f"{label:40} {found['cpu']:8.1f} {found['wall']:8.1f} {found['queries']:8d} {found['kib']:7.0f} {ratio:8.1f}×"
-        )
+        cpu, wall, queries, kib = found["cpu"], found["wall"], found["queries"], found["kib"]
+        print(f"{label:40} {cpu:8.1f} {wall:8.1f} {queries:8d} {kib:7.0f} {ratio:8.1f}×")
     print(f"load average after: {os.getloadavg()}")
 
 
