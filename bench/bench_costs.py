@@ -111,7 +111,7 @@ def main() -> None:
     def after_write() -> None:
         freshness.records_changed(year=int(year))  # what recording an activity of this year does
         for key in [key for key in getattr(cache, "_cache", {}) if ":dashboard:" in key]:
-            cache._cache.pop(key, None)  # the dashboard's minute is over (locmem only)
+            cache.delete(key.split(":", 2)[2])  # the dashboard's minute is over (locmem keys are ":1:<key>")
 
     year = args.today[:4]
     card = f"{reverse('scorecard', args=[group_id])}?year={year}"

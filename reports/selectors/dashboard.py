@@ -26,7 +26,7 @@ from django.utils.translation import get_language
 
 from activities.carriers import ActivityKind, Have
 from activities.models import Activity
-from sectors import clock
+from sectors import clock, freshness
 from sectors.models import Committee, SectorGroup
 
 from .. import figures
@@ -114,7 +114,13 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
     years = _years(period)
     # Two calls of non-overlapping periods: each measure is one pass over the rows.
     committee_now, committee_before = figures.figures_for_periods(committee.pk, [period, previous])
-    by_year = figures.headline_for_periods(committee.pk, [Period.year(y) for y in years])
+    # Each year's headline cached on its own: after a write only that year's is computed again.
+    by_year = freshness.cached_by_year(
+        "year-headline",
+        (committee.pk, clock.today()),
+        years,
+        lambda missing: figures.headline_for_periods(committee.pk, [Period.year(y) for y in missing]),
+    )
     if group is not None:
         own_now, own_before = figures.figures_for_periods(committee.pk, [period, previous], group_id=group.pk)
     else:

@@ -140,18 +140,17 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
         group_activities[activity_id].append(group_id)
         dates_of_group[group_id].append(day)
     marks = Attendance.objects.filter(activity_id__in=held.values("activity_id"))
-    tally: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    present: Counter = Counter()
+    leave: Counter = Counter()
+    absent: Counter = Counter()
+    is_present = Attendance.Status.PRESENT.value
     for member_id, activity_id, status, reason in marks.values_list(
         "member_id", "activity_id", "status", "absence_reason"
     ):
         for group_id in group_activities[activity_id]:
             key = (group_id, member_id)
-            if not belonged(key, activity_dates[activity_id]):
-                continue
-            if status == Attendance.Status.PRESENT:
-                tally[key]["present"] += 1
-            else:
-                tally[key]["leave" if reason else "absent"] += 1
+            if key in whole_year or (key in spans and spans_cover(spans[key], activity_dates[activity_id])):
+                (present if status == is_present else leave if reason else absent)[key] += 1
 
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
     contacts: Counter = Counter()
@@ -187,10 +186,10 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
         by_group[key[0]].append(
             MemberYear(
                 membership=latest[key],
-                listed=sum(1 for day in dates_of_group[key[0]] if belonged(key, day)),
-                present=tally[key]["present"],
-                leave=tally[key]["leave"],
-                absent=tally[key]["absent"],
+                listed=_listed(dates_of_group[key[0]], member_spans, key in whole_year),
+                present=present[key],
+                leave=leave[key],
+                absent=absent[key],
                 constituents=len(people[key]),
                 contacts=contacts[key],
                 opinion_reports=opinion.get(key, 0),
@@ -204,6 +203,10 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
             key=lambda row: (not row.belongs_on, ROLE_RANK.get(row.membership.role, 99), row.member.member_number)
         )
     return dict(by_group)
+
+
+def _listed(dates: list[datetime.date], spans, whole_year: bool) -> int:
+    return len(dates) if whole_year else sum(1 for day in dates if spans_cover(spans, day))
 
 
 def _per_member(through_rows, group_field: str) -> dict[tuple[int, int], int]:
