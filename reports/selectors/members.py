@@ -77,42 +77,31 @@ def spans_cover_all(
 def group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
     """Every member who belonged to the group during `year`, with their figures
     for their days there; those belonging on `reference_day` first. Seven queries."""
-    return member_years(_Groups(group_id=group_id), year=year, reference_day=reference_day).get(group_id, [])
+    return _member_years(group_id, year=year, reference_day=reference_day).get(group_id, [])
 
 
-def committee_member_years(
-    *, committee_id: int, year: int, reference_day: datetime.date
-) -> dict[int, list[MemberYear]]:
-    """`group_member_years` of every group of the committee, by group id, in one pass
-    over the year's rows (seven queries), kept until the records change: the
-    scorecards' members' tables, as the scores (reports.scorecards.year_scores)."""
+def cached_group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
+    """`group_member_years`, kept until the year's records change, as the scores are
+    (sectors.freshness): the scorecard's members' table is not computed per request."""
     return freshness.cached(
         "member-years",
-        (committee_id, reference_day),
-        lambda: member_years(_Groups(committee_id=committee_id), year=year, reference_day=reference_day),
+        (group_id, reference_day),
+        lambda: group_member_years(group_id=group_id, year=year, reference_day=reference_day),
         year=year,
     )
 
 
-@dataclass(frozen=True)
-class _Groups:
-    """One group, or every group of a committee, as a filter on a path to a group."""
-
-    group_id: int | None = None
-    committee_id: int | None = None
-
-    def on(self, path: str = "group") -> Q:
-        if self.group_id is not None:
-            return Q(**{f"{path}_id": self.group_id})
-        return Q(**{f"{path}__committee_id": self.committee_id})
-
-
-def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) -> dict[int, list[MemberYear]]:
-    """The member years of `groups` by group id, each group's rows sorted as
+def _member_years(group_id: int, *, year: int, reference_day: datetime.date) -> dict[int, list[MemberYear]]:
+    """The member years of the group by group id (keys are (group, member) pairs
+    throughout, so one pass could serve several groups), rows sorted as
     `group_member_years` says."""
+
+    def in_group(path: str = "group") -> Q:
+        return Q(**{f"{path}_id": group_id})
+
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     memberships = (
-        GroupMembership.objects.filter(groups.on(), start_date__lte=end)
+        GroupMembership.objects.filter(in_group(), start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         .select_related("member")
         .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS))  # kept in the cache: see freshness
@@ -130,31 +119,36 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
         return key in whole_year or (key in spans and spans_cover(spans[key], day))
 
     held = Activity.groups.through.objects.filter(
-        groups.on("sectorgroup"), activity__date__gte=start, activity__date__lte=end, activity__status="held"
+        in_group("sectorgroup"), activity__date__gte=start, activity__date__lte=end, activity__status="held"
     )
     activity_dates: dict[int, datetime.date] = {}
-    group_activities: dict[int, list[int]] = defaultdict(list)  # activity → its groups among these
+    group_activities: dict[int, set[int]] = defaultdict(set)  # activity → its groups among these
     dates_of_group: dict[int, list[datetime.date]] = defaultdict(list)
     for group_id, activity_id, day in held.values_list("sectorgroup_id", "activity_id", "activity__date"):
         activity_dates[activity_id] = day
-        group_activities[activity_id].append(group_id)
+        group_activities[activity_id].add(group_id)
         dates_of_group[group_id].append(day)
     marks = Attendance.objects.filter(activity_id__in=held.values("activity_id"))
     present: Counter = Counter()
     leave: Counter = Counter()
     absent: Counter = Counter()
     is_present = Attendance.Status.PRESENT.value
+    groups_of_member: dict[int, list[int]] = defaultdict(list)  # the member's groups of the year (mostly one)
+    for group_id, member_id in spans:
+        groups_of_member[member_id].append(group_id)
     for member_id, activity_id, status, reason in marks.values_list(
         "member_id", "activity_id", "status", "absence_reason"
     ):
-        for group_id in group_activities[activity_id]:
+        for group_id in groups_of_member.get(member_id, ()):
             key = (group_id, member_id)
-            if key in whole_year or (key in spans and spans_cover(spans[key], activity_dates[activity_id])):
+            if group_id in group_activities[activity_id] and (
+                key in whole_year or spans_cover(spans[key], activity_dates[activity_id])
+            ):
                 (present if status == is_present else leave if reason else absent)[key] += 1
 
     people: dict[tuple[int, int], set[int]] = defaultdict(set)
     contacts: Counter = Counter()
-    rows = ConstituentContact.objects.filter(groups.on(), contacted_on__range=(start, end))
+    rows = ConstituentContact.objects.filter(in_group(), contacted_on__range=(start, end))
     for group_id, member_id, constituent_id, on in rows.values_list(
         "group_id", "member_id", "constituent_id", "contacted_on"
     ):
@@ -163,7 +157,7 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
             people[key].add(constituent_id)
             contacts[key] += 1
     reports = Counter()
-    for key_on in DutyReport.objects.filter(groups.on(), reported_on__range=(start, end)).values_list(
+    for key_on in DutyReport.objects.filter(in_group(), reported_on__range=(start, end)).values_list(
         "group_id", "member_id", "reported_on"
     ):
         key = key_on[:2]
@@ -171,13 +165,13 @@ def member_years(groups: _Groups, *, year: int, reference_day: datetime.date) ->
             reports[key] += 1
     opinion = _per_member(
         OpinionReport.submitters.through.objects.filter(
-            groups.on("opinionreport__group"), opinionreport__submitted_on__range=(start, end)
+            in_group("opinionreport__group"), opinionreport__submitted_on__range=(start, end)
         ),
         "opinionreport__group_id",
     )
     proposals = _per_member(
         Proposal.proposers.through.objects.filter(
-            groups.on("proposal__group"), proposal__submitted_on__range=(start, end)
+            in_group("proposal__group"), proposal__submitted_on__range=(start, end)
         ),
         "proposal__group_id",
     )
