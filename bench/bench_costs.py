@@ -110,7 +110,8 @@ def main() -> None:
 
     def after_write() -> None:
         freshness.records_changed(year=int(year))  # what recording an activity of this year does
-        for key in [key for key in getattr(cache, "_cache", {}) if ":dashboard:" in key]:
+        local = getattr(cache, "_cache", {}) if isinstance(getattr(cache, "_cache", None), dict) else {}
+        for key in [key for key in local if ":dashboard:" in key]:
             cache.delete(key.split(":", 2)[2])  # the dashboard's minute is over (locmem keys are ":1:<key>")
 
     year = args.today[:4]
