@@ -91,13 +91,13 @@ def cached_group_member_years(*, group_id: int, year: int, reference_day: dateti
     )
 
 
-def _member_years(group_id: int, *, year: int, reference_day: datetime.date) -> dict[int, list[MemberYear]]:
-    """The member years of the group by group id (keys are (group, member) pairs
-    throughout, so one pass could serve several groups), rows sorted as
+def _member_years(the_group: int, *, year: int, reference_day: datetime.date) -> dict[int, list[MemberYear]]:
+    """The member years of the group, by group id (the rows are keyed by (group,
+    member) pairs: a joint activity lists other groups' members too), sorted as
     `group_member_years` says."""
 
     def in_group(path: str = "group") -> Q:
-        return Q(**{f"{path}_id": group_id})
+        return Q(**{f"{path}_id": the_group})
 
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     memberships = (
