@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/bench_load.py                   # PostgreSQL and SQLite, 60 s per phase
     .venv/bin/python bench/bench_load.py --db postgres --duration 30 --reuse
+    .venv/bin/python bench/bench_load.py --db postgres --years 30 --cache redis   # thirty years of history
+
+Each database runs with Redis as in production (REDIS_URL: shared cache, sessions in
+cached_db, roles kept in the session) and then without it (each worker's own memory cache),
+unless --cache names one.
 
 For each database (PostgreSQL at --database-url, SQLite in a file under --workdir):
 
@@ -57,7 +62,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8120)
     parser.add_argument("--single", type=int, default=10, help="sequential requests per page for 'one request'")
     parser.add_argument("--today", default="2025-12-31", help="the portal's date (PORTAL_TODAY) and the data's end")
-    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--years", type=int, default=10, help="years of data (10; 30 for the history target)")
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "local", "both"],
+        default="both",
+        help="redis: REDIS_URL set, as in production (shared cache, cached sessions); local: each worker's "
+        "memory cache; both (default): Redis first, then local as a second line",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="a Redis database of the benchmark's own: it is emptied (FLUSHDB) before each run",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep a dataset already built by an earlier run")
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--plan", help=argparse.SUPPRESS)  # internal: write the locust plan (run with Django)
@@ -215,7 +232,7 @@ def cleanup() -> None:
 # --- the orchestration -----------------------------------------------------------------------
 
 
-def db_env(kind: str, args: argparse.Namespace) -> dict[str, str]:
+def db_env(kind: str, args: argparse.Namespace, cache: str = "local") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "REDIS_URL"}}
     env |= {
         "DJANGO_DEBUG": "0",
@@ -228,8 +245,16 @@ def db_env(kind: str, args: argparse.Namespace) -> dict[str, str]:
     if kind == "postgres":
         env["DATABASE_URL"] = args.database_url
     else:
-        env["SQLITE_PATH"] = str(Path(args.workdir) / "bench.sqlite3")
+        env["SQLITE_PATH"] = str(Path(args.workdir) / f"bench-{args.years}y.sqlite3")
+    if cache == "redis":
+        env["REDIS_URL"] = args.redis_url
     return env
+
+
+def empty_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def recreate_postgres(url: str) -> None:
@@ -256,12 +281,12 @@ def build_dataset(kind: str, args: argparse.Namespace, env: dict[str, str]) -> N
     subprocess.run(command, env=env, check=True, cwd=BASE_DIR)
 
 
-def prepare(kind: str, args: argparse.Namespace, env: dict[str, str], plan_path: Path) -> dict:
+def prepare(kind: str, args: argparse.Namespace, env: dict[str, str], plan_path: Path, *, reuse: bool) -> dict:
     def plan() -> int:
         command = [PYTHON, __file__, "--plan", str(plan_path), "--today", args.today]
         return subprocess.run(command, env=env, cwd=BASE_DIR).returncode
 
-    if not args.reuse:
+    if not reuse:
         build_dataset(kind, args, env)
     code = plan()
     if code == 3:
@@ -389,10 +414,15 @@ def print_tables(kind: str, args: argparse.Namespace, result: dict) -> None:
             f"| {label} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} "
             f"| {r['errors']} |"
         )
-    print("\n| page alone | one request ms | KiB | status |")
-    print("|---|---:|---:|---:|")
+    login = single.get("login page", {}).get("ms") or 0
+    print("\n| page alone | one request ms | × login page | KiB | status |")
+    print("|---|---:|---:|---:|---:|")
     for label, r in single.items():
-        print(f"| {label} | {r['ms']:.1f} | {r['kib']:.0f} | {r['status']} |")
+        share = f"{r['ms'] / login:.1f}×" if login else "—"
+        print(f"| {label} | {r['ms']:.1f} | {share} | {r['kib']:.0f} | {r['status']} |")
+    if login:
+        over = [label for label, r in single.items() if r["ms"] > 5 * login]
+        print(f"\npages alone above 5× the login page (target: none): {', '.join(over) or 'none'}")
     total = mixed.get("Aggregated", {})
     if baseline and total:
         share = total["rps"] / baseline["rps"] if baseline["rps"] else 0
@@ -407,14 +437,17 @@ def print_tables(kind: str, args: argparse.Namespace, result: dict) -> None:
         )
 
 
-def run_one(kind: str, args: argparse.Namespace) -> dict:
+def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first: bool = True) -> dict:
+    """One database with one cache; `first`: build the dataset if needed (the next cache reuses it)."""
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    env = db_env(kind, args)
-    print(f"\n== {kind} ==", flush=True)
+    env = db_env(kind, args, cache)
+    print(f"\n== {kind}, {cache} cache ==", flush=True)
+    if cache == "redis":
+        empty_redis(args.redis_url)
     plan_path = workdir / f"plan-{kind}.json"
-    plan = prepare(kind, args, env, plan_path)
-    server = start_gunicorn(args, env, workdir / f"gunicorn-{kind}.log")
+    plan = prepare(kind, args, env, plan_path, reuse=args.reuse or not first)
+    server = start_gunicorn(args, env, workdir / f"gunicorn-{kind}-{cache}.log")
     try:
         print("  one request per page …", flush=True)
         single = one_request_times(args, plan)
@@ -426,7 +459,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
         stop(server)
         subprocess.run([PYTHON, __file__, "--cleanup"], env=env, cwd=BASE_DIR, check=False)
     result = {"single": single, "baseline": baseline, "mixed": mixed}
-    print_tables(kind, args, result)
+    print_tables(f"{kind}, {cache} cache", args, result)
     return result
 
 
@@ -441,8 +474,13 @@ def main() -> None:
     if shutil.which("locust", path=str(BIN)) is None:
         raise SystemExit("locust is missing: .venv/bin/pip install -r requirements.txt")
     kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    caches = ["redis", "local"] if args.cache == "both" else [args.cache]
     began = time.perf_counter()
-    results = {kind: run_one(kind, args) for kind in kinds}
+    results = {
+        f"{kind}, {cache} cache": run_one(kind, args, cache, first=n == 0)
+        for kind in kinds
+        for n, cache in enumerate(caches)
+    }
     print(f"\ntotal {time.perf_counter() - began:.0f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -58,6 +58,7 @@ if str(BASE_DIR) not in sys.path:
 BENCH_PASSWORD = "bench-only-1"
 SEED = 168
 BATCH = 2000
+ASSESSED_FROM = 2000  # the first year of assessment years and plans (their year range constraints)
 MEMBER_PREFIX = "B"
 
 # Activities per group and year by kind, outside the roll calls built separately
@@ -635,7 +636,7 @@ class _Builder:
 
         rng = self.rng("documents")
         rows = []
-        for year in range(self.first_year, self.today.year + 1):
+        for year in range(max(self.first_year, ASSESSED_FROM), self.today.year + 1):  # plans kept from 2000
             for group in groups:
                 roll = rng.random()
                 if roll > 0.04:  # a few groups never file a plan; some file it after the 31 March deadline
@@ -732,7 +733,7 @@ def build(
         committee = portal_setup(year=today.year)
         if Member.objects.filter(committee=committee).exists():
             raise RuntimeError("The committee already has members: build the dataset on an empty database.")
-        for year in range(builder.first_year, today.year):
+        for year in range(max(builder.first_year, ASSESSED_FROM), today.year):  # --years 30 reaches 1996
             assessment_year_ensure(committee=committee, year=year)
         _previous_term_ensure(committee, builder)
         groups = list(committee.sector_groups.order_by("sort_order", "id"))

@@ -59,7 +59,7 @@ from .scoring import (
     with_official,
     year_scores_of,
 )
-from .selectors.members import MemberYear, group_member_years, spans_cover
+from .selectors.members import MemberYear, cached_group_member_years, spans_cover
 
 __all__ = ["Scorecard", "YearScores", "official_year_scores", "scorecard_for", "year_rules", "year_scores"]
 
@@ -346,13 +346,15 @@ def scorecard_for(*, user, group_id: int, year: int, today: datetime.date | None
     constituents = _rule(score, Measure.CONSTITUENTS_PER_MEMBER)
     reporters = _rule(score, Measure.DUTY_REPORTERS)
     target = constituents.per_member if constituents is not None else None
+    # The members' table cached as the scores are (one group: 13 ms, against 100 ms for all 29).
+    group_rows = cached_group_member_years(group_id=group.pk, year=year, reference_day=reference_day)
     members = [
         ScorecardMember(
             year=row,
             short_of_constituents=target is not None and row.belongs_on and row.constituents < target,
             not_reported=reporters is not None and row.belongs_on and row.duty_reports == 0,
         )
-        for row in group_member_years(group_id=group.pk, year=year, reference_day=reference_day)
+        for row in group_rows
     ]
     held = set(score.study_months)
     months = [MonthCell(m, m in held, (year, m) < (today.year, today.month)) for m in range(1, 13)]

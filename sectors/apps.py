@@ -28,7 +28,8 @@ class SectorsConfig(AppConfig):
         from . import lookups  # noqa: F401  (registers the range-checked `in` lookup)
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")
-        from . import freshness, signals
+        from . import freshness, session_roles, signals
 
         signals.connect()
         freshness.connect()
+        session_roles.connect()

@@ -58,12 +58,18 @@ def records_version(year: int | None = None) -> str:
     """The token of the records as a whole; with `year`, the tokens of what can change
     that year's summaries: the changes not confined to other years, and the year's own."""
     keys = [VERSION_KEY] if year is None else [UNDATED_KEY, _year_key(year)]
+    found = _tokens(keys)
+    return ".".join(found[key] for key in keys)
+
+
+def _tokens(keys: list[str]) -> dict[str, str]:
+    """The version tokens under `keys`, each made (once, for every process) if missing."""
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             token = uuid.uuid4().hex
             found[key] = token if cache.add(key, token, None) else cache.get(key) or token
-    return ".".join(found[key] for key in keys)
+    return found
 
 
 def _renew(keys: list[str]) -> None:
@@ -107,6 +113,25 @@ def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, ye
         while len(_local) > LOCAL_SIZE:
             _local.pop(next(iter(_local)))
     return value
+
+
+def cached_by_year(
+    name: str, parts: Iterable[Hashable], years: list[int], compute: Callable[[list[int]], list[T]]
+) -> list[T]:
+    """One value per year, each cached as `cached(..., year=y)` would, so that a change
+    to this year's records leaves the other years' values cached: `compute(missing)`
+    gives the values of the years not cached, in their order, in one call (a trend
+    over ten years then reads one year's rows after a write, not ten years')."""
+    found = _tokens([UNDATED_KEY, *(_year_key(year) for year in years)])
+    suffix = [str(part) for part in parts]
+    names = {y: ":".join([name, f"{found[UNDATED_KEY]}.{found[_year_key(y)]}", str(y), *suffix]) for y in years}
+    values = cache.get_many(list(names.values()))
+    missing = [y for y in years if names[y] not in values]
+    if missing:
+        fresh = dict(zip(missing, compute(missing), strict=True))
+        cache.set_many({names[y]: fresh[y] for y in missing}, TIMEOUT)
+        values |= {names[y]: fresh[y] for y in missing}
+    return [values[names[y]] for y in years]
 
 
 def is_record(model) -> bool:

@@ -76,3 +76,42 @@ def test_it_shows_the_chairman_and_admin_every_group(chairman_client, admin_clie
 def test_it_sends_anonymous_users_to_the_login(clients):
     response = clients["anonymous"].get(URL)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def _busy_day(group, day: datetime.date, n: int) -> list:
+    return [make_activity([group], title=f"第{i}场", date=day) for i in range(n)]
+
+
+def test_a_busy_day_shows_its_count_the_first_three_and_a_link_to_the_rest(staff_client, group_a):
+    day = datetime.date(2025, 12, 10)
+    _busy_day(group_a, day, 7)
+    response = staff_client.get(f"{URL}?year=2025&month=12")
+    cell = next(d for week in response.context["weeks"] for d in week if d.date == day)
+    assert cell.count == 7 and [a.title for a in cell.activities] == ["第0场", "第1场", "第2场"] and cell.more == 4
+    page = response.content.decode()
+    assert "7 项活动" in page and "+4" in page and "第3场" not in page
+    assert f'hx-get="{reverse("activity_calendar_day")}?date=2025-12-10"' in page
+
+
+def test_the_day_lists_every_activity_for_htmx_and_as_a_page(staff_client, group_a, group_b):
+    day = datetime.date(2025, 12, 10)
+    _busy_day(group_a, day, 5)
+    make_activity([group_b], title="医卫义诊", date=day)
+    url = f"{reverse('activity_calendar_day')}?date=2025-12-10"
+    fragment = staff_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert fragment.count('class="mt-1 text-truncate"') == 6 and "<html" not in fragment
+    filtered = staff_client.get(f"{url}&group={group_b.pk}").content.decode()
+    assert "医卫义诊" in filtered and "第0场" not in filtered and "<html" in filtered
+
+
+def test_a_leader_sees_only_their_groups_activities_of_the_day(leader_client, group_a, group_b):
+    day = datetime.date(2025, 12, 10)
+    make_activity([group_a], title="民盟学习", date=day)
+    make_activity([group_b], title="医卫学习", date=day)
+    page = leader_client.get(f"{reverse('activity_calendar_day')}?date=2025-12-10").content.decode()
+    assert "民盟学习" in page and "医卫学习" not in page
+
+
+def test_a_wrong_day_falls_back_to_today_without_an_error(staff_client):
+    response = staff_client.get(f"{reverse('activity_calendar_day')}?date=2025-13-45")
+    assert response.context["day"] == timezone.localdate()

@@ -9,6 +9,7 @@ activity has none.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -350,3 +351,20 @@ def test_it_refuses_keeping_attendance_when_an_activity_becomes_planned(leader_c
     assert leader_client.post(reverse("activity_edit", args=[own.pk]), data).status_code == 302
     own.refresh_from_db()
     assert own.status == "planned" and statuses(own) == {}
+
+
+def test_a_joint_meetings_attendance_is_grouped_by_group_and_folded(users, staff_client, group_a, group_b, joint):
+    """Issue 20: each group's members under its name, folded (<details>), absences with their reason."""
+    from activities.selectors.activity import activity_attendance
+
+    html = staff_client.get(reverse("activity_detail", args=[joint.pk])).content.decode()
+    blocks = re.findall(r'<details class="attendance-group[^"]*"( open)?>(.*?)</details>', html, flags=re.S)
+    assert len(blocks) == 2 and not any(opened for opened, _ in blocks)
+    assert group_a.short_name in blocks[0][1] and "张一" in blocks[0][1] and "赵医生" not in blocks[0][1]
+    assert group_b.short_name in blocks[1][1] and "赵医生" in blocks[1][1]
+    summary = activity_attendance(user=users[roles.STAFF], activity=joint)
+    assert [(g.name, g.present_count, g.absent_count) for g in summary.groups] == [
+        (group_a.short_name, 1, 0),
+        (group_b.short_name, 1, 1),
+    ]
+    assert all(isinstance(reason, str) for g in summary.groups for _name, reason in g.absent)

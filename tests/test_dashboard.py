@@ -486,3 +486,28 @@ def test_the_workbook_stores_formula_like_names_as_text(chairman_client, committ
     book = load_workbook(io.BytesIO(chairman_client.get("/dashboard/export.xlsx" + YEAR_QUERY).content))
     cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value == "=HYPERLINK(1)"]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_after_a_write_the_years_trend_reads_only_the_years_the_write_can_change(committee, group_a, monkeypatch):
+    """Issue 20: each year's headline is cached on its own; recording a 2025 activity
+    recomputes 2024 and 2025 (a December meeting may count next door), not every year."""
+    from reports import figures
+    from reports.figures import Period
+    from reports.selectors import dashboard
+
+    asked: list[list[int]] = []
+    real = figures.headline_for_periods
+
+    def spy(committee_id, periods):
+        asked.append([p.start.year for p in periods])
+        return real(committee_id, periods)
+
+    monkeypatch.setattr(figures, "headline_for_periods", spy)
+    period = Period.year(2025)
+    before = dashboard._compute(committee=committee, period=period, group=None)["years"]
+    assert asked == [before["years"]] and len(before["years"]) > 3
+    make_activity([group_a], kind=ActivityKind.STUDY, date=datetime.date(2025, 3, 1))
+    after = dashboard._compute(committee=committee, period=period, group=None)["years"]
+    assert asked[-1] == [2024, 2025]
+    assert after["series"]["study_sessions"][-1] == before["series"]["study_sessions"][-1] + 1
+    assert after["series"]["study_sessions"][:-1] == before["series"]["study_sessions"][:-1]

@@ -303,3 +303,20 @@ def test_the_list_takes_the_same_number_of_queries_for_2_or_12_groups(staff_clie
     with CaptureQueriesContext(connection) as many:
         staff_client.get(reverse("scorecard_list") + f"?year={Y}")
     assert len(many) == len(few)
+
+
+def test_the_members_table_is_kept_until_the_records_change(leader_client, staff_client, group_a, season):
+    """Issue 20: the members' table is cached with the scores, not computed per request;
+    a change to the year's records shows on the next request."""
+    staff_client.get(_url(group_a))
+    with CaptureQueriesContext(connection) as captured:
+        html = leader_client.get(_url(group_a)).content.decode()
+    assert f'data-member="{season["member"].pk}"' in html
+    assert not [q for q in captured.captured_queries if "activities_attendance" in q["sql"]]
+    make_activity([group_a], kind=K.STUDY, date=D(Y, 8, 1), attendees=[season["member"]])
+    row = re.search(
+        rf'<tr[^>]*data-member="{season["member"].pk}".*?</tr>',
+        leader_client.get(_url(group_a)).content.decode(),
+        flags=re.S,
+    )
+    assert "66.7% (2/3)" in _text_of(row.group(0))

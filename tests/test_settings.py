@@ -22,7 +22,8 @@ db = settings.DATABASES["default"]
 out = {"engine": db["ENGINE"], "name": str(db["NAME"]), "eager": app.conf.task_always_eager,
        "broker": app.conf.broker_url, "cache": settings.CACHES["default"]["BACKEND"], "debug": settings.DEBUG,
        "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE, "options": db.get("OPTIONS", {}),
-       "conn_max_age": db.get("CONN_MAX_AGE"), "health_checks": db.get("CONN_HEALTH_CHECKS")}
+       "conn_max_age": db.get("CONN_MAX_AGE"), "health_checks": db.get("CONN_HEALTH_CHECKS"),
+       "session": settings.SESSION_ENGINE, "session_roles": settings.PORTAL_SESSION_ROLES}
 if db["ENGINE"].endswith("sqlite3"):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -54,6 +55,7 @@ def test_it_defaults_to_sqlite_in_wal_mode_with_eager_tasks(tmp_path):
     assert found["busy_timeout"] == 20000
     assert found["eager"] is True
     assert found["cache"].endswith("LocMemCache")
+    assert found["session"].endswith("backends.db") and found["session_roles"] is False
     assert (found["language"], found["tz"]) == ("zh-hans", "Asia/Shanghai")
     assert found["debug"] is True
 
@@ -70,9 +72,11 @@ def test_it_uses_postgresql_and_redis_when_configured():
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/1"
     assert found["cache"].endswith("RedisCache")
+    # Sessions, role and permissions from Redis (issue 20), written through to the database.
+    assert found["session"].endswith("backends.cached_db") and found["session_roles"] is True
     # Connection reuse, no JIT for short queries, a statement timeout (docs/it.md, "PostgreSQL settings").
     assert found["conn_max_age"] == 600 and found["health_checks"] is True
-    assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000"}
+    assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000 -c random_page_cost=1.1"}
 
 
 def test_parallel_test_processes_use_redis_databases_of_their_own():
@@ -94,7 +98,7 @@ def test_it_takes_the_postgresql_connection_settings_from_the_environment():
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert found["conn_max_age"] == 0
-    assert found["options"] == {"options": "-c jit=off -c statement_timeout=5000"}
+    assert found["options"] == {"options": "-c jit=off -c statement_timeout=5000 -c random_page_cost=1.1"}
 
 
 def test_it_refuses_production_without_a_secret_key():

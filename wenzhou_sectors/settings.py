@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "sectors.security.UploadLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sectors.session_roles.SessionRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sectors.security.IdleTimeoutMiddleware",
@@ -120,7 +121,10 @@ if os.environ.get("DATABASE_URL"):
     # opening one per request. The portal's queries are short (OLTP): PostgreSQL's
     # JIT, triggered by cost estimates on the larger tables, spent ~250 ms compiling
     # for a 20 ms query, so it is off; a statement timeout stops a runaway query
-    # before it holds a worker for good (docs/it.md, "PostgreSQL settings").
+    # before it holds a worker for good (docs/it.md, "PostgreSQL settings"). The random page
+    # cost is an SSD's (1.1, not the spinning disk's 4): with 4 a year's attendance
+    # figures scanned the whole attendance table (190 ms at ten years, growing with
+    # history) instead of the year's activities' index entries (33 ms).
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ["DATABASE_URL"],
@@ -130,7 +134,10 @@ if os.environ.get("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _timeout_ms = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c statement_timeout={_timeout_ms}"
+        _page_cost = float(os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1"))
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c jit=off -c statement_timeout={_timeout_ms} -c random_page_cost={_page_cost}"
+        )
 else:
     DATABASES = {
         "default": {
@@ -163,8 +170,13 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # Sessions read from Redis, written through to the database (kept across a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Role and permissions kept in the session (sectors.session_roles): only with a cache that
+# every worker shares, which carries the token that a change of roles replaces.
+PORTAL_SESSION_ROLES = env_bool("PORTAL_SESSION_ROLES", bool(REDIS_URL))
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from sectors import roles
@@ -155,30 +155,51 @@ def activity_page(ids: list[int]) -> list[Activity]:
     return label_groups(activities)
 
 
+SHOWN_PER_DAY = 3  # a calendar day lists its first activities and "+N" for the rest
+_CALENDAR_FIELDS = ("id", "date", "kind", "title", "status", "is_highlight")
+
+
 @dataclass
 class CalendarDay:
     date: datetime.date
     in_month: bool
     is_study_day: bool
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # the first SHOWN_PER_DAY
+    count: int = 0  # all the day's activities
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.activities)
+
+
+def _calendar_activities(*, user, first: datetime.date, last: datetime.date, group: SectorGroup | None) -> QuerySet:
+    """The activities a user may see from `first` to `last` (by id: no join left for the counts)."""
+    visible = scope(user, _portal_activities(), "groups").filter(date__range=(first, last))
+    if group is not None:
+        visible = visible.filter(groups=group)
+    return Activity.objects.filter(pk__in=visible.values("pk"))
 
 
 def activity_month(*, user, year: int, month: int, group: SectorGroup | None = None) -> list[list[CalendarDay]]:
-    """A month as weeks (Monday to Sunday) of days with their activities (with
-    `group_names`, see label_groups), in two queries."""
+    """A month as weeks (Monday to Sunday) of days with their number of activities and
+    the first SHOWN_PER_DAY of them (with `group_names`, see label_groups), in three
+    queries: a December of any volume reads and draws at most 42 × 3 activities."""
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-    activities = scope(user, _portal_activities(), "groups").filter(date__range=(weeks[0][0], weeks[-1][-1]))
-    if group is not None:
-        activities = activities.filter(groups=group)
+    activities = _calendar_activities(user=user, first=weeks[0][0], last=weeks[-1][-1], group=group)
+    counts = dict(activities.order_by().values_list("date").annotate(n=Count("pk")))
+    place = Window(RowNumber(), partition_by=F("date"), order_by=F("id").asc())
+    first = activities.only(*_CALENDAR_FIELDS).annotate(place=place).filter(place__lte=SHOWN_PER_DAY)
     by_day: dict[datetime.date, list[Activity]] = {}
-    fields = ("id", "date", "kind", "title", "status", "is_highlight")
-    # A December holds a few hundred entries: labels and links come from label_groups.
-    for activity in label_groups(list(activities.only(*fields).order_by("date", "id"))):
+    for activity in label_groups(list(first.order_by("date", "id"))):
         by_day.setdefault(activity.date, []).append(activity)
     return [
         [
             CalendarDay(
-                date=day, in_month=day.month == month, is_study_day=day.day == 1, activities=by_day.get(day, [])
+                date=day,
+                in_month=day.month == month,
+                is_study_day=day.day == 1,
+                activities=by_day.get(day, []),
+                count=counts.get(day, 0),
             )
             for day in week
         ]
@@ -189,6 +210,10 @@ def activity_month(*, user, year: int, month: int, group: SectorGroup | None = N
 def recorded_by(*, user, activity: Activity):
     """Who recorded the activity, if the user may see them (a joint activity's other group's leader: no)."""
     return activity.created_by if may_see_user(user, activity.created_by) else None
+def activity_day(*, user, day: datetime.date, group: SectorGroup | None = None) -> list[Activity]:
+    """Every activity of one calendar day the user may see (the calendar's "+N")."""
+    activities = _calendar_activities(user=user, first=day, last=day, group=group)
+    return label_groups(list(activities.only(*_CALENDAR_FIELDS).order_by("id")))
 
 
 def activity_get(*, user, activity_id: int) -> Activity:
@@ -206,21 +231,36 @@ def _sees_all_attendance(user) -> bool:
     return roles.role_of(user) != roles.LEADER
 
 
+@dataclass(frozen=True)
+class AttendanceGroup:
+    """One group's attendance on an activity's page: the present members' names as
+    one string, the absent ones each with their reason (labels already text)."""
+
+    name: str
+    present: str  # "张三、李四"
+    present_count: int
+    absent: list[tuple[str, str]]  # (name, reason label)
+
+    @property
+    def absent_count(self) -> int:
+        return len(self.absent)
+
+
 @dataclass
 class AttendanceSummary:
     """The attendance rows a user may see on an activity's page, with their counts."""
 
-    rows: list[Attendance]
+    groups: list[AttendanceGroup]  # by the members' groups on the day
     other_participants: int
     partial: bool  # True when only the leader's own group's members are shown
 
     @property
     def present_count(self) -> int:
-        return sum(1 for row in self.rows if row.status == Attendance.Status.PRESENT)
+        return sum(group.present_count for group in self.groups)
 
     @property
     def absent_count(self) -> int:
-        return len(self.rows) - self.present_count
+        return sum(group.absent_count for group in self.groups)
 
     @property
     def participant_times(self) -> int:
@@ -229,29 +269,57 @@ class AttendanceSummary:
 
 
 def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
-    """The activity's attendance as this user may see it, in one query.
+    """The activity's attendance as this user may see it, in one query, grouped by
+    the group each member belonged to on the day (among the activity's groups).
 
     A group leader sees only the members of their own group (membership
     covering the activity's date), also on a joint activity; the counts are
     over those rows only, so the page reveals nothing of the partner groups'
     members.
     """
-    # The page shows each member's name only: no personal data, and a joint meeting lists hundreds.
-    rows = activity.attendance.select_related("member").only(
-        "activity_id", "member_id", "status", "absence_reason", "member__name", "member__member_number"
-    )
+    # The page shows each member's name only (no personal data); plain values, no model
+    # instances: a joint meeting lists 500 members.
+    rows = activity.attendance.all()
     partial = not _sees_all_attendance(user)
     if partial:
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
         rows = rows.filter(Exists(own))
-    ordered = list(rows.order_by(F("status").desc(), "absence_reason", "member__member_number"))
-    # Labels looked up once per value, not once per row (a joint meeting lists hundreds).
-    statuses = dict(Attendance.Status.choices)
-    reasons = dict(Attendance.AbsenceReason.choices)
-    for row in ordered:
-        row.status_label = statuses.get(row.status, row.status)
-        row.reason_label = reasons.get(row.absence_reason, "")
-    return AttendanceSummary(rows=ordered, other_participants=activity.other_participants, partial=partial)
+    groups = list(activity.groups.all())  # prefetched in order by activity_get
+    group_of = GroupMembership.objects.filter(
+        membership_covers(activity.date), member_id=OuterRef("member_id"), group_id__in=[g.pk for g in groups]
+    ).values("group_id")[:1]
+    rows = rows.annotate(in_group=Subquery(group_of)).order_by(
+        F("status").desc(), "absence_reason", "member__member_number"
+    )
+    values = rows.values_list("in_group", "status", "absence_reason", "member__name")
+    return AttendanceSummary(
+        groups=_attendance_groups(values, groups), other_participants=activity.other_participants, partial=partial
+    )
+
+
+def _attendance_groups(rows: Iterable[tuple], groups: list[SectorGroup]) -> list[AttendanceGroup]:
+    """The rows by group, in the groups' order (members of none of them last); every
+    label translated once, not once per row (a joint meeting lists 500 members)."""
+    reasons = {value: str(label) for value, label in Attendance.AbsenceReason.choices}
+    names = {group.pk: group.short_name for group in groups}
+    present: dict[int | None, list[str]] = {}
+    absent: dict[int | None, list[tuple[str, str]]] = {}
+    for group_id, status, reason, name in rows:
+        if status == Attendance.Status.PRESENT:
+            present.setdefault(group_id, []).append(name)
+        else:
+            absent.setdefault(group_id, []).append((name, reasons.get(reason, "")))
+    order = [*names, None]
+    return [
+        AttendanceGroup(
+            name=names.get(key) or _("Members of other groups"),
+            present="、".join(present.get(key, [])),
+            present_count=len(present.get(key, [])),
+            absent=absent.get(key, []),
+        )
+        for key in order
+        if key in present or key in absent
+    ]
 
 
 def activity_attachments(*, activity: Activity) -> list[Attachment]:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from sectors import clock, roles
 from sectors.access import portal_view
-from sectors.exports import Column, choice_labels, filter_description, list_export, year_period
+from sectors.exports import EXPORT_CHUNK, Column, choice_labels, filter_description, list_export, year_period
 from sectors.models import SectorGroup
 from sectors.paging import paginate
 from sectors.submissions import save_once
@@ -27,7 +29,6 @@ from ..services import activity as services
 from . import attachments
 
 PER_PAGE = 25
-ATTENDANCE_PER_PAGE = 200
 
 
 def _filtered_activities(request: HttpRequest):
@@ -51,28 +52,42 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/activity_list.html", context)
 
 
-def _groups_text(activity: Activity) -> str:
-    return "、".join(group.short_name for group in activity.groups.all())
+_EXPORT_FIELDS = (
+    "pk", "date", "kind", "title", "status", "format", "location", "partners",
+    "workstation__name", "present_count", "participant_times", "is_highlight", "summary",
+)  # fmt: skip
 
 
 def _activity_columns() -> list[Column]:
-    # Choice labels looked up once: get_FOO_display() per row costs most of a large export.
+    # Rows are dicts (`_export_rows`); choice labels looked up once per export.
     kinds, statuses, formats = (choice_labels(Activity._meta.get_field(name)) for name in ("kind", "status", "format"))
+    yes = _("Yes")
     return [
-        Column(_("Date"), lambda a: a.date),
-        Column(_("Type"), lambda a: kinds.get(a.kind, a.kind)),
-        Column(_("Title"), lambda a: a.title),
-        Column(_("Groups"), _groups_text),
-        Column(_("Status"), lambda a: statuses.get(a.status, a.status)),
-        Column(_("Format"), lambda a: formats.get(a.format, a.format)),
-        Column(_("Location"), lambda a: a.location),
-        Column(_("Partner bodies"), lambda a: a.partners),
-        Column(_("Workstation"), lambda a: str(a.workstation) if a.workstation else ""),
-        Column(_("Members present"), lambda a: a.present_count),
-        Column(_("Participant-times"), lambda a: a.participant_times),
-        Column(_("Highlight"), lambda a: _("Yes") if a.is_highlight else ""),
-        Column(_("Summary"), lambda a: a.summary),
+        Column(_("Date"), lambda a: a["date"]),
+        Column(_("Type"), lambda a: kinds.get(a["kind"], a["kind"])),
+        Column(_("Title"), lambda a: a["title"]),
+        Column(_("Groups"), lambda a: a["groups"]),
+        Column(_("Status"), lambda a: statuses.get(a["status"], a["status"])),
+        Column(_("Format"), lambda a: formats.get(a["format"], a["format"])),
+        Column(_("Location"), lambda a: a["location"]),
+        Column(_("Partner bodies"), lambda a: a["partners"]),
+        Column(_("Workstation"), lambda a: a["workstation__name"] or ""),
+        Column(_("Members present"), lambda a: a["present_count"]),
+        Column(_("Participant-times"), lambda a: a["participant_times"]),
+        Column(_("Highlight"), lambda a: yes if a["is_highlight"] else ""),
+        Column(_("Summary"), lambda a: a["summary"]),
     ]
+
+
+def _export_rows(activities) -> Iterator[dict]:
+    """The list's rows as dicts, read in chunks with one query for each chunk's group
+    names: no model instances or related managers per row (bench/README.md)."""
+    rows = activities.prefetch_related(None).values(*_EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(itertools.islice(rows, EXPORT_CHUNK)):
+        names = selectors.group_names(row["pk"] for row in chunk)
+        for row in chunk:
+            row["groups"] = names.get(row["pk"], "")
+            yield row
 
 
 @portal_view(roles.ALL_ROLES)
@@ -85,10 +100,15 @@ def activity_export(request: HttpRequest) -> HttpResponse:
         title=_("Activities"),
         filename=_("Activities"),
         columns=_activity_columns(),
-        rows=activities.select_related("workstation"),
+        rows=_export_rows(activities),
         period=month.strftime("%Y-%m") if month else year_period(kwargs.get("year")),
         filters=filter_description(form, skip=("year", "month")),
     )
+
+
+def _calendar_group(request: HttpRequest) -> tuple[CalendarFilterForm, SectorGroup | None]:
+    form = CalendarFilterForm(request.GET or None, user=request.user)
+    return form, form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
 
 
 def _month_param(request: HttpRequest) -> tuple[int, int]:
@@ -105,8 +125,7 @@ def _month_param(request: HttpRequest) -> tuple[int, int]:
 @portal_view(roles.ALL_ROLES)
 def activity_calendar(request: HttpRequest) -> HttpResponse:
     year, month = _month_param(request)
-    form = CalendarFilterForm(request.GET or None, user=request.user)
-    group = form.cleaned_data.get("group") if form.is_bound and form.is_valid() else None
+    form, group = _calendar_group(request)
     first = datetime.date(year, month, 1)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -117,6 +136,7 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         "previous": previous,
         "following": following,
         "group_param": f"&group={group.pk}" if group else "",
+        "day_base": reverse("activity_calendar_day") + "?date=",
         "is_activity_month": month == 12,
         "today": clock.today(),
     }
@@ -124,18 +144,31 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(roles.ALL_ROLES)
+def activity_calendar_day(request: HttpRequest) -> HttpResponse:
+    """All of one day's activities: the calendar's "+N" (htmx swaps the list in), or a page."""
+    day = parse_date(request.GET.get("date", "")) or clock.today()
+    _form, group = _calendar_group(request)
+    context = {
+        "day": day,
+        "activities": selectors.activity_day(user=request.user, day=day, group=group),
+        "group_param": f"&group={group.pk}" if group else "",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "activities/partials/calendar_entries.html", context)
+    return render(request, "activities/activity_calendar_day.html", context)
+
+
+@portal_view(roles.ALL_ROLES)
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, activity_id=activity_id)
     summary = selectors.activity_attendance(user=request.user, activity=activity)
-    # An activity of a group of thousands lists its attendance a page at a time.
-    page_obj, querystring = paginate(request, summary.rows, ATTENDANCE_PER_PAGE)
     context = {
         "activity": activity,
         "can_change": services.can_change_activity(request.user, activity),
         "recorded_by": selectors.recorded_by(user=request.user, activity=activity),
-        "attendance": page_obj.object_list,
-        "page_obj": page_obj,
-        "querystring_without_page": querystring,
+        "attendance_groups": summary.groups,
+        "present_label": Attendance.Status.PRESENT.label,
+        "absent_label": Attendance.Status.ABSENT.label,
         "attendance_partial": summary.partial,
         "present_count": summary.present_count,
         "absent_count": summary.absent_count,
@@ -276,6 +309,7 @@ def activity_attendance_options(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("activities/", activity_list, name="activity_list"),
     path("activities/calendar/", activity_calendar, name="activity_calendar"),
+    path("activities/calendar/day/", activity_calendar_day, name="activity_calendar_day"),
     path("activities/export/", activity_export, name="activity_export"),
     path("activities/new/", activity_create, name="activity_create"),
     path("activities/attendance-options/", activity_attendance_options, name="activity_attendance_options"),

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from activities.carriers import ActivityKind, Have
 from activities.models import Activity
-from sectors import clock
+from sectors import clock, freshness
 from sectors.models import Committee, SectorGroup
 
 from .. import figures
@@ -142,7 +142,13 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
     years = _years(period)
     # Two calls of non-overlapping periods: each measure is one pass over the rows.
     committee_now, committee_before = _as_of(figures.figures_for_periods(committee.pk, [period, previous]), span)
-    by_year = figures.headline_for_periods(committee.pk, [Period.year(y) for y in years])
+    # Each year's headline cached on its own: after a write only that year's is computed again.
+    by_year = freshness.cached_by_year(
+        "year-headline",
+        (committee.pk, clock.today()),
+        years,
+        lambda missing: figures.headline_for_periods(committee.pk, [Period.year(y) for y in missing]),
+    )
     if group is not None:
         own_now, own_before = _as_of(
             figures.figures_for_periods(committee.pk, [period, previous], group_id=group.pk), span

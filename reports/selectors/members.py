@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 
 from activities.models import Activity, Attendance, OpinionReport, Proposal
 from activities.selectors.duty import duty_contacts, duty_reports_given
+from sectors import freshness
 from sectors.models import GroupMembership, Member
 from sectors.selectors import ROLE_RANK
 
@@ -146,6 +147,17 @@ def group_member_years(
     ]
     return sorted(
         result, key=lambda row: (not row.belongs_on, ROLE_RANK.get(row.membership.role, 99), row.member.member_number)
+    )
+
+
+def cached_group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
+    """`group_member_years`, kept until the year's records change, as the scores are
+    (sectors.freshness): the scorecard's members' table is not computed per request."""
+    return freshness.cached(
+        "member-years",
+        (group_id, reference_day),
+        lambda: group_member_years(group_id=group_id, year=year, reference_day=reference_day),
+        year=year,
     )
 
 
