@@ -28,8 +28,6 @@ from django.utils.translation import get_language
 from activities.carriers import ActivityKind
 from activities.models import (
     Activity,
-    ConstituentContact,
-    DutyReport,
     GroupDocument,
     OpinionReport,
     Proposal,

@@ -210,6 +210,8 @@ def activity_month(*, user, year: int, month: int, group: SectorGroup | None = N
 def recorded_by(*, user, activity: Activity):
     """Who recorded the activity, if the user may see them (a joint activity's other group's leader: no)."""
     return activity.created_by if may_see_user(user, activity.created_by) else None
+
+
 def activity_day(*, user, day: datetime.date, group: SectorGroup | None = None) -> list[Activity]:
     """Every activity of one calendar day the user may see (the calendar's "+N")."""
     activities = _calendar_activities(user=user, first=day, last=day, group=group)
