@@ -10,7 +10,9 @@ Chromium is not installed (CHROMIUM, default /usr/bin/chromium).
 from __future__ import annotations
 
 import datetime
+import io
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -210,7 +212,7 @@ def test_the_chairman_reads_the_dashboard_and_exports(page, users, group_a, rost
     fits(page, size, "chairman-1-dashboard")
     with page.expect_download() as download:
         page.click("a[href*='/dashboard/export.xlsx']")
-    book = openpyxl.load_workbook(download.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.worksheets[0].cell(row=1, column=1).value == "温州市政协"
     page.goto(f"{page.base}/reports/scorecards/")
     fits(page, size, "chairman-2-scorecards")

@@ -171,7 +171,7 @@ def test_the_workstation_carrier_counts_only_reports_that_came_through_a_station
     ]
 
 
-def test_a_station_open_two_days_of_the_year_is_not_an_active_one(committee, group_a, rules):
+def test_a_station_open_two_days_of_the_year_is_not_an_active_one(committee, group_a, leader_member, rules):
     def station(name, since, until=None):
         return Workstation.objects.create(
             group=group_a, name=name, host_kind=Workstation.HostKind.STUDIO, established_on=since, closed_on=until
