@@ -28,6 +28,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _sessions_in_the_database(settings):
+    # Query counts are pinned for sessions read from the database, with or without Redis;
+    # tests/test_session_roles.py turns the session-kept roles on where it tests them.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.PORTAL_SESSION_ROLES = False
+
+
+@pytest.fixture(autouse=True)
 def _steady_idle_clock(settings):
     # The idle timeout writes the session at most once a minute: on a slow machine
     # a query-count comparison would see that write on one side only.
