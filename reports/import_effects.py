@@ -16,9 +16,7 @@ from collections import defaultdict
 from sectors import clock
 
 from .scorecards import year_facts, year_rules
-from .scoring import Context, MemberFact, year_scores_of
-
-NAMES_SHOWN = 30
+from .scoring import Context, GroupFacts, MemberFact, can_act, year_scores_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,10 +54,9 @@ def member_import_effects(*, committee_id: int, moves: list, default_joined_on: 
     rules = year_rules(committee_id=committee_id, year=ctx.year)
     facts = year_facts(committee_id=committee_id, year=ctx.year, today=today)
     changed = [
-        dataclasses.replace(
+        _with_members(
             fact,
-            members=tuple(m for m in fact.members if m.member_id not in leaving[fact.group_id])
-            + tuple(joining[fact.group_id]),
+            tuple(m for m in fact.members if m.member_id not in leaving[fact.group_id]) + tuple(joining[fact.group_id]),
         )
         if fact.group_id in joining or fact.group_id in leaving
         else fact
@@ -79,3 +76,8 @@ def member_import_effects(*, committee_id: int, moves: list, default_joined_on: 
         for fact, new in zip(facts, changed, strict=True)
         if new is not fact
     ]
+
+
+def _with_members(fact: GroupFacts, members: tuple[MemberFact, ...]) -> GroupFacts:
+    """The group's facts with another roster; whether it can act follows the roster."""
+    return dataclasses.replace(fact, members=members, can_act=can_act(members))

@@ -359,7 +359,6 @@ def _name_third_party_models() -> None:
     authenticators (django-otp names its TOTP device in plain English)."""
     from axes.models import AccessAttempt
     from django.apps import apps
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     apps.get_app_config("axes").verbose_name = _("Sign-in lockouts")
     apps.get_app_config("otp_totp").verbose_name = _("Two-factor sign-in")

@@ -213,7 +213,7 @@ def group_member_rows(
     years = group_member_years(
         group_id=page.group.pk,
         year=page.year,
-        reference_day=min(max(clock.today(), start), end),
+        reference_day=year_reference_day(page.year),
         member_ids=[m.member_id for m in memberships],
     )
     by_member = {row.member.pk: row for row in years}
