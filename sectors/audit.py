@@ -13,7 +13,6 @@ configured with DJANGO_TRUSTED_PROXIES; the same function feeds django-axes.
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 from collections.abc import Iterable
 
@@ -87,16 +86,14 @@ def record(
     )
 
 
-def record_repeated(
-    *, action: str, request: HttpRequest, username: str = "", window: datetime.timedelta | None = None
-) -> AuditEvent:
+def record_repeated(*, action: str, request: HttpRequest, username: str = "") -> None:
     """A failure that may be repeated many times (a wrong two-factor code): the
-    same user from the same address within `window` (AUDIT_REPEAT_WINDOW) adds
+    same user from the same address within AUDIT_REPEAT_WINDOW adds
     to one row's count instead of writing a row per attempt, so guessing cannot
     flood the trail. `when` is the first attempt; `detail` says when the last was."""
     user = _user_of(request, None)
     now = timezone.now()
-    since = now - (window or settings.AUDIT_REPEAT_WINDOW)
+    since = now - settings.AUDIT_REPEAT_WINDOW
     earlier = (
         AuditEvent.objects.filter(
             action=action,
@@ -109,10 +106,9 @@ def record_repeated(
         .first()
     )
     if earlier is None:
-        return record(action=action, request=request, username=username, count=1, detail=f"last {now.isoformat()}")
+        record(action=action, request=request, username=username, count=1, detail=f"last {now.isoformat()}")
+        return
     AuditEvent.objects.filter(pk=earlier.pk).update(count=Coalesce(F("count"), 1) + 1, detail=f"last {now.isoformat()}")
-    earlier.refresh_from_db(fields=["count", "detail"])
-    return earlier
 
 
 def record_bulk_write(

@@ -266,8 +266,7 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
         )
         if saved is not None:
             messages.success(request, _("The activity was saved."))
-            activity.refresh_from_db(fields=["date"])
-            _warn_if_closed(request, activity)
+            _warn_if_closed(request, saved)
             return redirect("activity_detail", activity_id=activity.pk)
     return _form_page(request, form, activity)
 
