@@ -103,13 +103,13 @@ def save_once(*, request: HttpRequest, form: forms.BaseForm, save: Callable[[], 
             _store_key(key, issued)
             return save()
     except ValidationError as invalid:
-        _show(form, invalid)
+        show_errors(form, invalid)
     except IntegrityError:
         form.add_error(None, _("This record is already recorded (perhaps sent twice at once)."))
     return None
 
 
-def _show(form: forms.BaseForm, error: ValidationError) -> None:
+def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """A service's errors next to the form's fields (above the form when not one of them)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)

@@ -11,7 +11,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -21,13 +20,7 @@ from sectors import audit, roles, selectors, services
 from sectors.access import portal_view
 from sectors.forms import MemberForm, MembershipForm
 from sectors.models import Member
-from sectors.submissions import save_once
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's errors next to the form's fields (or above the form)."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+from sectors.submissions import save_once, show_errors
 
 
 def _member_or_404(user, member_id: int) -> Member:
@@ -69,7 +62,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             member = services.member_update(user=request.user, member=member, **form.member_data())
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Saved: %(record)s") % {"record": member})
             return redirect("member_detail", member_id=member.pk)
@@ -89,7 +82,7 @@ def membership_change(request: HttpRequest, member_id: int) -> HttpResponse:
                 member=member, group=data["group"], role=data["role"], on=data["on"], user=request.user
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Saved: %(record)s") % {"record": member})
             return redirect("member_detail", member_id=member.pk)
