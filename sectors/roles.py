@@ -1,4 +1,6 @@
-"""The portal's four roles, as Django groups with model permissions.
+"""The portal's roles, as Django groups with model permissions: four for the
+committee's side (staff, group leaders, the chairman, administrators) and one
+for members themselves (委员), who see only their own records.
 
 The permissions each role gets are declared here once; a data migration
 creates the groups from this table (and `sync_roles` re-applies it after a
@@ -14,21 +16,29 @@ STAFF = "staff"
 LEADER = "group_leader"
 CHAIRMAN = "chairman"
 ADMIN = "admin"
+# A committee member signed in to their own side of the portal (issue 21). A member
+# account is a User linked to one Member (User.member); it holds no model permission
+# and reaches only views that declare MEMBER, which scope to request.user.member.
+MEMBER = "member"
 
 # Who may see members' ID-card and mobile numbers unmasked.
 PERSONAL_DATA_PERM = "sectors.view_member_personal_data"
 
+# The committee side's roles: most pages serve these and refuse members.
 ALL_ROLES = frozenset({STAFF, LEADER, CHAIRMAN, ADMIN})
+# Everyone signed in with a role, members too (their own account, notifications).
+EVERYONE = ALL_ROLES | {MEMBER}
 EDITORS = frozenset({STAFF, LEADER, ADMIN})
 ROSTER_EDITORS = frozenset({STAFF, ADMIN})  # who keeps the roster in the portal
 
 # Group names as administrators see them in Django admin.
-GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员"}
+GROUP_NAMES = {STAFF: "工作人员", LEADER: "界别组长", CHAIRMAN: "主席", ADMIN: "管理员", MEMBER: "委员"}
 ROLE_LABELS = {
     STAFF: _("Staff"),
     LEADER: pgettext_lazy("portal role", "Group leader"),
     CHAIRMAN: _("Chairman"),
     ADMIN: _("Administrator"),
+    MEMBER: pgettext_lazy("portal role", "Member"),
 }
 
 _RECORDS = [
@@ -71,11 +81,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {PERSONAL_DATA_PERM, "sectors.view_auditevent"}
     # Unlocking a locked-out sign-in and removing a lost authenticator (docs/it.md, "Roles").
     | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete")),
+    # Members read and write only their own rows, through views scoped to them; no model permission.
+    MEMBER: set(),
 }
 
 # Checked in this order, so that a user put in two groups by mistake gets the
 # narrower reading of a leader rather than a staff member's reach.
-_PRECEDENCE = [LEADER, CHAIRMAN, STAFF, ADMIN]
+_PRECEDENCE = [LEADER, CHAIRMAN, STAFF, ADMIN, MEMBER]
 
 
 def role_of(user) -> str | None:
@@ -90,6 +102,8 @@ def role_of(user) -> str | None:
     role = role_from_group_names(set(user.groups.values_list("name", flat=True)))
     if role == LEADER and user.sector_group_id is None:
         role = None  # a leader account without a group sees nothing
+    if role == MEMBER and user.member_id is None:
+        role = None  # a member account not linked to a member sees nothing
     user._portal_role = role
     return role
 
@@ -100,7 +114,7 @@ def role_from_group_names(names: set[str]) -> str | None:
 
 
 def sync_role_groups(group_model, permission_model, *, later_apps_ok: bool = False) -> None:
-    """Create the four groups and give each exactly its permissions.
+    """Create the role groups and give each exactly its permissions.
 
     `later_apps_ok`: the roles migration runs before later migrations (ours, and
     third-party apps such as django-celery-beat), whose permissions are skipped there and given by

@@ -114,6 +114,18 @@ def admin_client_role(clients):
     return clients[roles.ADMIN]
 
 
+@pytest.fixture
+def member_user(group_a):
+    """李委员, a plain member of group A, with a member account (roles.MEMBER).
+    Not among `users`: the member it adds to group A would change group A's figures."""
+    return make_user(roles.MEMBER, username="member", member=make_member(group_a, "李委员"))
+
+
+@pytest.fixture
+def member_client(member_user):
+    return _client_for(member_user)
+
+
 _SESSION_STARTED = time.time()
 
 

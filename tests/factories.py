@@ -57,13 +57,17 @@ def make_member(
     return member
 
 
-def make_user(role: str, *, group: SectorGroup | None = None, username: str | None = None) -> User:
+def make_user(
+    role: str, *, group: SectorGroup | None = None, username: str | None = None, member: Member | None = None
+) -> User:
+    """A user with `role`; a member account (roles.MEMBER) is linked to `member`."""
     username = username or f"{role}{next(_seq)}"
     user = User.objects.create_user(
         username=username,
         password="pw-for-tests-1",
-        full_name=username,
+        full_name=member.name if member else username,
         sector_group=group,
+        member=member,
         is_staff=role == roles.ADMIN,
     )
     user.groups.add(Group.objects.get(name=roles.GROUP_NAMES[role]))

@@ -118,9 +118,9 @@ def _walked():
     return [(p, ns) for p, ns in iter_views() if getattr(p.callback, "access_roles", PUBLIC) != PUBLIC]
 
 
-@pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN, ANONYMOUS])
-def test_it_gives_each_role_exactly_its_views(role, clients, rows):
-    client = clients[role]
+@pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN, roles.MEMBER, ANONYMOUS])
+def test_it_gives_each_role_exactly_its_views(role, clients, rows, request):
+    client = request.getfixturevalue("member_client") if role == roles.MEMBER else clients[role]
     failures = []
     for pattern, namespace in _walked():
         allowed = role in pattern.callback.access_roles

@@ -15,7 +15,7 @@ from sectors.paging import paginate
 PER_PAGE = 25
 
 
-@portal_view(roles.ALL_ROLES)
+@portal_view(roles.EVERYONE)
 def notification_list(request: HttpRequest) -> HttpResponse:
     page_obj, querystring = paginate(request, notifications_for(user=request.user), PER_PAGE)
     context = {
@@ -30,7 +30,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 # Not a `write` view: it changes only the user's own read marks, never a record,
 # so the chairman (who reads everything and changes nothing) may use it too.
-@portal_view(roles.ALL_ROLES)
+@portal_view(roles.EVERYONE)
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification read (`id`) or all (`all`); with `open`, go to its link."""
