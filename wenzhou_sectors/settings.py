@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sectors",
     "activities",
     "reports",
+    "members",
     "demo",
 ]
 

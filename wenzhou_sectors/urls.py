@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("sectors.urls")),
     path("", include("activities.urls")),
     path("", include("reports.urls")),
+    path("me/", include("members.urls")),
 ]

@@ -1,0 +1,5 @@
+"""The members' own pages, under /me/."""
+
+from django.urls import path  # noqa: F401  (the pages add their paths here)
+
+urlpatterns: list = []
