@@ -1,7 +1,8 @@
 """Reminders: the "168" calendar told to the groups that still owe something.
 
-Each rule knows WHEN it speaks (its days) and WHAT it follows: one of the scoring
-engine's rules (reports.scorecards.year_scores). Whether a group has met that rule
+Each reminder rule is part of a measure's spec (reports.measures): it knows WHEN
+it speaks (its days) and WHAT it follows: that measure's rule in the scoring
+engine (reports.scorecards.year_scores). Whether a group has met that rule
 is the engine's answer, never worked out again here; a reminder goes to the group's
 leader accounts only while the engine says the rule is not met, states what is
 missing (the engine's `missing` text) and by when, and links to the page where it
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,133 +22,33 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sectors import roles
 from sectors.models import Committee
 from sectors.notifications import notification_send
 
-from .models import Measure
+from .measures import ReminderRule, reminder_rules
 from .score_source import year_scores_for
 
 # The engine's verdicts (reports.scoring.Verdict values) that mean "nothing to remind".
 _NOTHING_OWED = {"met", "off", "na"}
 
 
-def _first_of_next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+class _RemindersOfTheMeasures(Mapping[str, ReminderRule]):
+    """Every measure's reminders by code, read from the measures' table when asked."""
+
+    def __getitem__(self, code: str) -> ReminderRule:
+        return reminder_rules()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(reminder_rules())
+
+    def __len__(self) -> int:
+        return len(reminder_rules())
 
 
-def _last_of_month(day: datetime.date) -> datetime.date:
-    return _first_of_next_month(day) - datetime.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    label: object  # lazy text: the reminder's title
-    measure: str  # the engine's rule it follows
-    is_due: Callable[[datetime.date, object], bool]  # (today, the engine's RuleResult)
-    period: Callable[[datetime.date], str]
-    url_name: str  # where it is done
-    only_missing: bool = True  # False: a heads-up to every group the rule applies to
-    # Whether the group owes it: by default, the engine's verdict for the whole rule.
-    owes: Callable[[datetime.date, object], bool] | None = None
-    # Monthly rules speak of this month, not of the year's rule: their own words and date.
-    # The others say what the engine says is missing (its text includes the deadline).
-    message: Callable[[datetime.date], str] | None = None
-    by_when: Callable[[datetime.date], datetime.date] | None = None
-
-
-def _month(day: datetime.date) -> str:
-    return f"{day:%Y-%m}"
-
-
-def _year(day: datetime.date) -> str:
-    return f"{day:%Y}"
-
-
-def _no_study_this_month(today: datetime.date, result) -> bool:
-    # The engine lists the sessions that count for the rule; none dated this month means none held.
-    return not any(
-        e.date and (e.date.year, e.date.month) == (today.year, today.month) and e.date <= today for e in result.evidence
-    )
-
-
-def _after_deadline(today: datetime.date, result) -> bool:
-    return result.deadline is not None and today > result.deadline
-
-
-RULES: dict[str, Rule] = {
-    rule.code: rule
-    for rule in (
-        Rule(
-            "study_day_upcoming",
-            gettext_lazy("Study day on the 1st"),
-            Measure.STUDY_MONTHS,
-            is_due=lambda today, _r: today == _first_of_next_month(today) - datetime.timedelta(days=3),
-            period=lambda today: _month(_first_of_next_month(today)),
-            url_name="activity_create",
-            only_missing=False,
-            message=lambda _today: _("Hold the group's study session and record it with its attendance."),
-            by_when=_first_of_next_month,
-        ),
-        Rule(
-            "study_day_missing",
-            gettext_lazy("No study session this month yet"),
-            Measure.STUDY_MONTHS,
-            is_due=lambda today, _r: today.day >= 3,
-            period=_month,
-            url_name="activity_create",
-            owes=_no_study_this_month,
-            message=lambda today: (
-                _("No study session is recorded for %(month)s yet: hold one and record it.")
-                % {"month": date_format(today, "F")}
-            ),
-            by_when=_last_of_month,
-        ),
-        Rule(
-            "consultation",
-            gettext_lazy("No consultation meeting this year yet"),
-            Measure.CONSULTATIONS,
-            is_due=lambda today, _r: today >= datetime.date(today.year, 9, 1),
-            period=_month,
-            url_name="activity_create",
-        ),
-        Rule(
-            "december_service",
-            gettext_lazy("No service activity in the December activity month yet"),
-            Measure.DECEMBER_ACTIVITIES,
-            is_due=lambda today, _r: today.month == 12,
-            period=_year,
-            url_name="activity_create",
-        ),
-        Rule(
-            "duty_report_meeting",
-            gettext_lazy("No duty-report meeting yet"),
-            Measure.DUTY_REPORT_MEETINGS,
-            is_due=lambda today, _r: today.month == 12,
-            period=_year,
-            url_name="activity_create",
-        ),
-        Rule(
-            "plan_missing",
-            gettext_lazy("Work plan overdue"),
-            Measure.PLAN_FILED,
-            is_due=_after_deadline,
-            period=_year,
-            url_name="document_create",
-        ),
-        Rule(
-            "summary",
-            gettext_lazy("Year-end summary due"),
-            Measure.SUMMARY_FILED,
-            is_due=lambda today, _r: today >= datetime.date(today.year, 12, 16),
-            period=_year,
-            url_name="document_create",
-        ),
-    )
-}
+# Each reminder lives in its measure's spec (reports.measures.MEASURES).
+RULES: Mapping[str, ReminderRule] = _RemindersOfTheMeasures()
 
 
 @dataclass(frozen=True)
@@ -159,7 +60,7 @@ class Reminder:
     link: str
 
 
-def reminders_due(*, scores, rule: Rule, today: datetime.date) -> list[Reminder]:
+def reminders_due(*, scores, rule: ReminderRule, today: datetime.date) -> list[Reminder]:
     """The reminders `rule` gives on `today`: one per group that, in the engine's `scores`, owes it."""
     reminders = []
     for group in scores.groups:
@@ -173,7 +74,7 @@ def reminders_due(*, scores, rule: Rule, today: datetime.date) -> list[Reminder]
     return reminders
 
 
-def _reminder(rule: Rule, group, result, today: datetime.date) -> Reminder:
+def _reminder(rule: ReminderRule, group, result, today: datetime.date) -> Reminder:
     if rule.message:
         what, by_when = rule.message(today), rule.by_when(today) if rule.by_when else None
     else:

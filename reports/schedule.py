@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from django.db.models import Model
 from django.utils import timezone
 
+from .measures import reminder_rules
+
 log = logging.getLogger(__name__)
 
 TIME_ZONE = "Asia/Shanghai"
@@ -35,15 +37,8 @@ class Entry:
 
 # Reminders run every morning: each rule decides whether its day has come, and a
 # reminder goes once per group, rule and period however often the job runs.
-REMINDER_RULE_NAMES = {
-    "study_day_upcoming": "提醒：界别学习日（每月1日前3天）",
-    "study_day_missing": "提醒：本月尚无学习活动（每月3日起）",
-    "consultation": "提醒：尚无界别协商会（9月1日起）",
-    "december_service": "提醒：尚无12月界别活动月服务活动（12月1日起）",
-    "duty_report_meeting": "提醒：尚无界别述职会（12月1日起）",
-    "plan_missing": "提醒：工作计划逾期（计划截止日后）",
-    "summary": "提醒：年度总结（12月下半月）",
-}
+# Each reminder names its entry in its measure's spec (reports.measures).
+REMINDER_RULE_NAMES = {code: rule.schedule_name for code, rule in reminder_rules().items()}
 
 _REMINDER_NOTE = "只提醒尚未达到要求的界别的组长账号"
 

@@ -38,6 +38,7 @@ from sectors.models import GroupMembership, SectorGroup, Workstation
 from sectors.paging import url_maker
 from sectors.selectors import committee_groups
 
+from .measures import MEASURES
 from .models import AssessmentYear, ClosedYear, Measure, Requirement, ScoreSnapshot
 from .scoring import (
     ActivityFact,
@@ -61,27 +62,16 @@ from .selectors.members import MemberYear, cached_group_member_years, spans_cove
 
 __all__ = ["Scorecard", "YearScores", "official_year_scores", "scorecard_for", "year_rules", "year_scores"]
 
-_MEASURE_ORDER = {measure: position for position, measure in enumerate(Measure.values)}
-
-
 def effective_deadline(requirement: Requirement, assessment: AssessmentYear) -> datetime.date | None:
-    """A rule's own deadline, else the year's plan or summary deadline for those
-    two, no single day for the monthly study rule, 31 December for the rest."""
-    if requirement.deadline:
-        return requirement.deadline
-    if requirement.measure == Measure.PLAN_FILED:
-        return assessment.plan_deadline
-    if requirement.measure == Measure.SUMMARY_FILED:
-        return assessment.summary_deadline
-    if requirement.measure == Measure.STUDY_MONTHS:
-        return None
-    return datetime.date(assessment.year, 12, 31)
+    """A rule's own deadline, else its measure's default (reports.measures): the
+    year's plan or summary deadline, no single day for monthly study, 31 December."""
+    return requirement.deadline or MEASURES[requirement.measure].default_deadline(assessment)
 
 
 def rule_of(requirement: Requirement, assessment: AssessmentYear) -> Rule:
     return Rule(
         measure=requirement.measure,
-        label=str(Measure(requirement.measure).label),
+        label=str(MEASURES[requirement.measure].label),
         have=requirement.have or None,
         carrier=requirement.carrier or None,
         threshold=float(requirement.threshold),
@@ -99,7 +89,8 @@ def year_rules(*, committee_id: int, year: int) -> list[Rule]:
         assessment_year__committee_id=committee_id, assessment_year__year=year
     ).select_related("assessment_year")
     rules = [rule_of(r, r.assessment_year) for r in requirements]
-    return sorted(rules, key=lambda rule: _MEASURE_ORDER.get(rule.measure, 99))
+    order = {measure: position for position, measure in enumerate(MEASURES)}
+    return sorted(rules, key=lambda rule: order[rule.measure])
 
 
 class _Gathered:

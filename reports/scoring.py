@@ -19,31 +19,39 @@ judges them:
   on the reference day) and every group of a year without rules are not ranked
   (rank 0).
 
-What counts for each measure is a table (MEASURES), not a chain of ifs.
+What each measure counts, its words, when it is overdue and its default
+deadline are its spec in one table (reports.measures.MEASURES), not chains of ifs.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
-from activities.carriers import (
-    DEFAULT_CONSTITUENTS_PER_MEMBER,
-    DEFAULT_STATION_DAYS_OPEN,
-    DUTY_REPORT_MONTH,
-    ActivityKind,
-    Carrier,
-    Have,
+from activities.carriers import ActivityKind, Carrier, Have
+
+# The facts and words are defined in reports.facts (the measures' table reads them
+# too) and named here as well: the engine's callers import them from it.
+from .facts import (  # noqa: F401
+    ActivityFact,
+    Context,
+    Evidence,
+    GroupFacts,
+    Measured,
+    MemberFact,
+    Rule,
+    can_act,
+    day_label,
+    month_label,
+    months_left,
+    number,
 )
-
-from .models import Measure
+from .measures import MEASURES, MeasureSpec
 
 
 class Verdict(models.TextChoices):
@@ -56,88 +64,6 @@ class Verdict(models.TextChoices):
 
 SCORED = frozenset({Verdict.MET, Verdict.PARTLY, Verdict.NOT_MET})
 EVIDENCE_SHOWN = 8  # records listed under a rule on the page; the download has them all
-
-
-# Evidence, ActivityFact and MemberFact are made by the thousand for every
-# scoring of the committee: named tuples (immutable, and several times faster to
-# make than frozen dataclasses).
-class Evidence(NamedTuple):
-    """A record that counts toward a rule, with the address of its page."""
-
-    kind: str  # "activity", "opinion_report", "proposal", "workstation", "document", "member"
-    id: int
-    label: str
-    url: str
-    date: datetime.date | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One requirement of the year, as the engine needs it."""
-
-    measure: str  # a reports.models.Measure value
-    label: str
-    have: str | None
-    carrier: str | None
-    threshold: float
-    weight: float = 1.0
-    deadline: datetime.date | None = None  # None: "each month" (or no single day)
-    is_hard: bool = False
-    per_member: int = 0  # distinct constituents that make "enough" (CONSTITUENTS_PER_MEMBER)
-    days_open: int = 0  # ACTIVE_WORKSTATIONS: days of the year a station must be open (0: the default)
-
-
-class ActivityFact(NamedTuple):
-    id: int
-    kind: str  # activities.carriers.ActivityKind value
-    date: datetime.date
-    title: str
-    url: str = ""
-    is_highlight: bool = False
-
-
-class MemberFact(NamedTuple):
-    """A member who belonged to the group on the reference day, with all their
-    work of the year, in any group (activities.carriers: the duty follows the member)."""
-
-    member_id: int
-    name: str
-    url: str = ""
-    contacts: tuple[tuple[int, datetime.date], ...] = ()  # (constituent id, date)
-    reported_on: tuple[datetime.date, ...] = ()  # dates of the meetings they reported at
-
-    def constituents_by(self, day: datetime.date | None) -> int:
-        return len({cid for cid, on in self.contacts if day is None or on <= day})
-
-    def reported_by(self, day: datetime.date | None) -> bool:
-        return any(day is None or on <= day for on in self.reported_on)
-
-
-@dataclass(frozen=True)
-class GroupFacts:
-    """Everything the rules count for one group in one year (held activities of
-    the year, joint ones included; records dated in the year)."""
-
-    group_id: int
-    group_name: str
-    sort_order: int = 0
-    activities: tuple[ActivityFact, ...] = ()
-    opinion_reports: tuple[Evidence, ...] = ()
-    proposals: tuple[Evidence, ...] = ()
-    workstations: tuple[Evidence, ...] = ()  # stations open in the year; date = set up on
-    workstation_days: tuple[tuple[int, int], ...] = ()  # (station id, days open in the year)
-    workstation_opinion_reports: tuple[Evidence, ...] = ()  # reports that came through a station
-    plan: Evidence | None = None  # date = the document's date
-    summary: Evidence | None = None
-    members: tuple[MemberFact, ...] = ()
-    can_act: bool = True  # see can_act(): False when the group had no member to act
-
-
-def can_act(members: tuple[MemberFact, ...]) -> bool:
-    """A group with no member on the reference day (none all year, or all of
-    them gone) could not hold anything: it is shown as such, never failed,
-    never in the attention list, never ranked. Decided here, once."""
-    return bool(members)
 
 
 @dataclass(frozen=True)
@@ -247,322 +173,22 @@ class GroupScore:
         return [r for r in self.rules if r.is_hard and r.verdict == Verdict.NOT_MET and not r.overdue]
 
 
-@dataclass(frozen=True)
-class Context:
-    """The year being scored and the day it is judged on."""
-
-    year: int
-    today: datetime.date
-
-    @property
-    def reference_day(self) -> datetime.date:
-        """Whose members count for shares: 31 December, or today during the year."""
-        return min(max(self.today, datetime.date(self.year, 1, 1)), datetime.date(self.year, 12, 31))
-
-
-# --- what each measure counts ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Measured:
-    value: float
-    evidence: list[Evidence]
-    members_counted: int | None = None  # share rules: the members they are a share of
-
-
-def _counted(day: datetime.date | None, deadline: datetime.date | None) -> bool:
-    return deadline is None or day is None or day <= deadline
-
-
-def _activity_evidence(activity: ActivityFact) -> Evidence:
-    return Evidence("activity", activity.id, activity.title, activity.url, activity.date)
-
-
-def _activities(*kinds: str, month: int | None = None) -> Callable[[GroupFacts, Rule, Context], Measured]:
-    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-        found = [
-            _activity_evidence(a)
-            for a in facts.activities
-            if a.kind in kinds and (month is None or a.date.month == month) and _counted(a.date, rule.deadline)
-        ]
-        return Measured(len(found), found)
-
-    return measure
-
-
-def _highlights(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-    found = [_activity_evidence(a) for a in facts.activities if a.is_highlight and _counted(a.date, rule.deadline)]
-    return Measured(len(found), found)
-
-
-def _study_months(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-    sessions = [a for a in facts.activities if a.kind == ActivityKind.STUDY and _counted(a.date, rule.deadline)]
-    return Measured(len({a.date.month for a in sessions}), [_activity_evidence(a) for a in sessions])
-
-
-def _records(attribute: str) -> Callable[[GroupFacts, Rule, Context], Measured]:
-    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-        found = [e for e in getattr(facts, attribute) if _counted(e.date, rule.deadline)]
-        return Measured(len(found), found)
-
-    return measure
-
-
-def _document(attribute: str) -> Callable[[GroupFacts, Rule, Context], Measured]:
-    """1 when the document is filed and dated on or before the deadline. A late
-    one is shown as evidence but does not count."""
-
-    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-        document = getattr(facts, attribute)
-        if document is None:
-            return Measured(0, [])
-        return Measured(1 if _counted(document.date, rule.deadline) else 0, [document])
-
-    return measure
-
-
-def _member_evidence(member: MemberFact) -> Evidence:
-    return Evidence("member", member.member_id, member.name, member.url)
-
-
-def _share(counts: Callable[[MemberFact, Rule], bool]) -> Callable[[GroupFacts, Rule, Context], Measured]:
-    """The percentage of the group's members (on the reference day) for whom `counts` holds."""
-
-    def measure(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-        if not facts.members:
-            return Measured(0, [], members_counted=0)
-        found = [_member_evidence(m) for m in facts.members if counts(m, rule)]
-        return Measured(round(100 * len(found) / len(facts.members), 1), found, members_counted=len(facts.members))
-
-    return measure
-
-
-def station_days_needed(rule: Rule) -> int:
-    return rule.days_open or DEFAULT_STATION_DAYS_OPEN
-
-
-def _active_stations(facts: GroupFacts, rule: Rule, ctx: Context) -> Measured:
-    """Stations open at least the rule's days of the year (activities.carriers:
-    a station open two days of the year is not an active one)."""
-    days = dict(facts.workstation_days)
-    needed = station_days_needed(rule)
-    found = [e for e in facts.workstations if _counted(e.date, rule.deadline) and days.get(e.id, 0) >= needed]
-    return Measured(len(found), found)
-
-
-def constituents_needed(rule: Rule) -> int:
-    return rule.per_member or DEFAULT_CONSTITUENTS_PER_MEMBER
-
-
-def _enough_constituents(member: MemberFact, rule: Rule) -> bool:
-    return member.constituents_by(rule.deadline) >= constituents_needed(rule)
-
-
-def _reported(member: MemberFact, rule: Rule) -> bool:
-    return member.reported_by(rule.deadline)
-
-
-K = ActivityKind
-MEASURES: dict[str, Callable[[GroupFacts, Rule, Context], Measured]] = {
-    Measure.PLAN_FILED: _document("plan"),
-    Measure.SUMMARY_FILED: _document("summary"),
-    Measure.STUDY_MONTHS: _study_months,
-    Measure.TRAINING_SESSIONS: _activities(K.TRAINING),
-    Measure.RESEARCH_INSPECTIONS: _activities(K.RESEARCH, K.INSPECTION),
-    Measure.CONSULTATIONS: _activities(K.CONSULTATION),
-    Measure.SUPERVISIONS: _activities(K.SUPERVISION),
-    Measure.PROPOSALS: _records("proposals"),
-    Measure.OPINION_REPORTS: _records("opinion_reports"),
-    Measure.WORKSTATION_OPINION_REPORTS: _records("workstation_opinion_reports"),
-    Measure.SERVICE_ACTIVITIES: _activities(K.SERVICE),
-    Measure.DECEMBER_ACTIVITIES: _activities(K.SERVICE, month=12),
-    Measure.FELLOWSHIP_ACTIVITIES: _activities(K.FELLOWSHIP),
-    Measure.CONSTITUENTS_PER_MEMBER: _share(_enough_constituents),
-    Measure.ACTIVE_WORKSTATIONS: _active_stations,
-    Measure.DUTY_REPORT_MEETINGS: _activities(K.DUTY_REPORT, month=DUTY_REPORT_MONTH),
-    Measure.DUTY_REPORTERS: _share(_reported),
-    Measure.HIGHLIGHTS: _highlights,
-}
-SHARE_MEASURES = frozenset({Measure.CONSTITUENTS_PER_MEMBER, Measure.DUTY_REPORTERS})
-DOCUMENT_MEASURES = frozenset({Measure.PLAN_FILED, Measure.SUMMARY_FILED})
-
-
-# --- what is missing, in words ----------------------------------------------------
-
-
-def day_label(day: datetime.date) -> str:
-    return _("%(month)s/%(day)s") % {"month": day.month, "day": day.day}
-
-
-_MONTHS = (
-    pgettext_lazy("short month", "Jan"),
-    pgettext_lazy("short month", "Feb"),
-    pgettext_lazy("short month", "Mar"),
-    pgettext_lazy("short month", "Apr"),
-    pgettext_lazy("short month", "May"),
-    pgettext_lazy("short month", "Jun"),
-    pgettext_lazy("short month", "Jul"),
-    pgettext_lazy("short month", "Aug"),
-    pgettext_lazy("short month", "Sep"),
-    pgettext_lazy("short month", "Oct"),
-    pgettext_lazy("short month", "Nov"),
-    pgettext_lazy("short month", "Dec"),
-)
-
-
-def month_label(month: int) -> str:
-    """The month's short name: Jan … Dec in English, 1月 … 12月 in Chinese."""
-    return str(_MONTHS[month - 1])
-
-
-# Each unit in the singular and the plural, chosen by the number of the sentence it goes in.
-_UNITS = {
-    Measure.TRAINING_SESSIONS: npgettext_lazy("unit", "training session", "training sessions", "n"),
-    Measure.RESEARCH_INSPECTIONS: npgettext_lazy(
-        "unit", "research trip or inspection", "research trips or inspections", "n"
-    ),
-    Measure.CONSULTATIONS: npgettext_lazy("unit", "consultation meeting", "consultation meetings", "n"),
-    Measure.SUPERVISIONS: npgettext_lazy(
-        "unit", "democratic supervision activity", "democratic supervision activities", "n"
-    ),
-    Measure.PROPOSALS: npgettext_lazy("unit", "proposal", "proposals", "n"),
-    Measure.OPINION_REPORTS: npgettext_lazy("unit", "public-opinion report", "public-opinion reports", "n"),
-    Measure.WORKSTATION_OPINION_REPORTS: npgettext_lazy(
-        "unit", "public-opinion report through a workstation", "public-opinion reports through workstations", "n"
-    ),
-    Measure.SERVICE_ACTIVITIES: npgettext_lazy("unit", "service activity", "service activities", "n"),
-    Measure.DECEMBER_ACTIVITIES: npgettext_lazy(
-        "unit", "service activity in December", "service activities in December", "n"
-    ),
-    Measure.FELLOWSHIP_ACTIVITIES: npgettext_lazy(
-        "unit", "fellowship and exchange activity", "fellowship and exchange activities", "n"
-    ),
-    Measure.ACTIVE_WORKSTATIONS: npgettext_lazy("unit", "active workstation", "active workstations", "n"),
-    Measure.DUTY_REPORT_MEETINGS: npgettext_lazy(
-        "unit", "duty-report meeting in December", "duty-report meetings in December", "n"
-    ),
-    Measure.HIGHLIGHTS: npgettext_lazy("unit", "highlight recognised by staff", "highlights recognised by staff", "n"),
-}
-
-
-_DOCUMENT_TEXTS = {
-    # measure: (filed late, overdue, still to do)
-    Measure.PLAN_FILED: (
-        gettext_lazy("Work plan filed late (deadline %(deadline)s)"),
-        gettext_lazy("Work plan overdue (deadline %(deadline)s)"),
-        gettext_lazy("File the work plan by %(deadline)s"),
-    ),
-    Measure.SUMMARY_FILED: (
-        gettext_lazy("Year-end summary filed late (deadline %(deadline)s)"),
-        gettext_lazy("Year-end summary overdue (deadline %(deadline)s)"),
-        gettext_lazy("File the year-end summary by %(deadline)s"),
-    ),
-}
-
-
-def _document_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
-    late, past, todo = _DOCUMENT_TEXTS[rule.measure]
-    text = late if measured.evidence else past if overdue else todo
-    return str(text) % {"deadline": day_label(rule.deadline) if rule.deadline else "—"}
-
-
-def _study_missing(rule: Rule, measured: Measured, ctx: Context, overdue: bool) -> str:
-    held = {e.date.month for e in measured.evidence if e.date}
-    needed = math.ceil(rule.threshold - measured.value)
-    if overdue:
-        passed = [m for m in range(1, 13) if m not in held and (ctx.year, m) < (ctx.today.year, ctx.today.month)]
-        return _("%(threshold)s months can no longer be reached: no study session in %(months)s") % {
-            "threshold": number(rule.threshold),
-            "months": _(", ").join(month_label(m) for m in passed) or "—",
-        }
-    return ngettext(
-        "%(n)s more month with a study session needed (one each month)",
-        "%(n)s more months with a study session needed (one each month)",
-        needed,
-    ) % {"n": needed}
-
-
-def _share_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
-    members = measured.members_counted or 0
-    counted = len(measured.evidence)
-    needed = max(1, math.ceil(rule.threshold * members / 100 - 1e-9) - counted)
-    if rule.measure == Measure.CONSTITUENTS_PER_MEMBER:
-        what = _("must each contact at least %(n)s constituents") % {"n": constituents_needed(rule)}
-    else:
-        what = _("must report at the duty-report meeting")
-    values = {"n": needed, "what": what, "deadline": day_label(rule.deadline) if rule.deadline else "—"}
-    if overdue:
-        return (
-            ngettext(
-                "Overdue (deadline %(deadline)s): %(n)s more member %(what)s",
-                "Overdue (deadline %(deadline)s): %(n)s more members %(what)s",
-                needed,
-            )
-            % values
-        )
-    return (
-        ngettext("%(n)s more member %(what)s, by %(deadline)s", "%(n)s more members %(what)s, by %(deadline)s", needed)
-        % values
-    )
-
-
-def _unit(rule: Rule, count: float) -> str:
-    unit = _UNITS.get(rule.measure)
-    return str(rule.label) if unit is None else unit % {"n": math.ceil(count)}
-
-
-def _count_missing(rule: Rule, measured: Measured, overdue: bool) -> str:
-    short = max(rule.threshold - measured.value, 0)
-    values = {
-        "n": number(short),
-        "value": number(measured.value),
-        "threshold": number(rule.threshold),
-        "unit": _unit(rule, rule.threshold if overdue else short),
-        "deadline": day_label(rule.deadline) if rule.deadline else "—",
-    }
-    if overdue:
-        return _("Overdue (deadline %(deadline)s): only %(value)s of %(threshold)s %(unit)s") % values
-    return _("%(n)s more %(unit)s needed, by %(deadline)s") % values
-
-
-def number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def missing_text(rule: Rule, measured: Measured, ctx: Context, overdue: bool) -> str:
-    if rule.measure in DOCUMENT_MEASURES:
-        return _document_missing(rule, measured, overdue)
-    if rule.measure == Measure.STUDY_MONTHS:
-        return _study_missing(rule, measured, ctx, overdue)
-    if rule.measure in SHARE_MEASURES:
-        return _share_missing(rule, measured, overdue)
-    return _count_missing(rule, measured, overdue)
-
-
 # --- judging ------------------------------------------------------------------------
 
-
-def months_left(ctx: Context, counted_months: Iterable[int]) -> int:
-    """Months of the year not yet over (the current one included) that have no session yet."""
-    held = set(counted_months)
-    return sum(1 for m in range(1, 13) if m not in held and (ctx.year, m) >= (ctx.today.year, ctx.today.month))
+# Filed-once documents (plan, summary): the dashboard lists them when overdue.
+DOCUMENT_MEASURES = frozenset(key for key, spec in MEASURES.items() if spec.is_document)
 
 
-def is_overdue(rule: Rule, measured: Measured, ctx: Context) -> bool:
-    """The rule's time has run out without it being met."""
+def is_overdue(rule: Rule, measured: Measured, ctx: Context, spec: MeasureSpec | None = None) -> bool:
+    """The rule's time has run out without it being met (the measure's spec says when)."""
     if measured.value >= rule.threshold:
         return False
-    if rule.deadline is not None:
-        return ctx.today > rule.deadline
-    if rule.measure == Measure.STUDY_MONTHS:
-        held = {e.date.month for e in measured.evidence if e.date}
-        return measured.value + months_left(ctx, held) < rule.threshold
-    return ctx.today > datetime.date(ctx.year, 12, 31)
+    return (spec or MEASURES[rule.measure]).overdue(rule, measured, ctx)
 
 
 def rule_result(rule: Rule, facts: GroupFacts, ctx: Context) -> RuleResult:
-    measured = MEASURES[rule.measure](facts, rule, ctx)
-    unit = "%" if rule.measure in SHARE_MEASURES else ""
+    spec = MEASURES[rule.measure]
+    measured = spec.counts(facts, rule, ctx)
     base = {
         "measure": rule.measure,
         "label": rule.label,
@@ -574,9 +200,9 @@ def rule_result(rule: Rule, facts: GroupFacts, ctx: Context) -> RuleResult:
         "is_hard": rule.is_hard,
         "deadline": rule.deadline,
         "evidence": measured.evidence,
-        "unit": unit,
+        "unit": spec.unit,
         "members_counted": measured.members_counted,
-        "per_member": constituents_needed(rule) if rule.measure == Measure.CONSTITUENTS_PER_MEMBER else 0,
+        "per_member": spec.per_member(rule) if spec.per_member else 0,
     }
     if rule.threshold <= 0:
         return RuleResult(**base, verdict=Verdict.OFF, score=0.0, missing="", overdue=False)
@@ -585,10 +211,10 @@ def rule_result(rule: Rule, facts: GroupFacts, ctx: Context) -> RuleResult:
     score = round(rule.weight * min(1.0, measured.value / rule.threshold), 4)
     if measured.value >= rule.threshold:
         return RuleResult(**base, verdict=Verdict.MET, score=score, missing="", overdue=False)
-    overdue = is_overdue(rule, measured, ctx)
+    overdue = is_overdue(rule, measured, ctx, spec)
     verdict = Verdict.NOT_MET if measured.value <= 0 or overdue or rule.is_hard else Verdict.PARTLY
     return RuleResult(
-        **base, verdict=verdict, score=score, missing=missing_text(rule, measured, ctx, overdue), overdue=overdue
+        **base, verdict=verdict, score=score, missing=spec.missing(rule, measured, ctx, overdue), overdue=overdue
     )
 
 
@@ -775,20 +401,14 @@ def hard_counts_label(counts: HardRuleCounts) -> str:
 
 # --- records that count toward nothing ---------------------------------------------------
 
-# Activity types that the default rules leave without a rule of their own: their
-# records are kept and shown, but only a yearly rule row (Requirement) for their
-# measure makes them count. The scorecard says so rather than letting staff
-# believe a 培训 or 民主监督 raised the score (issue 17: "say that they count toward nothing").
-OPTIONAL_KIND_MEASURES = {
-    ActivityKind.TRAINING: Measure.TRAINING_SESSIONS,
-    ActivityKind.SUPERVISION: Measure.SUPERVISIONS,
-}
-
 
 def uncounted_kinds(results: Iterable[RuleResult]) -> list[str]:
-    """The OPTIONAL_KIND_MEASURES types whose measure has no rule in force this year."""
+    """Activity types that the default rules leave without a rule of their own
+    (a spec's `optional_kind`: 培训, 民主监督) and whose measure has no rule in force
+    this year: their records are kept and shown, but count toward nothing, and the
+    scorecard says so rather than letting staff believe they raised the score (issue 17)."""
     active = {r.measure for r in results if r.verdict != Verdict.OFF}
-    return [kind for kind, measure in OPTIONAL_KIND_MEASURES.items() if measure not in active]
+    return [spec.optional_kind for key, spec in MEASURES.items() if spec.optional_kind and key not in active]
 
 
 # --- a closed year's official result --------------------------------------------------------
