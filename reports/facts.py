@@ -33,7 +33,7 @@ class Evidence(NamedTuple):
 class Rule:
     """One requirement of the year, as the engine needs it."""
 
-    measure: str  # a reports.models.Measure value
+    measure: str  # a key of reports.measures.MEASURES (a reports.models.Measure value)
     label: str
     have: str | None
     carrier: str | None

@@ -62,6 +62,7 @@ from .selectors.members import MemberYear, cached_group_member_years, spans_cove
 
 __all__ = ["Scorecard", "YearScores", "official_year_scores", "scorecard_for", "year_rules", "year_scores"]
 
+
 def effective_deadline(requirement: Requirement, assessment: AssessmentYear) -> datetime.date | None:
     """A rule's own deadline, else its measure's default (reports.measures): the
     year's plan or summary deadline, no single day for monthly study, 31 December."""
