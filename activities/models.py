@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation, membership_covers
+from sectors import clock
+from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation
 
+from . import rules
 from .carriers import KIND_RULES, ActivityKind
 
 
@@ -86,6 +88,13 @@ class Activity(models.Model):
         # An activity being typed may have no valid date yet.
         day = f"{self.date:%Y-%m-%d}" if isinstance(self.date, datetime.date) else "—"
         return f"{day} {self.title}"
+
+    def clean(self) -> None:
+        """Every writer's rule (activities.rules): a held activity is not in the
+        future. Its groups and workstation: rules.activity_groups_errors."""
+        super().clean()
+        if self.status == self.Status.HELD and isinstance(self.date, datetime.date) and self.date > clock.today():
+            rules.refuse({"date": [str(rules.HELD_IN_THE_FUTURE)]})
 
     @property
     def records_year(self) -> int | None:
@@ -238,21 +247,34 @@ class OpinionReport(models.Model):
     def is_adopted(self) -> bool:
         return self.status != self.Status.SUBMITTED
 
-    def clean(self) -> None:
-        """The one rule for every writer (the portal's form, the admin): an
-        adoption has its date and body; a report names a workstation of its own
-        group, open on the report's date."""
-        super().clean()
-        adoption_errors(self, adopted=self.is_adopted, on="adopted_on", by="adopted_by")
+    def _check_workstation(self, errors: rules.Errors) -> None:
         station = self.workstation if self.workstation_id else None
         if station is None:
             return
         if self.group_id and station.group_id != self.group_id:
-            raise ValidationError({"workstation": _("This workstation belongs to another group.")})
-        if isinstance(self.submitted_on, datetime.date) and not station.open_on(self.submitted_on):
-            raise ValidationError(
-                {"workstation": _("This workstation was not open on %(date)s.") % {"date": self.submitted_on}}
+            rules.add(errors, "workstation", _("This workstation belongs to another group."))
+        elif isinstance(self.submitted_on, datetime.date) and not station.open_on(self.submitted_on):
+            rules.add(
+                errors, "workstation", _("This workstation was not open on %(date)s.") % {"date": self.submitted_on}
             )
+
+    def clean(self) -> None:
+        """The one rule for every writer (the portal's form, the admin): dates not
+        in the future; an adoption has its date and body; a report names a
+        workstation of its own group, open on the report's date; once per group,
+        title and day. Its submitters: activities.rules.submitters_errors."""
+        super().clean()
+        adoption_errors(self, adopted=self.is_adopted, on="adopted_on", by="adopted_by")
+        errors = rules.not_in_the_future(self, "submitted_on", "adopted_on")
+        self._check_workstation(errors)
+        if (
+            self.group_id
+            and self.title
+            and isinstance(self.submitted_on, datetime.date)
+            and rules.already_recorded(self, group_id=self.group_id, title=self.title, submitted_on=self.submitted_on)
+        ):
+            rules.add(errors, "title", _("This report is already recorded for this group on this date."))
+        rules.refuse(errors)
 
 
 def adoption_errors(record: models.Model, *, adopted: bool, on: str, by: str) -> None:
@@ -313,8 +335,17 @@ class Proposal(models.Model):
         return self.title
 
     def clean(self) -> None:
+        """Every writer's rule: dates not in the future; a key proposal has its
+        date and body; a number once per group (within the group only: other
+        groups' numbers are not the user's to probe). Its proposers:
+        activities.rules.proposers_errors."""
         super().clean()
         adoption_errors(self, adopted=self.is_key, on="key_on", by="key_by")
+        errors = rules.not_in_the_future(self, "submitted_on", "key_on")
+        number = (self.number or "").strip()
+        if number and self.group_id and rules.already_recorded(self, group_id=self.group_id, number=number):
+            rules.add(errors, "number", _("Another proposal of this group already has this number."))
+        rules.refuse(errors)
 
 
 class ConstituentContact(models.Model):
@@ -358,6 +389,26 @@ class ConstituentContact(models.Model):
         constituent = self.constituent if self.constituent_id else "—"
         member = self.member if self.member_id else "—"
         return f"{member} → {constituent}"
+
+    def clean(self) -> None:
+        """Every writer's rule: not in the future; the contact's group is the
+        member's group on its date; the same contact is recorded once."""
+        super().clean()
+        errors = rules.not_in_the_future(self, "contacted_on")
+        day = self.contacted_on if isinstance(self.contacted_on, datetime.date) else None
+        if self.member_id and self.group_id and day:
+            errors = rules.merged(errors, rules.belonging_errors(self.member, self.group, day))
+        if (
+            self.member_id
+            and self.constituent_id
+            and day
+            and self.way
+            and rules.already_recorded(
+                self, member_id=self.member_id, constituent_id=self.constituent_id, contacted_on=day, way=self.way
+            )
+        ):
+            rules.add(errors, "constituent", _("This contact is already recorded."))
+        rules.refuse(errors)
 
 
 class DutyReport(models.Model):
@@ -408,20 +459,38 @@ class DutyReport(models.Model):
 
     def clean(self) -> None:
         """The one rule for every writer (the portal's form, the admin; the
-        import resolves reporters by the same membership dates): the meeting is
-        a held duty-report meeting of the report's group, dated as the report,
-        and the reporter belongs to that group on the meeting's date."""
+        import resolves reporters by the same membership dates): not in the
+        future; the meeting is a held duty-report meeting of the report's group,
+        dated as the report, and the reporter belongs to that group on the
+        meeting's date; a member reports once at a meeting, and a report
+        without a meeting is recorded once."""
         super().clean()
         meeting = self.meeting if self.meeting_id else None
         if meeting is not None:
             self._check_meeting(meeting)
+        errors = rules.not_in_the_future(self, "reported_on")
         day = self.assessed_on
-        if not (self.member_id and self.group_id and isinstance(day, datetime.date)):
-            return
-        if not self.member.memberships.filter(membership_covers(day), group_id=self.group_id).exists():
-            raise ValidationError(
-                {"member": _("Not a member of %(group)s on %(date)s.") % {"group": self.group, "date": day}}
+        if self.member_id and self.group_id and isinstance(day, datetime.date):
+            errors = rules.merged(errors, rules.belonging_errors(self.member, self.group, day))
+        rules.refuse(rules.merged(errors, self._once_errors()))
+
+    def _once_errors(self) -> rules.Errors:
+        if not self.member_id:
+            return {}
+        if self.meeting_id:
+            if rules.already_recorded(self, member_id=self.member_id, meeting_id=self.meeting_id):
+                return {"meeting": [str(_("This member has already reported at this meeting."))]}
+            return {}
+        # The database's unique constraint covers member + meeting only.
+        if (
+            self.title
+            and isinstance(self.reported_on, datetime.date)
+            and rules.already_recorded(
+                self, member_id=self.member_id, meeting__isnull=True, title=self.title, reported_on=self.reported_on
             )
+        ):
+            return {"title": [str(_("This duty report is already recorded."))]}
+        return {}
 
 
 def document_path(instance: GroupDocument, filename: str) -> str:
@@ -466,3 +535,47 @@ class GroupDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.year} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """Every writer's rule: dated in its year (see _dated_errors), not in the
+        future, for a year at most one ahead; one plan and one summary per group and year."""
+        super().clean()
+        errors = rules.not_in_the_future(self, "dated")
+        year = self.year if isinstance(self.year, int) else None
+        if year and year > clock.today().year + 1:
+            rules.add(errors, "year", _("Plans and summaries can be entered at most one year ahead."))
+        if year and self.kind and isinstance(self.dated, datetime.date) and "dated" not in errors:
+            errors = rules.merged(errors, self._dated_errors(year))
+        if (
+            self.group_id
+            and year
+            and self.kind
+            and rules.already_recorded(self, group_id=self.group_id, year=year, kind=self.kind)
+        ):
+            message = _("%(group)s already has a %(kind)s for %(year)s.") % {
+                "group": self.group,
+                "kind": GroupDocument.Kind(self.kind).label,
+                "year": year,
+            }
+            rules.add(errors, "kind", message)
+        rules.refuse(errors)
+
+    def _dated_errors(self, year: int) -> rules.Errors:
+        """A document is dated in its year or the next (a year-end summary is
+        often finished in January). A work plan may also be dated in the year
+        before: next year's plan is written in December, and without that it
+        could not be entered before its year, as dates are never in the future."""
+        if self.kind == self.Kind.PLAN and self.dated.year not in (year - 1, year, year + 1):
+            message = _("A work plan for %(year)s must be dated between %(first)s and %(last)s.") % {
+                "year": year,
+                "first": year - 1,
+                "last": year + 1,
+            }
+            return {"dated": [message]}
+        if self.kind == self.Kind.SUMMARY and self.dated.year not in (year, year + 1):
+            message = _("A year-end summary for %(year)s must be dated in %(year)s or %(next)s.") % {
+                "year": year,
+                "next": year + 1,
+            }
+            return {"dated": [message]}
+        return {}

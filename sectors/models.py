@@ -303,6 +303,38 @@ class Workstation(models.Model):
             kwargs["update_fields"] = set(update_fields) | {"is_active", "closed_on"}
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        """Every writer's rule (the portal's form, the admin, the import sheet):
+        its dates (date_errors); a name once per group; a host member of the group."""
+        super().clean()
+        errors = self.date_errors()
+        name = (self.name or "").strip()
+        same_name = Workstation.objects.filter(group_id=self.group_id, name=name).exclude(pk=self.pk)
+        if name and self.group_id and same_name.exists():
+            errors.setdefault("name", []).append(_("This group already has a workstation of this name."))
+        if (
+            self.host_member_id
+            and self.group_id
+            and not self.host_member.memberships.filter(group_id=self.group_id).exists()
+        ):
+            message = _("Not a member of %(group)s: %(names)s.") % {"group": self.group, "names": self.host_member.name}
+            errors.setdefault("host_member", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, list]:
+        """Set up and closed not in the future, closed not before it was set up (no query)."""
+        errors: dict[str, list] = {}
+        today = clock.today()
+        for name in ("established_on", "closed_on"):
+            day = getattr(self, name)
+            if isinstance(day, datetime.date) and day > today:
+                errors.setdefault(name, []).append(_("This date is in the future."))
+        set_up, closed = self.established_on, self.closed_on
+        if isinstance(set_up, datetime.date) and isinstance(closed, datetime.date) and closed < set_up:
+            errors.setdefault("closed_on", []).append(_("A station cannot close before it was set up."))
+        return errors
+
     def open_on(self, day: datetime.date) -> bool:
         """Set up on or before `day` and not closed before it."""
         return self.established_on <= day and (self.closed_on is None or day <= self.closed_on)

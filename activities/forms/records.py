@@ -3,8 +3,10 @@
 Each form takes the user: a group leader's group is fixed (a hidden field
 whose only valid choice is their group), and the members, workstations and
 meetings offered are those of the groups the user may see. The rules a
-person can break by typing (future dates, members of another group,
-duplicates) are checked here, next to the field concerned.
+person can break by typing are each record's rules (activities.rules: the
+model's clean() and the member rules, which the admin and the imports run
+too), shown next to the field concerned; only the rules about the user (a
+group leader's own group) are the forms' own.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities import rules
+from activities.models import ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from activities.selectors import records as selectors
 from activities.services.activity import can_set_highlight
 from activities.uploads import validate_upload
@@ -51,9 +54,9 @@ def _names(members: list[Member]) -> str:
 
 
 class RecordForm(forms.ModelForm):
-    """What every record form shares: the user's groups and no future dates."""
+    """What every record form shares: the user's groups (the record's own rules,
+    no future dates among them, are its model's clean(): activities.rules)."""
 
-    not_future: tuple[str, ...] = ()
     today_by_default: tuple[str, ...] = ()  # date fields a new record starts with today in
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -75,15 +78,6 @@ class RecordForm(forms.ModelForm):
                 self.fields["group"].initial = user.sector_group_id
                 self.fields["group"].widget = forms.HiddenInput()
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        today = clock.today()
-        for name in self.not_future:
-            value = cleaned.get(name)
-            if value and value > today:
-                self.add_error(name, _("This date is in the future."))
-        return cleaned
-
     def _update_errors(self, errors: ValidationError) -> None:
         # A model's rule (Model.clean, every writer's) about a field this user's
         # form does not show is an error of the whole form, not a crash.
@@ -95,10 +89,6 @@ class RecordForm(forms.ModelForm):
             errors = ValidationError(moved)
         super()._update_errors(errors)
 
-    def already_recorded(self, model, **lookup) -> bool:
-        """Whether another row (not the one being edited) has these values."""
-        return model.objects.filter(**lookup).exclude(pk=self.instance.pk).exists()
-
     def member_group_on(self, member: Member, day: datetime.date) -> SectorGroup | None:
         """The member's group on `day`, with an error on the member field when there is none
         or, for a group leader, when it is not their group."""
@@ -109,20 +99,14 @@ class RecordForm(forms.ModelForm):
             self.add_error("member", _("This member was not in your group on that date."))
         return group
 
-    def check_members_in_group(self, field: str, day: datetime.date | None) -> None:
-        group, chosen = self.cleaned_data.get("group"), self.cleaned_data.get(field)
-        if not group or not chosen:
-            return
-        members = [chosen] if isinstance(chosen, Member) else list(chosen)
-        outside = selectors.members_outside_group(members, group, day)
-        if outside:
-            self.add_error(
-                field, _("Not a member of %(group)s: %(names)s.") % {"group": group, "names": _names(outside)}
-            )
+    def add_errors(self, errors: rules.Errors) -> None:
+        for name, messages in errors.items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
 
 
 class OpinionReportForm(RecordForm):
-    not_future = ("submitted_on", "adopted_on")
     today_by_default = ("submitted_on",)
     submitters = MembersChoiceField(queryset=Member.objects.none(), label=_("submitters"))
     workstation = WorkstationChoiceField(queryset=Workstation.objects.none(), required=False, label=_("workstation"))
@@ -156,17 +140,13 @@ class OpinionReportForm(RecordForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        # The workstation's group and opening dates: OpinionReport.clean (every writer's rule).
-        group = cleaned.get("group")
-        self.check_members_in_group("submitters", cleaned.get("submitted_on"))
-        title, day = cleaned.get("title"), cleaned.get("submitted_on")
-        if group and title and day and self.already_recorded(OpinionReport, group=group, title=title, submitted_on=day):
-            self.add_error("title", _("This report is already recorded for this group on this date."))
+        # Dates, the workstation and duplicates: OpinionReport.clean (every writer's rule).
+        report = OpinionReport(group=cleaned.get("group"), submitted_on=cleaned.get("submitted_on"))
+        self.add_errors(rules.submitters_errors(report, cleaned.get("submitters")))
         return cleaned
 
 
 class ProposalForm(RecordForm):
-    not_future = ("submitted_on", "key_on")
     proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
 
     class Meta:
@@ -192,13 +172,13 @@ class ProposalForm(RecordForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        number, group = cleaned.get("number", "").strip(), cleaned.get("group")
-        # Within the group only: other groups' numbers are not the user's to probe.
-        if number and group and self.already_recorded(Proposal, group=group, number=number):
-            self.add_error("number", _("Another proposal of this group already has this number."))
-        if not cleaned.get("proposers") and not cleaned.get("is_group_proposal") and "proposers" not in self.errors:
-            self.add_error("proposers", _("Choose at least one proposer, or mark it as the group's proposal."))
-        self.check_members_in_group("proposers", cleaned.get("submitted_on"))
+        # Dates and numbers: Proposal.clean (every writer's rule).
+        proposal = Proposal(
+            group=cleaned.get("group"),
+            submitted_on=cleaned.get("submitted_on"),
+            is_group_proposal=bool(cleaned.get("is_group_proposal")),
+        )
+        self.add_errors(rules.proposers_errors(proposal, cleaned.get("proposers")))
         return cleaned
 
 
@@ -211,7 +191,6 @@ class ConstituentContactForm(RecordForm):
     matches one with another or no mobile is held back with a warning until
     the user picks the existing one or confirms it is another person."""
 
-    not_future = ("contacted_on",)
     today_by_default = ("contacted_on",)
     member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
     new_name = forms.CharField(label=_("new constituent: name"), max_length=40, required=False)
@@ -269,17 +248,10 @@ class ConstituentContactForm(RecordForm):
         member, day = cleaned.get("member"), cleaned.get("contacted_on")
         if member and day:
             self.group = self.member_group_on(member, day)
-        way = cleaned.get("way")
-        if (
-            member
-            and constituent
-            and day
-            and way
-            and self.already_recorded(
-                ConstituentContact, member=member, constituent=constituent, contacted_on=day, way=way
-            )
-        ):
-            self.add_error("constituent", _("This contact is already recorded."))
+            # ConstituentContact.clean (every writer's rule) checks the contact in that group, once.
+            self.instance.group = self.group
+        if self.matched_constituent is not None:
+            cleaned["constituent"] = self.matched_constituent
         return cleaned
 
     def _match_typed_constituent(self, name: str, mobile: str) -> Constituent | None:
@@ -338,7 +310,6 @@ def _mobile_misses(user) -> int:
 
 
 class DutyReportForm(RecordForm):
-    not_future = ("reported_on",)
     member = MemberChoiceField(queryset=Member.objects.none(), label=_("member"))
 
     class Meta:
@@ -365,30 +336,15 @@ class DutyReportForm(RecordForm):
         day = cleaned.get("reported_on")
         if member and day:
             self.group = self.member_group_on(member, day)
-            # DutyReport.clean (the rule of every writer) checks the reporter against it.
+            # DutyReport.clean (the rule of every writer) checks the reporter against it,
+            # the meeting's kind, status, group and date, and that it is recorded once.
             self.instance.group = self.group
-        self._check_meeting(member, meeting, day)
-        title = cleaned.get("title")
-        if (
-            member
-            and not meeting
-            and title
-            and day
-            and "meeting" not in self.errors
-            # The database's unique constraint covers member + meeting only.
-            and self.already_recorded(DutyReport, member=member, meeting__isnull=True, title=title, reported_on=day)
-        ):
-            self.add_error("title", _("This duty report is already recorded."))
         return cleaned
-
-    def _check_meeting(self, member: Member | None, meeting: Activity | None, day: datetime.date | None) -> None:
-        # The meeting's kind, status, group and date: DutyReport.clean (every writer's rule).
-        if member and meeting and self.already_recorded(DutyReport, member=member, meeting=meeting):
-            self.add_error("meeting", _("This member has already reported at this meeting."))
 
 
 class WorkstationForm(RecordForm):
-    not_future = ("established_on", "closed_on")
+    """Its dates, name and host member: Workstation.clean (every writer's rule)."""
+
     host_member = MemberChoiceField(queryset=Member.objects.none(), required=False, label=_("host member"))
 
     class Meta:
@@ -401,20 +357,10 @@ class WorkstationForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["host_member"].queryset = selectors.member_choices(self.user)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        name, group = cleaned.get("name", "").strip(), cleaned.get("group")
-        if name and group and self.already_recorded(Workstation, group=group, name=name):
-            self.add_error("name", _("This group already has a workstation of this name."))
-        established, closed = cleaned.get("established_on"), cleaned.get("closed_on")
-        if established and closed and closed < established:
-            self.add_error("closed_on", _("A station cannot close before it was set up."))
-        self.check_members_in_group("host_member", None)
-        return cleaned
-
 
 class GroupDocumentForm(RecordForm):
-    not_future = ("dated",)
+    """Its year, date and kind: GroupDocument.clean (every writer's rule)."""
+
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
     class Meta:
@@ -432,45 +378,11 @@ class GroupDocumentForm(RecordForm):
         else:
             self.fields["file"].required = True
 
-    def check_dated(self, year: int, kind: str, dated: datetime.date) -> None:
-        """A document is dated in its year or the next (a year-end summary is
-        often finished in January). A work plan may also be dated in the year
-        before: next year's plan is written in December, and without that it
-        could not be entered before its year, as dates are never in the future."""
-        if kind == GroupDocument.Kind.PLAN and dated.year not in (year - 1, year, year + 1):
-            self.add_error(
-                "dated",
-                _("A work plan for %(year)s must be dated between %(first)s and %(last)s.")
-                % {"year": year, "first": year - 1, "last": year + 1},
-            )
-        elif kind == GroupDocument.Kind.SUMMARY and dated.year not in (year, year + 1):
-            self.add_error(
-                "dated",
-                _("A year-end summary for %(year)s must be dated in %(year)s or %(next)s.")
-                % {"year": year, "next": year + 1},
-            )
-
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if isinstance(upload, UploadedFile):
             validate_upload(upload)
         return upload
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        group, year, kind = cleaned.get("group"), cleaned.get("year"), cleaned.get("kind")
-        if year and year > clock.today().year + 1:
-            self.add_error("year", _("Plans and summaries can be entered at most one year ahead."))
-        dated = cleaned.get("dated")
-        if year and kind and dated and "dated" not in self.errors:
-            self.check_dated(year, kind, dated)
-        if group and year and kind and self.already_recorded(GroupDocument, group=group, year=year, kind=kind):
-            self.add_error(
-                "kind",
-                _("%(group)s already has a %(kind)s for %(year)s.")
-                % {"group": group, "kind": GroupDocument.Kind(kind).label, "year": year},
-            )
-        return cleaned
 
 
 class RecordFilterForm(forms.Form):
