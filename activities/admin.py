@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sectors.spreadsheets import SAFE_EXPORT_FORMATS
 
+from . import rules
 from .models import (
     Activity,
     Attachment,
@@ -47,6 +48,42 @@ class UploadFormMixin:
         return upload
 
 
+class ActivityAdminForm(forms.ModelForm):
+    """The admin runs the rules of the activity's groups too (activities.rules);
+    its own rules come with the model's clean(). (The admin makes the form's
+    model and fields from this class.)"""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "groups" in cleaned:
+            rules.show_on(self, rules.activity_groups_errors(list(cleaned["groups"]), cleaned.get("workstation")))
+        return cleaned
+
+
+class OpinionReportAdminForm(forms.ModelForm):
+    """The submitters' rule too (activities.rules), as in the portal's form."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        report = OpinionReport(group=cleaned.get("group"), submitted_on=cleaned.get("submitted_on"))
+        rules.show_on(self, rules.submitters_errors(report, cleaned.get("submitters")))
+        return cleaned
+
+
+class ProposalAdminForm(forms.ModelForm):
+    """The proposers' rule too (activities.rules), as in the portal's form."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        proposal = Proposal(
+            group=cleaned.get("group"),
+            submitted_on=cleaned.get("submitted_on"),
+            is_group_proposal=bool(cleaned.get("is_group_proposal")),
+        )
+        rules.show_on(self, rules.proposers_errors(proposal, cleaned.get("proposers")))
+        return cleaned
+
+
 class AttachmentForm(UploadFormMixin, forms.ModelForm):
     class Meta:
         model = Attachment
@@ -76,6 +113,7 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Activity)
 class ActivityAdmin(ExportMixin, SimpleHistoryAdmin):
+    form = ActivityAdminForm
     resource_classes = [ActivityResource]
     export_formats = SAFE_EXPORT_FORMATS  # formula-safe (sectors.spreadsheets)
 
@@ -141,6 +179,7 @@ class AttachmentAdmin(SimpleHistoryAdmin):
 
 @admin.register(OpinionReport)
 class OpinionReportAdmin(SimpleHistoryAdmin):
+    form = OpinionReportAdminForm
     list_display = ("title", "group", "workstation", "submitted_on", "status", "submitter_names")
     list_filter = ("status", "group")
     list_select_related = ("group", "workstation")
@@ -158,6 +197,7 @@ class OpinionReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(SimpleHistoryAdmin):
+    form = ProposalAdminForm
     list_display = ("number", "title", "group", "submitted_on", "status", "is_key", "is_group_proposal")
     list_display_links = ("number", "title")
     list_filter = ("status", "is_key", "is_group_proposal", "group")

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from sectors import clock, roles
+from sectors import roles
 from sectors.imports import cells
 from sectors.imports.base import Column, Importer, Plan, Row, RowError, Table
 from sectors.imports.bulk import insert_plain, insert_with_history, reserve_ids
 from sectors.imports.lookups import GroupMembers, Groups
 from sectors.models import ImportRun
 
+from . import rules
 from .carriers import ActivityKind
 from .models import Activity, Attendance, DutyReport
 
@@ -131,7 +132,6 @@ class ActivityImporter(Importer):
 
     def _parse(self, row: Row, groups: Groups, members: GroupMembers) -> ActivityRow:
         """One row, or the first RowError met (a row is rejected for one reason at a time)."""
-        today = clock.today()
         found_groups = groups.many(row.raw("groups"), "groups")
         kind = kind_of(row.text("kind"))
         if kind is None:
@@ -146,8 +146,12 @@ class ActivityImporter(Importer):
         date = row.parse("date", cells.date, date1904=row.date1904)
         if date is None:
             raise RowError("date", _("Each activity needs its date."))
-        if date > today:
-            raise RowError("date", _("This date is in the future."))
+        # The activity's own rules, every writer's (activities.rules).
+        held = Activity(kind=kind, title=title, date=date, status=Activity.Status.HELD)
+        refused = rules.merged(rules.held_errors(held), rules.activity_groups_errors(found_groups, None))
+        if refused:
+            name, messages = next(iter(refused.items()))
+            raise RowError(name, messages[0])
         form = FORMATS.get(row.compact("format"))
         if form is None:
             raise RowError(

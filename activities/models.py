@@ -93,8 +93,7 @@ class Activity(models.Model):
         """Every writer's rule (activities.rules): a held activity is not in the
         future. Its groups and workstation: rules.activity_groups_errors."""
         super().clean()
-        if self.status == self.Status.HELD and isinstance(self.date, datetime.date) and self.date > clock.today():
-            rules.refuse({"date": [str(rules.HELD_IN_THE_FUTURE)]})
+        rules.refuse(rules.held_errors(self))
 
     @property
     def records_year(self) -> int | None:

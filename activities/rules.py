@@ -111,6 +111,14 @@ def submitters_errors(report, submitters: Sequence[Member] | None) -> Errors:
     return members_errors("submitters", submitters, group, _date(report.submitted_on))
 
 
+def held_errors(activity) -> Errors:
+    """A held activity is not in the future (a planned one may be)."""
+    day = activity.date
+    if activity.status == "held" and isinstance(day, datetime.date) and day > clock.today():
+        return {"date": [str(HELD_IN_THE_FUTURE)]}
+    return {}
+
+
 def activity_groups_errors(groups: Sequence[SectorGroup], workstation: Workstation | None) -> Errors:
     """An activity has at least one group, all of one committee; its workstation is one of theirs."""
     errors: Errors = {}
@@ -121,6 +129,14 @@ def activity_groups_errors(groups: Sequence[SectorGroup], workstation: Workstati
     if workstation is not None and groups and workstation.group_id not in {g.pk for g in groups}:
         add(errors, "workstation", _("The workstation must belong to one of the chosen groups."))
     return errors
+
+
+def show_on(form, errors: Errors) -> None:
+    """Put the errors next to the form's fields (a field that already has one keeps it alone)."""
+    for name, messages in errors.items():
+        if name not in form.errors:
+            for message in messages:
+                form.add_error(name, message)
 
 
 def _date(value) -> datetime.date | None:

@@ -99,12 +99,6 @@ class RecordForm(forms.ModelForm):
             self.add_error("member", _("This member was not in your group on that date."))
         return group
 
-    def add_errors(self, errors: rules.Errors) -> None:
-        for name, messages in errors.items():
-            if name not in self.errors:
-                for message in messages:
-                    self.add_error(name, message)
-
 
 class OpinionReportForm(RecordForm):
     today_by_default = ("submitted_on",)
@@ -142,7 +136,7 @@ class OpinionReportForm(RecordForm):
         cleaned = super().clean()
         # Dates, the workstation and duplicates: OpinionReport.clean (every writer's rule).
         report = OpinionReport(group=cleaned.get("group"), submitted_on=cleaned.get("submitted_on"))
-        self.add_errors(rules.submitters_errors(report, cleaned.get("submitters")))
+        rules.show_on(self, rules.submitters_errors(report, cleaned.get("submitters")))
         return cleaned
 
 
@@ -178,7 +172,7 @@ class ProposalForm(RecordForm):
             submitted_on=cleaned.get("submitted_on"),
             is_group_proposal=bool(cleaned.get("is_group_proposal")),
         )
-        self.add_errors(rules.proposers_errors(proposal, cleaned.get("proposers")))
+        rules.show_on(self, rules.proposers_errors(proposal, cleaned.get("proposers")))
         return cleaned
 
 

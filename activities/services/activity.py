@@ -36,9 +36,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from sectors import clock, roles
+from sectors import roles
 from sectors.models import SectorGroup, Workstation
 
+from .. import rules
 from ..models import Activity, Attachment, Attendance, DutyReport
 from ..selectors.activity import activity_duplicates, attendance_options
 from ..selectors.records import member_choices
@@ -108,19 +109,18 @@ def _validate(
         errors.setdefault(name, []).append(message)
 
     day: datetime.date = fields["date"]
-    if not groups:
-        add("groups", _("Choose at least one group."))
     if roles.role_of(user) == roles.LEADER and {g.pk for g in groups} != {user.sector_group_id}:
         add("groups", OWN_GROUP_ONLY)
-    if len({g.committee_id for g in groups}) > 1:
-        add("groups", _("The groups belong to different committees."))
-    if fields["status"] == Activity.Status.HELD and day > clock.today():
-        add("date", _("A held activity cannot be in the future; record it as planned instead."))
+    # The activity's own rules, every writer's (activities.rules: the admin and the import run them too).
+    record_rules = rules.merged(
+        rules.activity_groups_errors(groups, fields["workstation"]),
+        rules.held_errors(Activity(status=fields["status"], date=day)),
+    )
+    for name, messages in record_rules.items():
+        for message in messages:
+            add(name, message)
     if fields["other_participants"] is None or fields["other_participants"] < 0:
         add("other_participants", _("The number of other participants cannot be negative."))
-    station: Workstation | None = fields["workstation"]
-    if station is not None and station.group_id not in {g.pk for g in groups}:
-        add("workstation", _("The workstation must belong to one of the chosen groups."))
 
     if attendance and fields["status"] == Activity.Status.PLANNED:
         add("attendance", _("Record attendance once the activity has been held."))
