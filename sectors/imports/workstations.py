@@ -120,15 +120,20 @@ class WorkstationImporter(Importer):
             seen[key] = row.number
             station = existing.get(key)
             if station is None:
-                creates.append(
-                    Workstation(group=values["group"], name=values["name"], **{f: values[f] for f in FIELDS})
-                )
+                station = Workstation(group=values["group"], name=values["name"], **{f: values[f] for f in FIELDS})
+                if refused := _refused(station):
+                    yield row, refused
+                    continue
+                creates.append(station)
                 plan.created += 1
                 continue
             changed = [f for f in FIELDS if values[f] not in ("", None) and getattr(station, f) != values[f]]
             if changed:
                 for name in changed:
                     setattr(station, name, values[name])
+                if refused := _refused(station):
+                    yield row, refused
+                    continue
                 updates.append((station, changed))
                 plan.updated += 1
             else:
@@ -140,3 +145,12 @@ class WorkstationImporter(Importer):
         for station, changed in plan.work["updates"]:
             fields = [name.removesuffix("_id") for name in changed]
             bulk_update_with_history([station], Workstation, fields, default_user=self.user)
+
+
+def _refused(station: Workstation) -> RowError | None:
+    """The station's own date rules (Workstation.date_errors, every writer's), as the row's
+    error: the sheet sets only the day it was set up."""
+    errors = station.date_errors()
+    if not errors:
+        return None
+    return RowError("established_on", str(next(iter(errors.values()))[0]))
