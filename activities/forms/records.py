@@ -49,10 +49,6 @@ class WorkstationChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.group.short_name}）"
 
 
-def _names(members: list[Member]) -> str:
-    return "、".join(member.name for member in members)
-
-
 class RecordForm(forms.ModelForm):
     """What every record form shares: the user's groups (the record's own rules,
     no future dates among them, are its model's clean(): activities.rules)."""

@@ -91,19 +91,6 @@ def member_choices(user) -> QuerySet[Member]:
     return members.annotate(group_short=group_short).order_by("name", "id")
 
 
-def members_outside_group(
-    members: Iterable[Member], group: SectorGroup, day: datetime.date | None = None
-) -> list[Member]:
-    """The members who did not belong to `group` on `day` (at any time when
-    `day` is None)."""
-    members = list(members)
-    memberships = GroupMembership.objects.filter(group=group, member__in=members)
-    if day is not None:
-        memberships = memberships.filter(membership_covers(day))
-    inside = set(memberships.values_list("member_id", flat=True))
-    return [member for member in members if member.pk not in inside]
-
-
 def member_group_on(member: Member, day: datetime.date) -> SectorGroup | None:
     membership = (
         GroupMembership.objects.filter(membership_covers(day), member=member)
