@@ -65,8 +65,7 @@ class OpinionReportAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        report = OpinionReport(group=cleaned.get("group"), submitted_on=cleaned.get("submitted_on"))
-        rules.show_on(self, rules.submitters_errors(report, cleaned.get("submitters")))
+        rules.show_on(self, rules.submitters_errors(cleaned))
         return cleaned
 
 
@@ -75,12 +74,7 @@ class ProposalAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        proposal = Proposal(
-            group=cleaned.get("group"),
-            submitted_on=cleaned.get("submitted_on"),
-            is_group_proposal=bool(cleaned.get("is_group_proposal")),
-        )
-        rules.show_on(self, rules.proposers_errors(proposal, cleaned.get("proposers")))
+        rules.show_on(self, rules.proposers_errors(cleaned))
         return cleaned
 
 

@@ -98,17 +98,20 @@ def members_errors(
     return {field: [_("Not a member of %(group)s: %(names)s.") % {"group": group, "names": names}]}
 
 
-def proposers_errors(proposal, proposers: Sequence[Member] | None) -> Errors:
-    """A proposal has proposers of its group on its date, unless it is in the group's name."""
-    if not proposers and not proposal.is_group_proposal:
+def proposers_errors(cleaned: dict) -> Errors:
+    """A proposal has proposers of its group on its date, unless it is in the group's name
+    (`cleaned`: a proposal form's cleaned data, the portal's or the admin's)."""
+    proposers = cleaned.get("proposers")
+    if not proposers and not cleaned.get("is_group_proposal"):
         return {"proposers": [_("Choose at least one proposer, or mark it as the group's proposal.")]}
-    group = proposal.group if proposal.group_id else None
-    return members_errors("proposers", proposers, group, _date(proposal.submitted_on))
+    return members_errors("proposers", proposers, cleaned.get("group"), _date(cleaned.get("submitted_on")))
 
 
-def submitters_errors(report, submitters: Sequence[Member] | None) -> Errors:
-    group = report.group if report.group_id else None
-    return members_errors("submitters", submitters, group, _date(report.submitted_on))
+def submitters_errors(cleaned: dict) -> Errors:
+    """An opinion report's submitters belong to its group on its date (`cleaned`: a report form's cleaned data)."""
+    return members_errors(
+        "submitters", cleaned.get("submitters"), cleaned.get("group"), _date(cleaned.get("submitted_on"))
+    )
 
 
 def held_errors(activity) -> Errors:

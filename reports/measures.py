@@ -349,49 +349,50 @@ def _spec(measure: Measure, counts: Counts, **fields) -> MeasureSpec:
     return MeasureSpec(key=measure.value, label=measure.label, counts=counts, **fields)
 
 
+def _document_spec(measure: Measure, attribute: str, missing, *, deadline, reminder: tuple) -> MeasureSpec:
+    """A document filed once a year (plan, summary): counted by its attribute, reminded
+    once a year with a link to filing it; `reminder` is (name, label, schedule name, is_due)."""
+    name, label, schedule_name, is_due = reminder
+    return _spec(
+        measure,
+        _document(attribute),
+        missing=missing,
+        default_deadline=deadline,
+        is_document=True,
+        reminders=(
+            ReminderRule(name, label, schedule_name, is_due=is_due, period=each_year, url_name="document_create"),
+        ),
+    )
+
+
 K = ActivityKind
 _SPECS = (
-    _spec(
+    _document_spec(
         Measure.PLAN_FILED,
-        _document("plan"),
-        missing=document_words(
+        "plan",
+        document_words(
             late=gettext_lazy("Work plan filed late (deadline %(deadline)s)"),
             overdue=gettext_lazy("Work plan overdue (deadline %(deadline)s)"),
             todo=gettext_lazy("File the work plan by %(deadline)s"),
         ),
-        default_deadline=lambda assessment: assessment.plan_deadline,
-        is_document=True,
-        reminders=(
-            ReminderRule(
-                "plan_missing",
-                gettext_lazy("Work plan overdue"),
-                "提醒：工作计划逾期（计划截止日后）",
-                is_due=after_deadline,
-                period=each_year,
-                url_name="document_create",
-            ),
+        deadline=lambda assessment: assessment.plan_deadline,
+        reminder=(
+            "plan_missing",
+            gettext_lazy("Work plan overdue"),
+            "提醒：工作计划逾期（计划截止日后）",
+            after_deadline,
         ),
     ),
-    _spec(
+    _document_spec(
         Measure.SUMMARY_FILED,
-        _document("summary"),
-        missing=document_words(
+        "summary",
+        document_words(
             late=gettext_lazy("Year-end summary filed late (deadline %(deadline)s)"),
             overdue=gettext_lazy("Year-end summary overdue (deadline %(deadline)s)"),
             todo=gettext_lazy("File the year-end summary by %(deadline)s"),
         ),
-        default_deadline=lambda assessment: assessment.summary_deadline,
-        is_document=True,
-        reminders=(
-            ReminderRule(
-                "summary",
-                gettext_lazy("Year-end summary due"),
-                "提醒：年度总结（12月下半月）",
-                is_due=from_day(12, 16),
-                period=each_year,
-                url_name="document_create",
-            ),
-        ),
+        deadline=lambda assessment: assessment.summary_deadline,
+        reminder=("summary", gettext_lazy("Year-end summary due"), "提醒：年度总结（12月下半月）", from_day(12, 16)),
     ),
     _spec(
         Measure.STUDY_MONTHS,

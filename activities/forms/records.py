@@ -131,8 +131,7 @@ class OpinionReportForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         # Dates, the workstation and duplicates: OpinionReport.clean (every writer's rule).
-        report = OpinionReport(group=cleaned.get("group"), submitted_on=cleaned.get("submitted_on"))
-        rules.show_on(self, rules.submitters_errors(report, cleaned.get("submitters")))
+        rules.show_on(self, rules.submitters_errors(cleaned))
         return cleaned
 
 
@@ -163,12 +162,7 @@ class ProposalForm(RecordForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         # Dates and numbers: Proposal.clean (every writer's rule).
-        proposal = Proposal(
-            group=cleaned.get("group"),
-            submitted_on=cleaned.get("submitted_on"),
-            is_group_proposal=bool(cleaned.get("is_group_proposal")),
-        )
-        rules.show_on(self, rules.proposers_errors(proposal, cleaned.get("proposers")))
+        rules.show_on(self, rules.proposers_errors(cleaned))
         return cleaned
 
 
