@@ -23,9 +23,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sectors import roles
+from portal import roles
 from sectors.models import Committee
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
 
 from .models import Measure
 from .score_source import year_scores_for

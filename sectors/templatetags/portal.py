@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext, pgettext
 
-from sectors import freshness
+from portal import cache as freshness
 from sectors.models import SectorGroup
 
 register = template.Library()

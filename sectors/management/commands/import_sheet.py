@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from sectors.imports import runs
-from sectors.imports.base import masked_report
-from sectors.imports.reading import UnreadableFile, read_sheet
-from sectors.imports.registry import importer_for, importers
+from portal.importing.base import masked_report
+from portal.importing.reading import UnreadableFile, read_sheet
+from portal.importing.registry import importer_for, importers
+from sectors.importers import runs
 from sectors.models import ImportRun, committee_for_portal
 
 
