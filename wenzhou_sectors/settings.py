@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "portal",  # no models: its template filters (portal_forms)
     "sectors",
     "activities",
     "reports",
