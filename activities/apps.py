@@ -9,7 +9,7 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # sectors' import pages list every kind of sheet; this app adds its own.
-        from sectors.imports.registry import register
+        from portal.importing.registry import register
 
         from .imports import ActivityImporter
 

@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from sectors import roles
-from sectors.imports import cells
-from sectors.imports.base import Column, Importer, Plan, Row, RowError, Table
-from sectors.imports.bulk import insert_plain, insert_with_history, reserve_ids
-from sectors.imports.lookups import GroupMembers, Groups
+from portal import roles
+from portal.importing import cells
+from portal.importing.base import Column, Importer, Plan, Row, RowError, Table
+from portal.importing.bulk import insert_plain, insert_with_history, reserve_ids
+from sectors.importers.lookups import GroupMembers, Groups
 from sectors.models import ImportRun
 
 from . import rules

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sectors import clock
+from portal import clock
 from sectors.models import Committee, Constituent, Member, SectorGroup, Workstation
 
 from . import rules
@@ -97,7 +97,7 @@ class Activity(models.Model):
 
     @property
     def records_year(self) -> int | None:
-        """The year whose summaries count this activity (sectors.freshness)."""
+        """The year whose summaries count this activity (portal.cache)."""
         return self.date.year if isinstance(self.date, datetime.date) else None
 
     @property

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from sectors.resources import DateWidget, LabelChoiceWidget
+from sectors.roster.resources import DateWidget, LabelChoiceWidget
 
 from .carriers import ActivityKind
 from .models import Activity, Attendance

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sectors import clock
+from portal import clock
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
 
 Errors = dict[str, list[str]]
@@ -42,7 +42,7 @@ def refuse(errors: Errors) -> None:
 
 
 def not_in_the_future(record, *fields: str) -> Errors:
-    """No date of a record is later than today (the portal's day, sectors.clock)."""
+    """No date of a record is later than today (the portal's day, portal.clock)."""
     today, errors = clock.today(), {}
     for name in fields:
         day = getattr(record, name)

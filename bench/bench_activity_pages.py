@@ -57,7 +57,7 @@ def generate(n_activities: int, per_activity: int, rng: random.Random) -> dict:
 
     from activities.carriers import ActivityKind
     from activities.models import Activity, Attendance
-    from sectors import roles
+    from portal import roles
     from sectors.models import Committee, GroupMembership, Member, SectorGroup, User
 
     committee = Committee.objects.create(code="wenzhou", name="温州市政协", short_name="温州")

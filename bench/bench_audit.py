@@ -55,7 +55,7 @@ def generate(n: int):
     from django.utils import timezone
 
     from activities.models import OpinionReport
-    from sectors import roles
+    from portal import roles
     from sectors.models import AuditEvent, Committee, SectorGroup, User
 
     committee = Committee.objects.create(code="wenzhou", name="温州市政协", short_name="温州")

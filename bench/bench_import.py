@@ -66,7 +66,7 @@ def member_name(n: int) -> str:
 def member_file(count: int, banner: bool = True) -> bytes:
     from openpyxl import Workbook
 
-    from sectors.validators import id_card_check_char
+    from portal.validators import id_card_check_char
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
@@ -189,8 +189,8 @@ def cpu_seconds() -> float:
 def pipeline(kind: str, data: bytes, committee, user) -> dict:
     from django.db import transaction
 
-    from sectors.imports.reading import read_sheet
-    from sectors.imports.registry import importer_for
+    from portal.importing.reading import read_sheet
+    from portal.importing.registry import importer_for
 
     cpu = cpu_seconds()
     started = time.perf_counter()

@@ -100,9 +100,9 @@ def write_plan(path: str, today: datetime.date) -> None:
     from activities.carriers import ActivityKind
     from activities.selectors.activity import activity_list
     from activities.views.records import PAGE_SIZE, RECORD_TYPES
-    from sectors import roles
+    from portal import roles
     from sectors.models import GroupMembership, Member, SectorGroup, User, membership_covers
-    from sectors.selectors import visible_members
+    from sectors.roster.selectors import visible_members
 
     call_command("migrate", verbosity=0)  # a kept (--reuse) dataset gets the code's new indexes
     try:

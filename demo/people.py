@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from portal.validators import id_card_check_char
 from sectors.models import GroupMembership, Member, Workstation
-from sectors.validators import id_card_check_char
 
 from . import words
 from .context import MEMBER_PREFIX, DemoContext, Span, random_day

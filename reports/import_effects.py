@@ -1,6 +1,6 @@
 """What a member import would do to the groups' current scores, before it is written.
 
-The member import's preview (sectors.imports.members) lists who joins and leaves
+The member import's preview (sectors.importers.members) lists who joins and leaves
 which group; this answers, per group, its members and score now and after, by
 scoring the year's facts twice: as they are, and with the joiners added (with
 nothing done yet) and the leavers removed on the reference day. Nothing is
@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 
-from sectors import clock
+from portal import clock
 
 from .scorecards import year_facts, year_rules
 from .scoring import Context, GroupFacts, MemberFact, can_act, year_scores_of

@@ -23,9 +23,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sectors import roles
+from portal import roles
 from sectors.models import Committee
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
 
 from .measures import ReminderRule, reminder_rules
 from .score_source import year_scores_for

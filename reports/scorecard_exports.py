@@ -1,4 +1,4 @@
-"""Scorecards as Excel sheets (written by sectors.spreadsheets: formula-safe cells)."""
+"""Scorecards as Excel sheets (written by portal.spreadsheets: formula-safe cells)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from activities.carriers import Have
-from sectors.spreadsheets import Sheet
+from portal.spreadsheets import Sheet
 
 from .dashboard_tables import verdict_label
 from .scorecards import Scorecard

@@ -33,10 +33,11 @@ from activities.models import (
     Proposal,
 )
 from activities.selectors.duty import duty_contacts, duty_reports_given
-from sectors import clock, freshness
+from portal import cache as freshness
+from portal import clock
+from portal.paging import url_maker
 from sectors.models import GroupMembership, SectorGroup, Workstation
-from sectors.paging import url_maker
-from sectors.selectors import committee_groups
+from sectors.roster.selectors import committee_groups
 
 from .measures import MEASURES
 from .models import AssessmentYear, ClosedYear, Measure, Requirement, ScoreSnapshot
@@ -237,8 +238,8 @@ def year_facts(*, committee_id: int, year: int, today: datetime.date) -> list[Gr
 
 def year_scores(*, committee_id: int, year: int, today: datetime.date | None = None) -> YearScores:
     """Every active group of the committee scored for `year` and ranked, judged
-    on `today` (by default sectors.clock.today()). Ten queries in all, then kept
-    until the records change (sectors.freshness)."""
+    on `today` (by default portal.clock.today()). Ten queries in all, then kept
+    until the records change (portal.cache)."""
     today = today or clock.today()
     return freshness.cached(
         "year-scores", (committee_id, today, get_language()), lambda: _year_scores(committee_id, year, today), year=year

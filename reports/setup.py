@@ -1,8 +1,8 @@
 """Set up the portal's committee together with its yearly assessment rules.
 
-The committee, term and groups are the roster's (sectors.setup); the rules are
+The committee, term and groups are the roster's (sectors.roster.setup); the rules are
 this app's, so the part that writes them lives here. Idempotent, like
-sectors.setup: existing rules are left alone, since staff adjust them per year.
+sectors.roster.setup: existing rules are left alone, since staff adjust them per year.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import datetime
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from sectors import clock
-from sectors import committee_data as data
+from portal import clock
 from sectors.models import Committee
-from sectors.setup import SetupCounts, committee_setup
+from sectors.roster import committee_data as data
+from sectors.roster.setup import SetupCounts, committee_setup
 
 from .models import DEFAULT_REQUIREMENTS, AssessmentYear, DefaultRequirement, Requirement
 from .schedule import schedule_install

@@ -10,7 +10,7 @@ import datetime
 
 from celery import shared_task
 
-from sectors import clock
+from portal import clock
 
 from .reminders import RULES, reminders_send
 from .snapshots import snapshots_take

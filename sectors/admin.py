@@ -26,10 +26,12 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import audit, roles
+from portal import roles
+from portal.spreadsheets import SAFE_EXPORT_FORMATS
+from sectors.audit import events as audit
+from sectors.roster.resources import MemberResource, SectorGroupResource, WorkstationResource
+
 from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
-from .resources import MemberResource, SectorGroupResource, WorkstationResource
-from .spreadsheets import SAFE_EXPORT_FORMATS
 
 
 def own_permissions(user) -> QuerySet[Permission]:
@@ -45,7 +47,7 @@ class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     """Change history plus spreadsheet import and export."""
 
     import_formats = [XLSX, CSV]
-    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (sectors.spreadsheets)
+    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (portal.spreadsheets)
 
     # import-export allows every admin user to import and export unless told
     # otherwise: tie both to the model permissions instead.
@@ -343,7 +345,7 @@ class PortalUserCreationForm(RoleRulesMixin, AdminUserCreationForm):
         fields = ("username", "full_name", "groups", "sector_group", "member")
 
 
-# The four role groups and their permissions come from sectors.roles (the
+# The four role groups and their permissions come from portal.roles (the
 # single table of who may do what): they are not edited by hand.
 admin.site.unregister(Group)
 # Sign-ins and failures are in the portal's audit trail (sectors.AuditEvent, page

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import roles
+from portal import roles
 
 
 def portal(request: HttpRequest) -> dict:
@@ -18,7 +18,7 @@ def portal(request: HttpRequest) -> dict:
 def notifications(request: HttpRequest) -> dict:
     """The unread count shown on the bell in the header: one small query, made only
     when a page shows it (not for htmx fragments or the Django admin)."""
-    from .notifications import unread_count
+    from sectors.notifications.services import unread_count
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from sectors import roles
+from portal import roles
 from sectors.models import GroupMembership
 
 from .factories import log_in, make_committee, make_group, make_member, make_user
@@ -22,7 +22,7 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # Cached summaries are keyed by the records version (sectors.freshness); a rolled-back
+    # Cached summaries are keyed by the records version (portal.cache); a rolled-back
     # test database can reuse primary keys, so each test starts with an empty cache.
     cache.clear()
 

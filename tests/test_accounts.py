@@ -18,7 +18,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, User
 
 from .factories import log_in, make_user

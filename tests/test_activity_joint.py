@@ -20,7 +20,7 @@ from django.utils import timezone
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attachment, Attendance
 from activities.services import activity as activity_services
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_member
 

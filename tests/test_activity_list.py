@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_member
 

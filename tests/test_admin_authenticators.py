@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, User
 
 from .factories import log_in, make_user

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from activities.models import Attachment
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity
 

@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from activities.models import OpinionReport
-from sectors import audit, roles
+from portal import roles
+from sectors.audit import events as audit
 from sectors.models import AuditEvent, Committee, Constituent, Term, User
 
 from .factories import make_member

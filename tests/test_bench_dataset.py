@@ -9,8 +9,8 @@ from django.db.models import Count, F, Q
 
 from activities.models import Activity, Attendance, ConstituentContact, DutyReport, OpinionReport
 from bench.dataset import _Builder, build
+from portal import roles
 from reports.setup import portal_setup
-from sectors import roles
 from sectors.models import GroupMembership, Member, Workstation
 
 TODAY = datetime.date(2025, 11, 20)

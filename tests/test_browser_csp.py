@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 
 from .factories import log_in
 from .test_access_walk import ANONYMOUS, _rows_for, _url, _walked

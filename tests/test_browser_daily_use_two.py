@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_group
 from .test_access_walk import _rows_for, _url, _walked

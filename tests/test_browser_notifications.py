@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from portal import roles
 from reports.setup import assessment_year_ensure
 from reports.tasks import send_reminders
-from sectors import roles
 from sectors.models import Notification
 
 from .test_browser_journey import CHROMIUM, browser, log_in, page, shot  # noqa: F401  (the fixtures)

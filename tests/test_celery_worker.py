@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from sectors import roles
+from portal import roles
 from sectors.models import Notification
 from sectors.tasks import email_notification
 

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from sectors import clock
+from portal import clock
 
 
 def test_it_is_today_in_shanghai_when_not_set(settings):

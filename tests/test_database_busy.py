@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, connection, connections
 
-from sectors.faults import server_error
+from portal.faults import server_error
 from sectors.models import Notification
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management import get_commands
 
-from sectors import roles
+from portal import roles
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import ConstituentContact, DutyReport
+from portal import roles
 from reports.figures import period_figures
 from reports.models import Measure
 from reports.scorecards import year_scores
 from reports.scoring import Verdict
 from reports.setup import assessment_year_ensure
-from sectors import roles
 from sectors.models import Constituent, GroupMembership
 
 from .factories import log_in, make_activity, make_member, make_user

@@ -1,6 +1,6 @@
 """Refusals and missing pages are explained in Chinese, inside the portal's layout."""
 
-from sectors import roles
+from portal import roles
 
 
 def test_it_explains_a_refusal_in_chinese(clients):

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from activities.carriers import ActivityKind
 from activities.models import ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors import roles
+from portal import roles
 from sectors.models import Constituent, Workstation
 
 from .factories import make_activity, make_member, valid_id_card

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from sectors import audit, roles
+from portal import roles
+from sectors.audit import events as audit
 
 from .factories import make_activity
 

@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from activities.models import Activity
-from sectors.faults import run_later
+from portal.faults import run_later
 
 from .factories import make_member
 
@@ -39,7 +39,7 @@ def record_done(label: str) -> None:
 def redis_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "sectors.faults.TolerantRedisCache",
+            "BACKEND": "portal.faults.TolerantRedisCache",
             "LOCATION": CLOSED_PORT,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -140,7 +140,7 @@ def test_it_fails_one_request_cleanly_when_postgresql_drops_the_connection(staff
 
 @pytest.mark.parametrize("error", [ValueError("a bug, not an outage"), OperationalError("a bad query")])
 def test_an_error_on_a_working_connection_is_an_ordinary_500(rf, db, error):
-    from sectors.faults import server_error
+    from portal.faults import server_error
 
     try:
         raise error

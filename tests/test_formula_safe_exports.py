@@ -21,9 +21,9 @@ from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity, OpinionReport, Proposal
-from sectors import roles
+from portal import roles
+from portal.spreadsheets import FORMULA_TRIGGERS
 from sectors.models import Workstation
-from sectors.spreadsheets import FORMULA_TRIGGERS
 
 from .factories import log_in, make_member, make_user
 from .test_access_walk import _rows_for, _url, _walked

@@ -1,4 +1,4 @@
-"""Cached summaries (sectors.freshness): served from the cache until the records
+"""Cached summaries (portal.cache): served from the cache until the records
 change, then computed afresh at once, whatever wrote the change; no personal
 data in the cache."""
 
@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity
-from sectors import audit, freshness
+from portal import cache as freshness
+from sectors.audit import events as audit
 from sectors.models import Member, Notification
 
 from . import sheets

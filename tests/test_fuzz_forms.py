@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 
 from .test_access_walk import _rows_for, _url, _walked
 

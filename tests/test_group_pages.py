@@ -21,7 +21,7 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
-from sectors import roles
+from portal import roles
 from sectors.models import Constituent, GroupMembership, Workstation
 
 from .factories import make_activity, make_group, make_member

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from activities.carriers import ActivityKind
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_member
 

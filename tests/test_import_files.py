@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from sectors import roles
-from sectors.imports import runs
+from portal import roles
+from sectors.importers import runs
 from sectors.models import ImportRun, Member
 
 from . import sheets

@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 
-from sectors.imports import runs
-from sectors.imports.reading import UnreadableFile, read_sheet
+from portal.importing.reading import UnreadableFile, read_sheet
+from sectors.importers import runs
 from sectors.models import ImportRun, Member
 
 from . import sheets

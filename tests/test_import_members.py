@@ -11,9 +11,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from sectors import clock
+from portal import clock
+from portal.validators import id_card_check_char
 from sectors.models import RECORDS_BEGIN, GroupMembership, ImportRun, Member
-from sectors.validators import id_card_check_char
 
 from . import sheets
 from .factories import make_member

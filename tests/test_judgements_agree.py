@@ -217,8 +217,8 @@ def test_page_print_excel_json_and_year_report_agree(chairman_client, two_years,
 
 @pytest.fixture
 def closed_2025(two_years, committee, group_a, group_b, users):
+    from portal import roles
     from reports.snapshots import year_close
-    from sectors import roles
 
     year_close(committee=committee, year=2025, user=users[roles.STAFF], today=D(2026, 1, 5))
     # Recorded after the closing: a 2025 duty-report meeting for 医卫 (changes the live figure only).

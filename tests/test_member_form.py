@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sectors import roles
+from portal import roles
 from sectors.models import GroupMembership, Member
 
 from .factories import make_member, valid_id_card

@@ -18,7 +18,7 @@ from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 
 from sectors.models import GroupMembership, Member, SectorGroup, User
-from sectors.resources import MEMBER_COLUMNS, MemberResource, SectorGroupResource, WorkstationResource
+from sectors.roster.resources import MEMBER_COLUMNS, MemberResource, SectorGroupResource, WorkstationResource
 
 from .factories import log_in, make_member, valid_id_card
 

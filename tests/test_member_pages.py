@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from activities.carriers import ActivityKind
 from activities.models import Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from portal import roles
 from reports.models import AssessmentYear, Measure, Requirement
-from sectors import roles
 from sectors.models import Constituent, GroupMembership
 
 from .factories import make_activity, make_member, valid_id_card

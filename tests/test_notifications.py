@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 from sectors.models import Notification
-from sectors.notifications import notification_email, notification_send
+from sectors.notifications.services import notification_email, notification_send
 
 ROLES = [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN]
 

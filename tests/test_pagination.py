@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Activity
-from sectors.paging import paginate
+from portal.paging import paginate
 
 from .factories import make_activity
 

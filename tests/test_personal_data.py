@@ -17,9 +17,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, Member
-from sectors.resources import MEMBER_COLUMNS
+from sectors.roster.resources import MEMBER_COLUMNS
 
 from .factories import log_in, make_member, make_user, valid_id_card
 from .test_access_walk import _rows_for, _url, _walked

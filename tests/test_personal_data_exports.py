@@ -10,7 +10,7 @@ import openpyxl
 from django.urls import reverse
 
 from activities.models import ConstituentContact
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, Constituent, ImportRun
 
 from . import sheets

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_member, valid_id_card
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, ConstituentContact, Proposal
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, Constituent
 
 from .factories import make_activity, make_member, make_user

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, Attendance, ConstituentContact, OpinionReport, Proposal
-from sectors import freshness
+from portal import cache as freshness
 from sectors.models import Constituent, GroupMembership, Member
 
 from .factories import make_member

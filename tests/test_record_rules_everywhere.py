@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors import clock
+from portal import clock
 from sectors.models import Constituent, GroupMembership, Workstation
 
 from .factories import make_activity, make_member

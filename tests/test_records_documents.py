@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from activities.models import GroupDocument
-from sectors import roles
+from portal import roles
 
 from .test_upload_content import ooxml
 

@@ -13,7 +13,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from activities.models import OpinionReport
-from sectors import roles
+from portal import roles
 from sectors.models import GroupMembership, Workstation
 
 from .factories import make_member

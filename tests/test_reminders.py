@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import GroupDocument
+from portal import roles
 from reports.reminders import RULES
 from reports.setup import assessment_year_ensure
 from reports.tasks import send_reminders
-from sectors import roles
 from sectors.models import GroupMembership, Notification
 
 from .factories import make_activity, make_member, make_user
@@ -157,7 +157,7 @@ def test_a_reminder_is_emailed_to_a_leader_with_an_address(leaders, settings, dj
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run("consultation", D(2025, 9, 1))
     assert len(callbacks) == 1  # only the leader with an address; the e-mail task is queued after commit
-    from sectors.notifications import notification_email
+    from sectors.notifications.services import notification_email
 
     notification_email(notification_id=Notification.objects.get(user=leaders["a"]).pk)
     assert [m.to for m in mail.outbox] == [["minmeng@example.com"]]

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from sectors import roles
+from portal import roles
 from sectors.models import User
 
 from .factories import make_user
@@ -56,7 +56,7 @@ def test_it_reads_a_user_in_two_role_groups_as_the_narrower_one(users, group_a):
 
 
 def test_it_refuses_a_write_view_open_to_the_chairman():
-    from sectors.access import portal_view
+    from portal.access import portal_view
 
     with pytest.raises(ValueError):
         portal_view(roles.ALL_ROLES, write=True)

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_group, make_member
 

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 
 from activities.carriers import ActivityKind
+from portal import roles
 from reports.models import ClosedYear, ScoreSnapshot
 from reports.setup import assessment_year_ensure
 from reports.snapshots import score_history
 from reports.tasks import take_score_snapshots
-from sectors import roles
 
 from .factories import make_activity, make_member
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Attendance, ConstituentContact, DutyReport, OpinionReport
+from portal import roles
 from reports.models import AssessmentYear, Measure, Requirement
 from reports.setup import assessment_year_ensure
-from sectors import roles
 from sectors.models import Constituent, GroupMembership, Member
 
 from .factories import make_activity, make_member

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sectors import roles
+from portal import roles
 
 from .factories import log_in, make_member, make_user
 

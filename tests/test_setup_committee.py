@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reports.models import DEFAULT_REQUIREMENTS, AssessmentYear, Requirement
-from sectors.committee_data import SECTOR_GROUPS
 from sectors.models import Committee, SectorGroup, Term
+from sectors.roster.committee_data import SECTOR_GROUPS
 
 pytestmark = pytest.mark.django_db
 

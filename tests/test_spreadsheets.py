@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from sectors.spreadsheets import Sheet, workbook_bytes, workbook_response
+from portal.spreadsheets import Sheet, workbook_bytes, workbook_response
 
 
 def _cells(data: bytes) -> list[list]:

@@ -251,7 +251,7 @@ def test_it_stops_writing_a_file_past_the_limit_and_answers_in_chinese(staff_cli
 def test_it_stops_reading_into_memory_or_disk_at_the_limit(rf, settings):
     from django.core.files.uploadhandler import StopUpload
 
-    from sectors.security import SizeLimitUploadHandler
+    from sectors.accounts.security import SizeLimitUploadHandler
 
     settings.UPLOAD_MAX_BYTES = 1000
     request = rf.post("/")

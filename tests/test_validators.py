@@ -3,13 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from sectors.validators import (
-    id_card_check_char,
-    mask_id_card,
-    mask_mobile,
-    validate_id_card,
-    validate_mobile,
-)
+from portal.validators import id_card_check_char, mask_id_card, mask_mobile, validate_id_card, validate_mobile
 
 from .factories import valid_id_card
 

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from sectors.widgets import QuickSelect, quick_selects
+from portal.widgets import QuickSelect, quick_selects
 
 
 class _Form(forms.Form):

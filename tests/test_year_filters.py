@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from activities.carriers import ActivityKind
-from sectors import roles
+from portal import roles
 
 from .factories import make_activity, make_member
 

@@ -1,7 +1,7 @@
 """Reads for the six record types: scoped lists, filters and form choices.
 
 Every queryset here is already limited to the groups the user may see
-(`sectors.access.scope`), so views never filter by group themselves.
+(`sectors.scope.scope`), so views never filter by group themselves.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.utils.translation import gettext
 from activities.carriers import ActivityKind
 from activities.models import Activity, OpinionReport
 from activities.selectors.duty import duty_contacts
-from sectors import clock
-from sectors.access import is_leader, scope, visible_groups
-from sectors.imports.cells import compact
+from portal import clock
+from portal.importing.cells import compact
 from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation, membership_covers
+from sectors.scope import is_leader, scope, visible_groups
 
 # The e-network rule (界别e联网) when the year sets no other number.
 

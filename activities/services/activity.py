@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from sectors import roles
+from portal import roles
 from sectors.models import SectorGroup, Workstation
 
 from .. import rules

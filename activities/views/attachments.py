@@ -10,8 +10,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sectors import roles
-from sectors.access import portal_view
+from portal import roles
+from portal.access import portal_view
 
 from ..selectors.activity import attachment_get
 from ..services.activity import attachment_delete as delete_attachment

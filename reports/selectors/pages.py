@@ -3,7 +3,7 @@ the user may see: the group list and page, and a member's duty record (履职档
 
 On a member's duty record a group leader sees only their own group's rows
 (activities, reports, proposals, contacts, duty reports), as everywhere else;
-which members a leader may open at all is sectors.selectors.visible_members.
+which members a leader may open at all is sectors.roster.selectors.visible_members.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from activities.models import (
 )
 from activities.selectors.activity import label_groups
 from activities.selectors.duty import constituents_per_member
-from sectors import clock, freshness
-from sectors.access import is_leader, scope, scope_key
+from portal import cache as freshness
+from portal import clock
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation, membership_covers
-from sectors.selectors import OFFICER_ROLES, ROLE_RANK, committee_groups, visible_members
+from sectors.roster.selectors import OFFICER_ROLES, ROLE_RANK, committee_groups, visible_members
+from sectors.scope import is_leader, scope, scope_key
 
 from .members import MemberYear, attendance_rate, group_member_years
 from .summary import constituent_target

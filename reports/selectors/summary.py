@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.carriers import Carrier
-from sectors import freshness
-from sectors.access import is_leader
+from portal import cache as freshness
 from sectors.models import committee_for_portal
+from sectors.scope import is_leader
 
 from .. import figures
 

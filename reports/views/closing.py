@@ -11,8 +11,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sectors import clock, roles
-from sectors.access import portal_view
+from portal import clock, roles
+from portal.access import portal_view
 from sectors.models import committee_for_portal
 
 from ..models import AssessmentYear, ClosedYear

@@ -12,10 +12,11 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from sectors import clock, roles
-from sectors.access import is_leader, portal_view
+from portal import clock, roles
+from portal.access import portal_view
+from portal.spreadsheets import workbook_response
 from sectors.models import committee_for_portal
-from sectors.spreadsheets import workbook_response
+from sectors.scope import is_leader
 
 from ..dashboard_tables import dashboard_sheets, export_filename, page_context
 from ..figures import Period, period_problem

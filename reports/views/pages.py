@@ -7,11 +7,13 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sectors import audit, clock, roles
-from sectors.access import portal_view
-from sectors.exports import Column, list_export, year_period
-from sectors.history import member_history
-from sectors.paging import paginate
+from portal import clock, roles
+from portal.access import portal_view
+from portal.exports import Column, list_export, year_period
+from portal.paging import paginate
+from sectors.audit import events as audit
+from sectors.audit.history import member_history
+from sectors.roster.selectors import committee_name
 
 from ..selectors import pages as selectors
 
@@ -53,6 +55,7 @@ def group_export(request: HttpRequest) -> HttpResponse:
     ]
     return list_export(
         request=request,
+        committee=committee_name(),
         title=_("Sector groups"),
         filename=_("Sector groups"),
         columns=columns,

@@ -12,11 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sectors import roles
-from sectors.access import portal_view
-from sectors.exports import export_caption
+from portal import roles
+from portal.access import portal_view
+from portal.exports import export_caption
+from portal.spreadsheets import workbook_response
 from sectors.models import committee_for_portal
-from sectors.spreadsheets import workbook_response
+from sectors.roster.selectors import committee_name
 
 from .. import scorecard_exports
 from ..models import ClosedYear
@@ -65,7 +66,13 @@ def scorecard_print(request: HttpRequest, group_id: int) -> HttpResponse:
 def scorecard_xlsx(request: HttpRequest, group_id: int) -> HttpResponse:
     card = scorecard_for(user=request.user, group_id=group_id, year=_year(request))
     filename = _("Scorecard %(group)s %(year)s") % {"group": card.group.short_name, "year": card.year}
-    heading = export_caption(request=request, title=_("Scorecard"), period=str(card.year), filters=card.group.name)
+    heading = export_caption(
+        request=request,
+        committee=committee_name(),
+        title=_("Scorecard"),
+        period=str(card.year),
+        filters=card.group.name,
+    )
     return workbook_response(filename, scorecard_exports.scorecard_sheets(card, heading))
 
 

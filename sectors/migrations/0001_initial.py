@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import sectors.validators
+import portal.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -124,8 +124,8 @@ class Migration(migrations.Migration):
                 ('party', models.CharField(blank=True, max_length=40, verbose_name='party affiliation')),
                 ('employer', models.CharField(blank=True, max_length=100, verbose_name='employer')),
                 ('job_title', models.CharField(blank=True, max_length=100, verbose_name='job title')),
-                ('mobile', models.CharField(blank=True, max_length=11, validators=[sectors.validators.validate_mobile], verbose_name='mobile')),
-                ('id_card', models.CharField(blank=True, max_length=18, validators=[sectors.validators.validate_id_card], verbose_name='ID-card number')),
+                ('mobile', models.CharField(blank=True, max_length=11, validators=[portal.validators.validate_mobile], verbose_name='mobile')),
+                ('id_card', models.CharField(blank=True, max_length=18, validators=[portal.validators.validate_id_card], verbose_name='ID-card number')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='sectors.committee', verbose_name='committee')),
             ],
@@ -269,7 +269,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=40, verbose_name='name')),
                 ('description', models.CharField(blank=True, max_length=100, verbose_name='occupation or description')),
-                ('mobile', models.CharField(blank=True, max_length=11, validators=[sectors.validators.validate_mobile], verbose_name='mobile')),
+                ('mobile', models.CharField(blank=True, max_length=11, validators=[portal.validators.validate_mobile], verbose_name='mobile')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='constituents', to='sectors.committee', verbose_name='committee')),
             ],

@@ -11,13 +11,13 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    from sectors.roles import sync_role_groups
+    from portal.roles import sync_role_groups
 
     sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), later_apps_ok=True)
 
 
 def remove_roles(apps, schema_editor):
-    from sectors.roles import GROUP_NAMES
+    from portal.roles import GROUP_NAMES
 
     apps.get_model("auth", "Group").objects.filter(name__in=GROUP_NAMES.values()).delete()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from portal import clock
 from reports.setup import portal_setup
-from sectors import clock
-from sectors.setup import SetupCounts
+from sectors.roster.setup import SetupCounts
 
 
 class Command(BaseCommand):

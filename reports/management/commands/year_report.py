@@ -14,12 +14,12 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal import clock
+from portal.spreadsheets import workbook_bytes
 from reports.dashboard_tables import dashboard_sheets
 from reports.figures import Period, period_problem
 from reports.selectors.dashboard import dashboard_data
-from sectors import clock
 from sectors.models import Committee, committee_for_portal
-from sectors.spreadsheets import workbook_bytes
 
 
 def _date(text: str) -> datetime.date:

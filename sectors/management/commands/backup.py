@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from sectors import clock
-from sectors.backup import BackupError, backup_create
+from portal import clock
+from sectors.ops.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

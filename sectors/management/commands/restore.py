@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from sectors.backup import BackupError, backup_restore
+from sectors.ops.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Accounts: sign-in, two-factor, sessions and the role a session acts in."""

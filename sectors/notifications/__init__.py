@@ -1,0 +1,1 @@
+"""Notifications to portal users (in the portal and by e-mail)."""

@@ -1,0 +1,76 @@
+"""Which rows each user may see (who may reach which view: portal.access).
+
+Group scoping is one rule: a group leader sees and changes only rows of their
+own group, everyone else with a role sees all groups. Rows outside a user's
+scope are simply not found (404), so their existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from portal import roles
+from sectors.models import SectorGroup
+
+
+def is_leader(user) -> bool:
+    return roles.role_of(user) == roles.LEADER
+
+
+def may_see_user(viewer, other) -> bool:
+    """Whether `viewer` may be told who `other` (a portal user) is: a group
+    leader sees the accounts of their own group and the committee's (accounts
+    without a group), never another group's leader."""
+    if other is None or not is_leader(viewer):
+        return True
+    return other.sector_group_id in (None, viewer.sector_group_id)
+
+
+def visible_groups(user) -> QuerySet[SectorGroup]:
+    """The sector groups whose records this user may see."""
+    groups = SectorGroup.objects.all()
+    role = roles.role_of(user)
+    if role is None:
+        return groups.none()
+    if role == roles.LEADER:
+        return groups.filter(pk=user.sector_group_id)
+    return groups
+
+
+def scope(user, queryset: QuerySet, group_path: str = "group") -> QuerySet:
+    """Restrict a queryset to the rows of the groups this user may see.
+
+    `group_path` is the lookup from the row to its SectorGroup (for activities,
+    which can be joint, "groups").
+    """
+    role = roles.role_of(user)
+    if role is None:
+        return queryset.none()
+    if role == roles.LEADER:
+        filtered = queryset.filter(**{f"{group_path}__id": user.sector_group_id})
+        # A joint activity matches once per group; keep each row once.
+        return filtered.distinct() if "groups" in group_path else filtered
+    return queryset
+
+
+def scope_key(user) -> str:
+    """What `scope` depends on, for cache keys: the leader's group, or every group."""
+    role = roles.role_of(user)
+    if role is None:
+        return "none"
+    return f"group-{user.sector_group_id}" if role == roles.LEADER else "all"
+
+
+def get_scoped_or_404(user, queryset: QuerySet, group_path: str = "group", **lookup) -> Model:
+    try:
+        return scope(user, queryset, group_path).get(**lookup)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def check_group_allowed(user, group: SectorGroup) -> None:
+    """Raise PermissionDenied when a user writes a record for another group."""
+    if is_leader(user) and group.pk != user.sector_group_id:
+        raise PermissionDenied
