@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance
-from sectors import roles
+from sectors import freshness, roles
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, Term, User
 from sectors.validators import id_card_check_char
 
@@ -101,9 +101,10 @@ def make_activity(
     attendees: list[Member] = (),
     **fields,
 ) -> Activity:
-    activity = Activity.objects.create(
-        committee=groups[0].committee, kind=kind, date=date, title=title or f"活动{next(_seq)}", **fields
-    )
-    activity.groups.set(groups)
-    Attendance.objects.bulk_create([Attendance(activity=activity, member=m) for m in attendees])
+    with freshness.confined_to(date.year):  # as the activity service declares (sectors.freshness)
+        activity = Activity.objects.create(
+            committee=groups[0].committee, kind=kind, date=date, title=title or f"活动{next(_seq)}", **fields
+        )
+        activity.groups.set(groups)
+        Attendance.objects.bulk_create([Attendance(activity=activity, member=m) for m in attendees])
     return activity

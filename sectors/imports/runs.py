@@ -27,7 +27,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import freshness
 from sectors.models import ImportRun, committee_for_portal
 
 from .base import Importer, Plan, masked_report
@@ -219,7 +218,6 @@ def _stopped_message(written: int | None) -> str:
 def write_plan(importer: Importer, plan: Plan) -> None:
     """Write a checked plan (inside the caller's transaction)."""
     importer.write(plan)
-    freshness.records_changed()  # the bulk writes bypass the model signals
 
 
 def _save_plan(run: ImportRun, plan: Plan, status: str) -> None:
