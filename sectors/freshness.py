@@ -106,8 +106,9 @@ def written_tables(sql) -> set[str]:
     head = sql[:12].lstrip().upper()
     if not head.startswith(_WRITES):
         return set()
-    if head.startswith("TRUNCATE"):  # TRUNCATE [TABLE] a, b, … (PostgreSQL's flush)
-        return {name.lower() for name in _NAME.findall(sql[sql.upper().index("TRUNCATE") + 8 :])}
+    if head.startswith("TRUNCATE"):  # TRUNCATE [TABLE] a, b, … [RESTART IDENTITY] (PostgreSQL's flush)
+        listed = re.sub(r"^\s*TRUNCATE\s+(?:TABLE\s+)?", "", sql, flags=re.IGNORECASE)
+        return {match.group(1).lower() for part in listed.split(",") if (match := _NAME.match(part.strip()))}
     match = _WRITE.match(sql)
     return {match.group(1).lower()} if match else set()
 
