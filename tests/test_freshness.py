@@ -175,8 +175,8 @@ def test_a_summary_of_all_years_sees_a_change_to_one_year(db):
 
 
 def test_bulk_create_is_seen(staff_client, group_a, this_year):
-    assert _home_figures(staff_client) == (1, 5)
     other = make_member(group_a, "乙委员")
+    assert _home_figures(staff_client) == (1, 5)
     Attendance.objects.bulk_create([Attendance(activity=Activity.objects.get(), member=other)])
     assert _home_figures(staff_client) == (1, 6)
 
@@ -213,9 +213,10 @@ def test_an_edit_of_attendance_only_shows_on_the_home_page_and_the_member_record
     record = f"/members/{other.pk}/?year={activity.date.year}"
     assert _home_figures(staff_client) == (1, 5)
     assert _present(staff_client, record) == 0
-    data = form_data(
+    data = form_data(  # the activity as it is: only the attendance changes
         [group_a],
-        title=activity.title,
+        **{name: getattr(activity, name) for name in ("title", "kind", "status", "format", "location", "partners")},
+        summary=activity.summary,
         date=activity.date.isoformat(),
         other_participants=str(activity.other_participants),
     )
@@ -224,6 +225,7 @@ def test_an_edit_of_attendance_only_shows_on_the_home_page_and_the_member_record
     )
     assert response.status_code == 302
     assert Attendance.objects.filter(activity=activity).count() == 2
+    assert Activity.objects.get().updated_at == activity.updated_at  # the activity row was not saved
     assert _home_figures(staff_client) == (1, 6)
     assert _present(staff_client, record) == 1
 
