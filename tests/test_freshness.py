@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import Activity, Attendance
+from activities.services.activity import activity_update
 from reports.models import AssessmentYear, Requirement
 from reports.setup import assessment_year_ensure
 from sectors import audit, freshness, roles
@@ -446,3 +447,20 @@ def _logged_in(user):
     client = Client()
     log_in(client, user)
     return client
+
+
+def test_the_activity_service_changing_attendance_only_is_seen(staff_client, users, group_a, this_year):
+    """The same edit through the service (an import, a script): no other write to mask it."""
+    activity = Activity.objects.get()
+    other = make_member(group_a, "乙委员", since=datetime.date(2000, 1, 1))
+    assert _home_figures(staff_client) == (1, 5)
+    fields = ("kind", "title", "date", "status", "format", "location", "partners", "summary", "other_participants")
+    present = (Attendance.Status.PRESENT, "")
+    activity_update(
+        user=users[roles.STAFF],
+        activity=activity,
+        groups=[group_a],
+        attendance={this_year.pk: present, other.pk: present},
+        **{name: getattr(activity, name) for name in fields},
+    )
+    assert _home_figures(staff_client) == (1, 6)
