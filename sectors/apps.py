@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    # Keeps the role groups' permissions equal to sectors.roles after every
+    # Keeps the role groups' permissions equal to portal.roles after every
     # migrate, so a model added later reaches the roles without a new migration.
     # It also runs after a test database is flushed, when the other apps'
     # permissions may not have been re-created yet: make them first.
@@ -14,14 +14,14 @@ def _sync_roles(sender, **kwargs) -> None:
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    from .roles import sync_role_groups
+    from portal.roles import sync_role_groups
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
     sync_role_groups(Group, Permission)
 
 
-# The tables that hold the records summaries count (sectors.freshness): those of the
+# The tables that hold the records summaries count (portal.cache): those of the
 # portal's own apps (any app in this repository, so a new app's tables count without
 # a list to keep), less the bookkeeping: sign-ins and roles, the audit trail, messages,
 # import runs' progress, form submission keys; history rows are the records' own history.
@@ -64,10 +64,11 @@ class SectorsConfig(AppConfig):
     verbose_name = _("Sectors and members")
 
     def ready(self) -> None:
-        from . import lookups  # noqa: F401  (registers the range-checked `in` lookup)
+        from portal import lookups  # noqa: F401  (registers the range-checked `in` lookup)
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="sectors_sync_roles")
-        from . import freshness, session_roles, signals
+        from portal import cache as freshness
+        from sectors.accounts import session_roles, signals
 
         signals.connect()
         freshness.watch(record_tables())

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import AuditEvent
+from sectors.models import AuditEvent
 
 Action = AuditEvent.Action
 

@@ -9,9 +9,10 @@ from django.contrib.auth.models import Group
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance
-from sectors import freshness, roles
+from portal import cache as freshness
+from portal import roles
+from portal.validators import id_card_check_char
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, Term, User
-from sectors.validators import id_card_check_char
 
 _seq = itertools.count(1)
 
@@ -81,7 +82,7 @@ def log_in(client, user) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from sectors.security import requires_two_factor
+    from sectors.accounts.security import requires_two_factor
 
     client.force_login(user)
     if requires_two_factor(user):
@@ -101,7 +102,7 @@ def make_activity(
     attendees: list[Member] = (),
     **fields,
 ) -> Activity:
-    with freshness.confined_to(date.year):  # as the activity service declares (sectors.freshness)
+    with freshness.confined_to(date.year):  # as the activity service declares (portal.cache)
         activity = Activity.objects.create(
             committee=groups[0].committee, kind=kind, date=date, title=title or f"活动{next(_seq)}", **fields
         )

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance, DutyReport, OpinionReport
+from portal import roles
 from reports.figures import FIGURE_LABELS
 from reports.selectors import dashboard
-from sectors import roles
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation
 
 from .factories import make_activity, make_group, make_member, make_user

@@ -1,4 +1,4 @@
-"""Cached summaries (sectors.freshness): served from the cache until the records
+"""Cached summaries (portal.cache): served from the cache until the records
 change, then computed afresh at once, whatever wrote the change; no personal
 data in the cache."""
 
@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from activities.models import Activity, Attendance
 from activities.services.activity import activity_update
+from portal import cache as freshness
+from portal import roles
 from reports.models import AssessmentYear, Requirement
 from reports.setup import assessment_year_ensure
-from sectors import audit, freshness, roles
+from sectors.audit import events as audit
 from sectors.models import Member, Notification
 
 from . import sheets

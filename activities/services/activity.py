@@ -36,7 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from sectors import clock, freshness, roles
+from portal import cache as freshness
+from portal import clock, roles
 from sectors.models import SectorGroup, Workstation
 
 from ..models import Activity, Attachment, Attendance, DutyReport
@@ -324,7 +325,7 @@ def activity_create(
     _check_role(user, None)
     _check_highlight(user, is_highlight, highlight_note)
     fields = _activity_fields(locals())
-    # Its rows change its year's summaries only (sectors.freshness).
+    # Its rows change its year's summaries only (portal.cache).
     with freshness.confined_to(getattr(date, "year", None)), _all_or_nothing() as stored:
         _validate(
             user=user,

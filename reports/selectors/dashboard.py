@@ -11,7 +11,7 @@ only their own row is named (the others keep their positions, unnamed); the
 attention list shows their own group only.
 
 Cost: a fixed number of queries whatever the data (the tests pin it). The
-result is kept until the records change (sectors.freshness, as every summary):
+result is kept until the records change (portal.cache, as every summary):
 a change shows at once on every worker, and one worker computes it afresh while
 the others wait for it; `computed_at` says when it was computed.
 """
@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from activities.carriers import ActivityKind, Have
 from activities.models import Activity
-from sectors import clock, freshness
+from portal import cache as freshness
+from portal import clock
 from sectors.models import Committee, SectorGroup
 
 from .. import figures

@@ -81,7 +81,7 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[li
             if connection.vendor == "postgresql":
                 # psycopg2's executemany is one round trip per row: multi-row VALUES
                 # statements instead (as psycopg2's execute_values builds them), sent
-                # through Django's cursor so that sectors.freshness sees the write.
+                # through Django's cursor so that portal.cache sees the write.
                 row_sql = f"({placeholders})"
                 for page in range(0, len(batch), PAGE):
                     values = b",".join(cursor.cursor.mogrify(row_sql, row) for row in batch[page : page + PAGE])

@@ -27,11 +27,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.importing.base import Importer, Plan, masked_report
+from portal.importing.reading import UnreadableFile, count_rows, read_sheet
+from portal.importing.registry import importer_for
 from sectors.models import ImportRun, committee_for_portal
-
-from .base import Importer, Plan, masked_report
-from .reading import UnreadableFile, count_rows, read_sheet
-from .registry import importer_for
 
 logger = logging.getLogger(__name__)
 
