@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from portal import cache as freshness
 from portal import clock, roles
 from reports.setup import assessment_year_ensure, portal_setup
 from sectors.models import Committee, Member
@@ -65,5 +64,4 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoResult:
             return DemoResult(committee=committee, created=False)
         ctx = DemoContext(committee=committee, today=today, groups=list(committee.sector_groups.order_by("sort_order")))
         counts = _records_create(ctx)
-        freshness.records_changed()  # written partly in bulk, past the model signals
         return DemoResult(committee=committee, created=True, counts=counts)

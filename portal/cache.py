@@ -1,41 +1,62 @@
-"""Summaries cached until the records change.
+"""Summaries cached until the records change, whatever wrote the change.
 
-Summary pages (the home page's figures, a group's page, scorecards, the
-dashboard) are computed from thousands of rows but change only when someone
-records something. `cached(name, parts, compute)` keeps a computed value in the
-shared cache under the *records version*, a token that every write to the
-records replaces:
+Summary pages (the home page's figures, a group's page, a member's record,
+scorecards, the dashboard) are computed from thousands of rows but change only
+when someone records something. `cached(name, parts, compute)` keeps a computed
+value in the shared cache under the *records version*, a token that every write
+to the records replaces.
 
-- a save or delete of any model of the portal's apps, and a change of a
-  many-to-many link, replaces it (signals, connected in `SectorsConfig.ready`),
-  except the bookkeeping models in `NOT_RECORDS` and history rows (their
-  record's own save counts). A model with a `records_year` (an activity: its
-  date's year) that is added, deleted or re-linked replaces only the tokens of
-  that year and the years either side: last year's pages stay cached while this
-  year's activities are logged;
-- writes that bypass the signals (imports, `bulk_create`, `update()`) call
-  `records_changed()` themselves.
+How a write is seen: by the SQL, not by remembering. `install()` puts an execute
+wrapper on every database connection (Django's `connection.execute_wrapper`,
+added when a connection opens). A statement that writes (INSERT, UPDATE, DELETE,
+TRUNCATE) to one of the *watched tables* replaces the version. The apps name
+their tables (`watch`, from `SectorsConfig.ready`): the records, not the
+bookkeeping (sign-ins, the audit trail, messages, history rows). So a model
+`save()`, `bulk_create`, `QuerySet.update()`, a many-to-many change, raw SQL
+through Django's cursor, `loaddata`, an import or an admin action all count,
+and a new writer needs nothing. What bypasses Django's cursor (a restore that
+replaces the database file, `pg_restore`) calls `records_changed()` itself.
 
-The token is replaced at once and again when the transaction commits, so a
-summary computed by another request while the write was not yet committed is
-left under a token no one asks for any more.
+When: a write in autocommit replaces the version at once. A write inside a
+transaction replaces it when the transaction commits (`on_commit`); until then
+the writing connection alone sees a version of its own (a *salt* that each of
+its writes replaces), so it reads its own changes, and what it computes from
+uncommitted rows is kept under keys no other connection asks for: a rollback
+leaves no trace in what others read.
 
-Across processes the token is shared through the cache: with Redis (production)
-every worker sees a change on its next request. Without Redis each process has
-its own memory cache, so a value is also dropped after `TIMEOUT` seconds: a
-change made in one process shows in another within that time.
+Years: a write made inside `confined_to(year, ...)` (recording or deleting one
+activity) replaces only the tokens of those years and the years either side:
+last year's pages stay cached while this year's activities are logged. Any other
+write replaces every token. Confinement is an optimisation only: a writer that
+does not declare it makes summaries be computed afresh more often, never stale.
+
+Once per change: when a value is missing, one process computes it while the
+others wait for it (`cache.add` lock, `WAIT_SECONDS` at most, then they compute
+themselves), rather than every worker recomputing the dashboard at once.
+
+How long: with Redis (production) the versions are shared, so an entry is valid
+until the version changes; it is kept `ENTRY_SECONDS` only so that keys no one
+asks for again (yesterday's, an old version's) are collected. Without Redis each
+process has its own memory cache, hence its own versions, so a value is also
+dropped after `LOCAL_SECONDS`: a change made in one process shows in another
+within that time.
+
+This module imports no app: it is platform code.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 T = TypeVar("T")
 LOCAL_SIZE = 32
@@ -44,22 +65,77 @@ _local_lock = threading.Lock()
 
 VERSION_KEY = "records-version"  # replaced by every change
 UNDATED_KEY = "records-version:undated"  # replaced by changes not confined to some years
-TIMEOUT = 60  # seconds: the bound on staleness between processes without a shared cache
-APPS = frozenset({"sectors", "activities", "reports"})
-# Writes that change no summary: sign-in bookkeeping, the audit trail, messages, import runs' progress.
-NOT_RECORDS = frozenset({"sectors.user", "sectors.auditevent", "sectors.notification", "sectors.importrun"})
+LOCAL_SECONDS = 60  # without a shared cache: the bound on staleness between processes
+TIMEOUT = LOCAL_SECONDS  # the former name
+ENTRY_SECONDS = 24 * 60 * 60  # with a shared cache: collects keys no one asks for again
+LOCK_SECONDS = 60  # a computing process that died frees its lock after this
+WAIT_SECONDS = 10.0  # the longest a request waits for another's computation
+POLL_SECONDS = 0.05
+
+_watched: set[str] = set()
+_state = threading.local()  # .years: the confinement stack of this thread
+_MISSING = object()
+
+# The table a statement writes to: INSERT [OR …] INTO t, REPLACE INTO t, UPDATE t, DELETE FROM t.
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[\"`]?([\w$]+)",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"[\"`]?([\w$]+)[\"`]?")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
+
+
+# --- what is watched, what a statement writes ---------------------------------------------
+
+
+def watch(tables: Iterable[str]) -> None:
+    """Writes to these tables change the records (the apps call it from `ready()`)."""
+    _watched.update(table.lower() for table in tables)
+
+
+def watched() -> frozenset[str]:
+    return frozenset(_watched)
+
+
+def written_tables(sql) -> set[str]:
+    """The tables a statement writes to; empty for a read."""
+    if isinstance(sql, bytes):
+        sql = sql.decode(errors="replace")
+    if not isinstance(sql, str):
+        sql = str(sql)
+    head = sql[:12].lstrip().upper()
+    if not head.startswith(_WRITES):
+        return set()
+    if head.startswith("TRUNCATE"):  # TRUNCATE [TABLE] a, b, … [RESTART IDENTITY] (PostgreSQL's flush)
+        listed = re.sub(r"^\s*TRUNCATE\s+(?:TABLE\s+)?", "", sql, flags=re.IGNORECASE)
+        return {match.group(1).lower() for part in listed.split(",") if (match := _NAME.match(part.strip()))}
+    match = _WRITE.match(sql)
+    return {match.group(1).lower()} if match else set()
+
+
+# --- the versions -------------------------------------------------------------------------
 
 
 def _year_key(year: int) -> str:
     return f"{VERSION_KEY}:{year}"
 
 
+def _keys_changed(years: Iterable[int] | None) -> list[str]:
+    """The tokens a change replaces: every summary's, or (confined to years) those of the
+    years either side of each and of the summaries of no one year."""
+    if years is None:
+        return [VERSION_KEY, UNDATED_KEY]
+    near = sorted({y + step for y in years for step in (-1, 0, 1)})
+    return [VERSION_KEY, *(_year_key(y) for y in near)]
+
+
 def records_version(year: int | None = None) -> str:
     """The token of the records as a whole; with `year`, the tokens of what can change
-    that year's summaries: the changes not confined to other years, and the year's own."""
+    that year's summaries: the changes not confined to other years, and the year's own.
+    Inside a transaction that wrote, the connection's own salt is added."""
     keys = [VERSION_KEY] if year is None else [UNDATED_KEY, _year_key(year)]
     found = _tokens(keys)
-    return ".".join(found[key] for key in keys)
+    return ".".join([*(found[key] for key in keys), *_salts(keys)])
 
 
 def _tokens(keys: list[str]) -> dict[str, str]:
@@ -72,23 +148,150 @@ def _tokens(keys: list[str]) -> dict[str, str]:
     return found
 
 
-def _renew(keys: list[str]) -> None:
+def _renew(keys: Iterable[str]) -> None:
     cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
 
 
 def records_changed(*, year: int | None = None) -> None:
     """The records changed: the cached summaries are computed afresh (now, and once committed).
 
-    With `year` (a record dated in that year was added, deleted or linked to other
-    groups), only the summaries of that year and of the years either side, which may
-    count it (a December meeting, a plan for the next year), and those of no one year
-    (`cached` without `year`, e.g. a trend over all years); otherwise all of them."""
-    if year is None:
-        keys = [VERSION_KEY, UNDATED_KEY]
-    else:
-        keys = [VERSION_KEY, *(_year_key(y) for y in (year - 1, year, year + 1))]
+    Writes through Django's cursor are seen without it (see the module's text); it
+    remains for what bypasses the cursor (a restore of the database file). With
+    `year`, only the summaries of that year and the years either side, and those of
+    no one year; otherwise all of them."""
+    keys = _keys_changed(None if year is None else [year])
     _renew(keys)
     transaction.on_commit(lambda: _renew(keys))
+
+
+@contextmanager
+def confined_to(*years: int | None) -> Iterator[None]:
+    """Writes made inside change only these years' records (one activity's own rows:
+    the activity, its groups, attendance, files, duty reports). An optimisation: see
+    the module's text. None among `years` (a date not known) confines nothing."""
+    stack = _years_stack()
+    stack.append(None if None in years else frozenset(years))
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def _years_stack() -> list:
+    if not hasattr(_state, "years"):
+        _state.years = []
+    return _state.years
+
+
+def _confinement() -> frozenset[int] | None:
+    stack = _years_stack()
+    return stack[-1] if stack else None
+
+
+# --- seeing writes: the execute wrapper ----------------------------------------------------
+
+
+class _Pending:
+    """The tokens a transaction's writes replace when it commits, with the writing
+    connection's salt of each until then (registered once per transaction with on_commit)."""
+
+    def __init__(self) -> None:
+        self.salts: dict[str, str] = {}
+
+    def __call__(self) -> None:
+        _renew(self.salts)
+
+
+def _pending(connection) -> _Pending | None:
+    """This transaction's pending change, if it wrote to the records."""
+    pending = getattr(connection, "_freshness_pending", None)
+    if pending is None or not connection.in_atomic_block:
+        return None
+    if not any(entry[1] is pending for entry in connection.run_on_commit):
+        return None  # committed or rolled back since
+    return pending
+
+
+def _salts(keys: Iterable[str]) -> list[str]:
+    """The salts this connection's uncommitted writes added to these tokens."""
+    pending = _pending(connections[DEFAULT_DB_ALIAS])
+    if pending is None:
+        return []
+    return [pending.salts[key] for key in keys if key in pending.salts]
+
+
+def _wrote(connection) -> None:
+    keys = _keys_changed(_confinement())
+    if not connection.in_atomic_block:
+        _renew(keys)
+        return
+    pending = _pending(connection)
+    if pending is None:
+        pending = connection._freshness_pending = _Pending()
+        connection.on_commit(pending)
+    pending.salts.update({key: uuid.uuid4().hex for key in keys})
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if _watched and not written_tables(sql).isdisjoint(_watched):
+        _wrote(context["connection"])
+    return result
+
+
+def _on_connection(sender, connection, **kwargs) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch_writes)
+
+
+def install() -> None:
+    """Watch the writes of every database connection, from the next one opened (and
+    those already open)."""
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_on_connection, dispatch_uid="freshness-writes")
+    for connection in connections.all(initialized_only=True):
+        _on_connection(None, connection)
+
+
+# --- the cached values -----------------------------------------------------------------------
+
+
+def _shared() -> bool:
+    """Whether the cache (and so the versions) is shared by every process."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _entry_seconds() -> int:
+    return ENTRY_SECONDS if _shared() else LOCAL_SECONDS
+
+
+def _computed_once(key: str, compute: Callable[[], T]) -> T:
+    """The value under `key`, computed by one process at a time: the others wait for it
+    (at most WAIT_SECONDS, then compute it themselves)."""
+    value = cache.get(key, _MISSING)
+    if value is not _MISSING:
+        return value
+    lock = f"{key}:computing"
+    held = cache.add(lock, 1, LOCK_SECONDS)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not held and time.monotonic() < deadline:
+        if cache.get(lock) is None:  # freed (computed, or failed), or no cache at all
+            held = cache.add(lock, 1, LOCK_SECONDS)
+            if not held:
+                break
+        else:
+            time.sleep(POLL_SECONDS)
+        value = cache.get(key, _MISSING)
+        if value is not _MISSING:
+            return value
+    try:
+        value = compute()
+        cache.set(key, value, _entry_seconds())
+    finally:
+        if held:
+            cache.delete(lock)
+    return value
 
 
 def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, year: int | None = None) -> T:
@@ -104,15 +307,18 @@ def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, ye
     local = _local.get(key)
     if local is not None and local[0] > now:
         return local[1]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
+    value = _computed_once(key, compute)
+    expires = now + LOCAL_SECONDS if not _shared() else float("inf")
     with _local_lock:  # the development server answers requests in threads
-        _local[key] = (now + TIMEOUT, value)
+        _local[key] = (expires, value)
         while len(_local) > LOCAL_SIZE:
             _local.pop(next(iter(_local)))
     return value
+
+
+def _version_of_year(found: dict[str, str], year: int) -> str:
+    keys = [UNDATED_KEY, _year_key(year)]
+    return ".".join([*(found[key] for key in keys), *_salts(keys)])
 
 
 def cached_by_year(
@@ -124,46 +330,11 @@ def cached_by_year(
     over ten years then reads one year's rows after a write, not ten years')."""
     found = _tokens([UNDATED_KEY, *(_year_key(year) for year in years)])
     suffix = [str(part) for part in parts]
-    names = {y: ":".join([name, f"{found[UNDATED_KEY]}.{found[_year_key(y)]}", str(y), *suffix]) for y in years}
+    names = {y: ":".join([name, _version_of_year(found, y), str(y), *suffix]) for y in years}
     values = cache.get_many(list(names.values()))
     missing = [y for y in years if names[y] not in values]
     if missing:
         fresh = dict(zip(missing, compute(missing), strict=True))
-        cache.set_many({names[y]: fresh[y] for y in missing}, TIMEOUT)
+        cache.set_many({names[y]: fresh[y] for y in missing}, _entry_seconds())
         values |= {names[y]: fresh[y] for y in missing}
     return [values[names[y]] for y in years]
-
-
-def is_record(model) -> bool:
-    meta = model._meta
-    history = model.__name__.startswith("Historical")
-    return meta.app_label in APPS and meta.label_lower not in NOT_RECORDS and not history
-
-
-def _year_of(instance) -> int | None:
-    """The year a record counts in, for a model that says (`records_year`, e.g. an activity's date)."""
-    return getattr(instance, "records_year", None)
-
-
-def _on_save(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
-    if is_record(sender) and not raw:  # raw: loaddata
-        # A new record counts in its own year; a changed one may have moved to another.
-        records_changed(year=_year_of(instance) if created else None)
-
-
-def _on_delete(sender, instance, **kwargs) -> None:
-    if is_record(sender):
-        records_changed(year=_year_of(instance))
-
-
-def _on_links(sender, instance, action: str, **kwargs) -> None:
-    if action in {"post_add", "post_remove", "post_clear"} and is_record(sender):
-        records_changed(year=_year_of(instance))
-
-
-def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    post_save.connect(_on_save, dispatch_uid="freshness-save")
-    post_delete.connect(_on_delete, dispatch_uid="freshness-delete")
-    m2m_changed.connect(_on_links, dispatch_uid="freshness-links")

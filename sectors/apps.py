@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,43 @@ def _sync_roles(sender, **kwargs) -> None:
     sync_role_groups(Group, Permission)
 
 
+# The tables that hold the records summaries count (portal.cache): those of the
+# portal's own apps (any app in this repository, so a new app's tables count without
+# a list to keep), less the bookkeeping: sign-ins and roles, the audit trail, messages,
+# import runs' progress, form submission keys; history rows are the records' own history.
+NOT_RECORDS = frozenset(
+    {
+        "sectors.user",
+        "sectors.user_groups",
+        "sectors.user_user_permissions",
+        "sectors.auditevent",
+        "sectors.notification",
+        "sectors.importrun",
+        "sectors.submissionkey",
+    }
+)
+
+
+def _in_repository(path: Path, base: Path) -> bool:
+    return path.is_relative_to(base) and "site-packages" not in path.parts
+
+
+def record_tables() -> list[str]:
+    """The tables whose writes change the records: every model of the portal's apps, with
+    the many-to-many link tables, except NOT_RECORDS and the history models."""
+    from django.apps import apps
+    from django.conf import settings
+
+    ours = {config.label for config in apps.get_app_configs() if _in_repository(Path(config.path), settings.BASE_DIR)}
+    return [
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in ours
+        and model._meta.label_lower not in NOT_RECORDS
+        and not model.__name__.startswith("Historical")
+    ]
+
+
 class SectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sectors"
@@ -37,5 +76,6 @@ class SectorsConfig(AppConfig):
         registry.register(MemberImporter)
         registry.register(WorkstationImporter)
         signals.connect()
-        freshness.connect()
+        freshness.watch(record_tables())
+        freshness.install()
         session_roles.connect()

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance
+from portal import cache as freshness
 from portal import roles
 from portal.validators import id_card_check_char
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, Term, User
@@ -101,9 +102,10 @@ def make_activity(
     attendees: list[Member] = (),
     **fields,
 ) -> Activity:
-    activity = Activity.objects.create(
-        committee=groups[0].committee, kind=kind, date=date, title=title or f"活动{next(_seq)}", **fields
-    )
-    activity.groups.set(groups)
-    Attendance.objects.bulk_create([Attendance(activity=activity, member=m) for m in attendees])
+    with freshness.confined_to(date.year):  # as the activity service declares (portal.cache)
+        activity = Activity.objects.create(
+            committee=groups[0].committee, kind=kind, date=date, title=title or f"活动{next(_seq)}", **fields
+        )
+        activity.groups.set(groups)
+        Attendance.objects.bulk_create([Attendance(activity=activity, member=m) for m in attendees])
     return activity

@@ -5,23 +5,32 @@ data in the cache."""
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity
+from activities.models import Activity, Attendance
+from activities.services.activity import activity_update
 from portal import cache as freshness
+from portal import roles
+from reports.models import AssessmentYear, Requirement
+from reports.setup import assessment_year_ensure
 from sectors.audit import events as audit
 from sectors.models import Member, Notification
 
 from . import sheets
-from .factories import make_activity, make_member, valid_id_card
+from .factories import log_in, make_activity, make_member, make_user, valid_id_card
 from .test_activity_form import attendance_fields, form_data
+from .test_import_activities import activity_rows
 from .test_import_members import import_file, roster
 
 
@@ -163,3 +172,297 @@ def test_a_summary_of_all_years_sees_a_change_to_one_year(db):
     assert freshness.cached("one-year", (), every_year, year=this - 5) == 3  # five years back: untouched
     freshness.records_changed()
     assert freshness.cached("one-year", (), every_year, year=this - 5) == 4  # a change of no one year
+
+
+# --- every write path replaces the version, by construction (the SQL is watched) -----------
+
+
+def test_bulk_create_is_seen(staff_client, group_a, this_year):
+    other = make_member(group_a, "乙委员")
+    assert _home_figures(staff_client) == (1, 5)
+    Attendance.objects.bulk_create([Attendance(activity=Activity.objects.get(), member=other)])
+    assert _home_figures(staff_client) == (1, 6)
+
+
+def test_a_queryset_update_is_seen_without_being_reported(staff_client, group_a, this_year):
+    assert _home_figures(staff_client) == (1, 5)
+    Activity.objects.filter(title="民盟学习会").update(other_participants=10)
+    assert _home_figures(staff_client) == (1, 11)
+
+
+def test_links_added_removed_and_bulk_written_are_seen(staff_client, group_a, group_b, this_year):
+    activity = Activity.objects.get()
+    page = f"/groups/{group_b.pk}/"
+    assert "民盟学习会" not in staff_client.get(page).content.decode()
+    activity.groups.add(group_b)
+    assert "民盟学习会" in staff_client.get(page).content.decode()
+    activity.groups.remove(group_b)
+    assert "民盟学习会" not in staff_client.get(page).content.decode()
+    Activity.groups.through.objects.bulk_create([Activity.groups.through(activity=activity, sectorgroup=group_b)])
+    assert "民盟学习会" in staff_client.get(page).content.decode()
+
+
+def test_raw_sql_through_the_cursor_is_seen(staff_client, group_a, this_year):
+    assert _home_figures(staff_client) == (1, 5)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {Activity._meta.db_table} SET other_participants = 20")
+    assert _home_figures(staff_client) == (1, 21)
+
+
+def test_an_edit_of_attendance_only_shows_on_the_home_page_and_the_member_record(staff_client, group_a, this_year):
+    """Reproduced stale before: the activity row is not saved, the attendance is written in bulk."""
+    activity = Activity.objects.get()
+    other = make_member(group_a, "乙委员", since=datetime.date(2000, 1, 1))
+    record = f"/members/{other.pk}/?year={activity.date.year}"
+    assert _home_figures(staff_client) == (1, 5)
+    assert _present(staff_client, record) == 0
+    data = form_data(  # the activity as it is: only the attendance changes
+        [group_a],
+        **{name: getattr(activity, name) for name in ("title", "kind", "status", "format", "location", "partners")},
+        summary=activity.summary,
+        date=activity.date.isoformat(),
+        other_participants=str(activity.other_participants),
+    )
+    response = staff_client.post(
+        reverse("activity_edit", args=[activity.pk]), data | attendance_fields(present=[this_year, other])
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.filter(activity=activity).count() == 2
+    assert Activity.objects.get().updated_at == activity.updated_at  # the activity row was not saved
+    assert _home_figures(staff_client) == (1, 6)
+    assert _present(staff_client, record) == 1
+
+
+def _present(client, url: str) -> int:
+    return client.get(url).context["record"].present
+
+
+def _dashboard(client, year: int) -> dict:
+    return client.get(f"/dashboard/data.json?year={year}").json()
+
+
+def test_filling_rules_into_an_existing_year_is_seen(admin_client_role, chairman_client, committee):
+    """Reproduced stale before: the rules are written in bulk into a year that exists."""
+    assessment_year_ensure(committee=committee, year=2024)
+    AssessmentYear.objects.create(
+        committee=committee,
+        year=2025,
+        plan_deadline=datetime.date(2025, 3, 31),
+        summary_deadline=datetime.date(2025, 12, 31),
+    )
+    assert _dashboard(chairman_client, 2025)["has_rules"] is False
+    response = admin_client_role.post(reverse("scorecard_rules_fill"), {"year": "2025"})
+    assert response.status_code == 302
+    assert Requirement.objects.filter(assessment_year__year=2025).exists()
+    assert _dashboard(chairman_client, 2025)["has_rules"] is True
+
+
+def test_an_admin_action_is_seen(admin_client_role, chairman_client, committee):
+    year = AssessmentYear.objects.create(
+        committee=committee,
+        year=2025,
+        plan_deadline=datetime.date(2025, 3, 31),
+        summary_deadline=datetime.date(2025, 12, 31),
+    )
+    assert _dashboard(chairman_client, 2025)["has_rules"] is False
+    response = admin_client_role.post(
+        reverse("admin:reports_assessmentyear_changelist"),
+        {"action": "add_default_requirements", "_selected_action": [year.pk]},
+    )
+    assert response.status_code == 302
+    assert _dashboard(chairman_client, 2025)["has_rules"] is True
+
+
+def test_a_new_activity_is_on_the_dashboard_at_once(staff_client, chairman_client, group_a, this_year):
+    """Reproduced stale before: the dashboard kept its own copy for 55 seconds."""
+    this = timezone.localdate().year
+    assert _dashboard(chairman_client, this)["figures"]["activities_held"] == 1
+    data = form_data([group_a], title="新的协商会", date=datetime.date(this, 1, 5).isoformat())
+    assert staff_client.post(reverse("activity_create"), data).status_code == 302
+    assert _dashboard(chairman_client, this)["figures"]["activities_held"] == 2
+
+
+def test_an_activity_import_is_seen(staff_client, group_a, group_b):
+    since = datetime.date(2020, 1, 1)
+    for name, group in (("张三", group_a), ("李四", group_a), ("王五", group_b)):
+        make_member(group, name, since=since)
+    page = f"/groups/{group_a.pk}/?year=2024"
+    assert "学习全国两会精神" not in staff_client.get(page).content.decode()
+    run = import_file(staff_client, sheets.xlsx(activity_rows()), "台账.xlsx", "activities")
+    assert run.created_count == 3
+    assert "学习全国两会精神" in staff_client.get(page).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_is_seen(staff_client, group_a, this_year, tmp_path):
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    make_activity([group_a], date=datetime.date(timezone.localdate().year, 1, 3), title="备份之后")
+    assert _home_figures(staff_client)[0] == 2
+    call_command("restore", str(archive), "--noinput")
+    assert _home_figures(staff_client)[0] == 1
+
+
+def test_writes_to_bookkeeping_tables_leave_the_version(db):
+    assert freshness.written_tables('UPDATE "sectors_notification" SET "read_at" = 1') == {"sectors_notification"}
+    assert "sectors_notification" not in freshness.watched()
+    assert "django_session" not in freshness.watched()
+    assert "activities_historicalactivity" not in freshness.watched()
+    assert {"activities_activity", "activities_attendance", "activities_activity_groups"} <= freshness.watched()
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables"),
+    [
+        ('INSERT INTO "activities_activity" ("title") VALUES (%s)', {"activities_activity"}),
+        ('INSERT OR IGNORE INTO "reports_scoresnapshot" ("x") VALUES (1)', {"reports_scoresnapshot"}),
+        ('UPDATE "sectors_member" SET "name" = %s WHERE "id" = 1', {"sectors_member"}),
+        ('DELETE FROM "activities_attendance" WHERE "id" IN (1, 2)', {"activities_attendance"}),
+        (
+            'TRUNCATE "sectors_member", "activities_activity" RESTART IDENTITY;',
+            {"sectors_member", "activities_activity"},
+        ),
+        ("insert into activities_activity (title) values ('x')", {"activities_activity"}),
+        ('SELECT * FROM "activities_activity" WHERE "title" = \'DELETE FROM x\'', set()),
+        ("SAVEPOINT s1", set()),
+        (b'INSERT INTO "activities_attendance" VALUES (1)', {"activities_attendance"}),
+    ],
+)
+def test_it_reads_the_table_a_statement_writes(sql, tables):
+    assert freshness.written_tables(sql) == tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_replaces_the_version_when_it_commits_and_a_rollback_leaves_it():
+    def shared() -> str:
+        return cache.get(freshness.VERSION_KEY)
+
+    freshness.records_version()
+    before = shared()
+    with transaction.atomic():
+        Member.objects.filter(pk=-1).update(name="x")
+        assert shared() == before  # not yet for others…
+        assert freshness.records_version() != before  # …but the writer reads its own change
+    assert shared() != before  # committed
+    committed = shared()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Member.objects.filter(pk=-1).update(name="x")
+        freshness.cached("seen-inside", (), lambda: "uncommitted")
+        raise RuntimeError
+    assert shared() == committed  # rolled back: nothing changed
+    assert freshness.records_version() == committed
+    assert freshness.cached("seen-inside", (), lambda: "committed") == "committed"
+    Member.objects.filter(pk=-1).update(name="x")  # autocommit: at once
+    assert shared() != committed
+
+
+# --- once per change -----------------------------------------------------------------------
+
+
+def _in_threads(count: int, work) -> list:
+    results: list = [None] * count
+    start = threading.Barrier(count)
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_requests_compute_a_missing_summary_once(db):
+    calls = []
+
+    def slow() -> str:
+        calls.append(1)
+        time.sleep(0.3)
+        return "figures"
+
+    results = _in_threads(4, lambda: freshness.cached("slow-summary", ("x",), slow))
+    assert results == ["figures"] * 4
+    assert len(calls) == 1
+
+
+def test_a_waiting_request_computes_itself_when_the_first_one_fails(db):
+    calls = []
+
+    def fails_first() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        if len(calls) == 1:
+            raise ValueError("database gone")
+        return "figures"
+
+    def work():
+        try:
+            return freshness.cached("failing-summary", (), fails_first)
+        except ValueError:
+            return "failed"
+
+    assert sorted(_in_threads(2, work)) == ["failed", "figures"]
+    assert len(calls) == 2
+
+
+# --- scoped summaries never share a key ----------------------------------------------------
+
+
+def test_two_users_scoped_summaries_never_share_a_key(clients, users, group_a, group_b, this_year, monkeypatch):
+    other_leader = make_user(roles.LEADER, group=group_b, username="leader-b")
+    make_activity([group_b], date=datetime.date(timezone.localdate().year, 1, 7), title="医卫学习会")
+    seen: dict[str, set[str]] = {}
+    real = freshness._computed_once
+
+    def spy(key, compute):
+        seen.setdefault(current, set()).add(key)
+        return real(key, compute)
+
+    monkeypatch.setattr(freshness, "_computed_once", spy)
+    figures = {}
+    for current, client in (
+        ("leader-a", clients[roles.LEADER]),
+        ("leader-b", _logged_in(other_leader)),
+        ("chairman", clients[roles.CHAIRMAN]),
+    ):
+        figures[current] = _home_figures(client)[0]
+        client.get(f"/dashboard/data.json?year={timezone.localdate().year}")
+        client.get(f"/members/{this_year.pk}/")
+    assert figures == {"leader-a": 1, "leader-b": 1, "chairman": 2}
+
+    def scoped(who: str) -> set[str]:
+        return {key for key in seen[who] if key.split(":")[0] in {"year-figures", "dashboard", "member-record"}}
+
+    assert scoped("leader-a") and scoped("leader-b") and scoped("chairman")
+    assert not scoped("leader-a") & scoped("leader-b")
+    assert not scoped("leader-a") & scoped("chairman")
+    assert not scoped("leader-b") & scoped("chairman")
+
+
+def _logged_in(user):
+    client = Client()
+    log_in(client, user)
+    return client
+
+
+def test_the_activity_service_changing_attendance_only_is_seen(staff_client, users, group_a, this_year):
+    """The same edit through the service (an import, a script): no other write to mask it."""
+    activity = Activity.objects.get()
+    other = make_member(group_a, "乙委员", since=datetime.date(2000, 1, 1))
+    assert _home_figures(staff_client) == (1, 5)
+    fields = ("kind", "title", "date", "status", "format", "location", "partners", "summary", "other_participants")
+    present = (Attendance.Status.PRESENT, "")
+    activity_update(
+        user=users[roles.STAFF],
+        activity=activity,
+        groups=[group_a],
+        attendance={this_year.pk: present, other.pk: present},
+        **{name: getattr(activity, name) for name in fields},
+    )
+    assert _home_figures(staff_client) == (1, 6)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal import cache as freshness
 from portal import roles
 from sectors.models import SectorGroup, Workstation
 
@@ -324,7 +325,8 @@ def activity_create(
     _check_role(user, None)
     _check_highlight(user, is_highlight, highlight_note)
     fields = _activity_fields(locals())
-    with _all_or_nothing() as stored:
+    # Its rows change its year's summaries only (portal.cache).
+    with freshness.confined_to(getattr(date, "year", None)), _all_or_nothing() as stored:
         _validate(
             user=user,
             activity=None,
@@ -384,7 +386,8 @@ def activity_update(
     _check_role(user, activity)
     _check_highlight(user, is_highlight, highlight_note)
     fields = _activity_fields(locals())
-    with _all_or_nothing() as stored:
+    # Its rows change the summaries of the year it was in and of the year it moves to.
+    with freshness.confined_to(activity.records_year, getattr(date, "year", None)), _all_or_nothing() as stored:
         _validate(
             user=user,
             activity=activity,
@@ -422,7 +425,7 @@ def activity_delete(*, user, activity: Activity) -> None:
     names = [name for name in activity.attachments.values_list("file", flat=True) if name]
     activity._history_user = user
     try:
-        with transaction.atomic():
+        with freshness.confined_to(activity.records_year), transaction.atomic():
             activity.delete()
             transaction.on_commit(lambda: _remove_stored(names))
     except ProtectedError as linked:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 BATCH = 5000
+PAGE = 1000  # rows per multi-row INSERT on PostgreSQL
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -78,11 +79,13 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: list[li
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
             if connection.vendor == "postgresql":
-                # psycopg2's executemany is one round trip per row; execute_values sends
-                # multi-row VALUES statements.
-                from psycopg2.extras import execute_values
-
-                execute_values(cursor.cursor, f"INSERT INTO {table} ({columns}) VALUES %s", batch, page_size=1000)
+                # psycopg2's executemany is one round trip per row: multi-row VALUES
+                # statements instead (as psycopg2's execute_values builds them), sent
+                # through Django's cursor so that portal.cache sees the write.
+                row_sql = f"({placeholders})"
+                for page in range(0, len(batch), PAGE):
+                    values = b",".join(cursor.cursor.mogrify(row_sql, row) for row in batch[page : page + PAGE])
+                    cursor.execute(f"INSERT INTO {table} ({columns}) VALUES " + values.decode())
             else:
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
 

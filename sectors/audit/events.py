@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal import cache as freshness
 from portal.exports import sees_personal_data
 from sectors.models import AuditEvent
 
@@ -116,8 +115,6 @@ def record_bulk_write(
     *, model: type[Model], count: int, user=None, request: HttpRequest | None = None, detail: str = ""
 ) -> AuditEvent:
     """For writes that bypass the change history (`bulk_create`, `update()`, raw imports)."""
-    if model._meta.label_lower not in freshness.NOT_RECORDS:
-        freshness.records_changed()  # they bypass the model signals too
     return record(action=Action.BULK_WRITE, model=model, count=count, user=user, request=request, detail=detail)
 
 

@@ -27,7 +27,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import cache as freshness
 from portal.importing.base import Importer, Plan, masked_report
 from portal.importing.reading import UnreadableFile, count_rows, read_sheet
 from portal.importing.registry import importer_for
@@ -218,7 +217,6 @@ def _stopped_message(written: int | None) -> str:
 def write_plan(importer: Importer, plan: Plan) -> None:
     """Write a checked plan (inside the caller's transaction)."""
     importer.write(plan)
-    freshness.records_changed()  # the bulk writes bypass the model signals
 
 
 def _save_plan(run: ImportRun, plan: Plan, status: str) -> None:
