@@ -319,6 +319,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an attendance form can list a few hundred members
+# The activity form lists at most this many members of a group; a larger group shows its
+# chosen members and a search (ATTENDANCE_SEARCH_LIMIT matches at a time) for the others.
+ATTENDANCE_LIST_LIMIT = int(os.environ.get("ATTENDANCE_LIST_LIMIT", "100"))
+ATTENDANCE_SEARCH_LIMIT = 20
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
