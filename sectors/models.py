@@ -215,7 +215,12 @@ class GroupMembership(models.Model):
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
         ordering = ["group", "-start_date"]
-        indexes = [models.Index(fields=["group", "start_date", "end_date"], name="membership_group_dates")]
+        indexes = [
+            models.Index(fields=["group", "start_date", "end_date"], name="membership_group_dates"),
+            # "Was this member in this group on that day" for each attendance row (a leader's
+            # figures): by group alone it read a large group's every membership per row.
+            models.Index(fields=["member", "group", "start_date"], name="membership_member_group"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

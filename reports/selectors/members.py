@@ -129,10 +129,16 @@ def group_member_years(
             proposal__group_id=group_id, proposal__submitted_on__range=(start, end)
         )
     )
+    # Most members share their days in the group (a term): count the listed activities once per span set.
+    listed_by_spans: dict[tuple, int] = {}
+    for member_spans in spans.values():
+        key = tuple(member_spans)
+        if key not in listed_by_spans:
+            listed_by_spans[key] = sum(1 for day in activity_dates.values() if spans_cover(member_spans, day))
     result = [
         MemberYear(
             membership=latest[member_id],
-            listed=sum(1 for day in activity_dates.values() if spans_cover(member_spans, day)),
+            listed=listed_by_spans[tuple(member_spans)],
             present=tally[member_id]["present"],
             leave=tally[member_id]["leave"],
             absent=tally[member_id]["absent"],
