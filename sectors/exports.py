@@ -75,8 +75,16 @@ def list_export(
     rows: Iterable[object],
     period: str = "",
     filters: str = "",
+    count: int | None = None,
 ) -> HttpResponse:
-    """The workbook of one list: caption, header row, one row per object."""
+    """The workbook of one list: caption, header row, one row per object. A list of more
+    than EXPORT_INLINE_ROWS rows (`count`, else the queryset's) goes to the worker."""
+    from .export_jobs import in_background_if_large
+
+    if count is None and isinstance(rows, QuerySet):
+        count = rows.count()
+    if count is not None and (queued := in_background_if_large(request, count)) is not None:
+        return queued
     sheet = Sheet(
         title=title,
         headers=[column.header for column in columns],
@@ -109,8 +117,8 @@ def audit_personal_data(*, request: HttpRequest, people: QuerySet) -> None:
     """Called once at the entry point of an export that holds full ID-card or mobile
     numbers: recorded as a showing of personal data (whose, how many), as the admin
     export is. Nothing for users who get masked numbers, or when nobody has any."""
-    if not sees_personal_data(request.user):
-        return
+    if not sees_personal_data(request.user) or getattr(request, "portal_export_replay", False):
+        return  # the worker's replay of a large export: audited when it was asked for
     names = {field.name for field in people.model._meta.fields}
     shown = Q()
     for name in PERSONAL_FIELDS:

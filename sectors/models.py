@@ -553,3 +553,37 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExportRun(models.Model):
+    """A large Excel export written by the worker (sectors.export_jobs): the request's page
+    and filters, replayed for the user who asked; the file is theirs alone and is
+    deleted after EXPORT_KEEP_HOURS."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing the file")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    path = models.CharField(_("page"), max_length=200)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    stored_file = models.CharField(_("stored file"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.get_status_display()})"

@@ -1,4 +1,4 @@
-from .views import account, audit_log, imports, member_edit, notifications, pages
+from .views import account, audit_log, export_runs, imports, member_edit, notifications, pages
 
 urlpatterns = [
     *pages.urlpatterns,
@@ -7,4 +7,5 @@ urlpatterns = [
     *notifications.urlpatterns,
     *account.urlpatterns,
     *audit_log.urlpatterns,
+    *export_runs.urlpatterns,
 ]

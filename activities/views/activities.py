@@ -113,6 +113,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
         rows=_export_rows(activities),
         period=month.strftime("%Y-%m") if month else year_period(kwargs.get("year")),
         filters=filter_description(form, skip=("year", "month")),
+        count=selectors.page_keys(activities).count(),
     )
 
 

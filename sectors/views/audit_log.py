@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sectors import audit_trail, roles
 from sectors.access import portal_view
+from sectors.export_jobs import in_background_if_large
 from sectors.models import User
 from sectors.paging import paginate
 from sectors.spreadsheets import Sheet, workbook_response
@@ -71,7 +72,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = TrailFilterForm(request.GET or None)
     rows = audit_trail.trail(form.wanted())
     if request.GET.get("format") == "xlsx":
-        return _export(rows)
+        # A long trail is written by the worker (sectors.export_jobs); the paginator counts it too.
+        return in_background_if_large(request, min(rows.count(), EXPORT_LIMIT)) or _export(rows)
     page_obj, querystring = paginate(request, rows, PAGE_SIZE)
     context = {
         "form": form,
