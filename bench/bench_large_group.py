@@ -98,7 +98,12 @@ def timed(client, url: str, requests: int, before_each=None) -> dict:
         client.get(url)
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - w0) * 1000)
-    return {"cpu": statistics.median(cpu), "wall": statistics.median(wall), "queries": len(captured), "kib": size / 1024}
+    return {
+        "cpu": statistics.median(cpu),
+        "wall": statistics.median(wall),
+        "queries": len(captured),
+        "kib": size / 1024,
+    }
 
 
 def main() -> None:

@@ -100,9 +100,7 @@ def _file_name(response: HttpResponse) -> str:
 def run_export(*, run_id: int) -> ExportRun:
     """Replay the export for its user and keep the file (the worker's task). Idempotent:
     a run already taken (the conditional update) is left alone."""
-    taken = ExportRun.objects.filter(pk=run_id, status=ExportRun.Status.QUEUED).update(
-        status=ExportRun.Status.RUNNING
-    )
+    taken = ExportRun.objects.filter(pk=run_id, status=ExportRun.Status.QUEUED).update(status=ExportRun.Status.RUNNING)
     run = ExportRun.objects.select_related("user").get(pk=run_id)
     if not taken:
         return run

@@ -18,9 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors import roles
+from sectors import export_jobs, roles
 from sectors.access import PUBLIC
-from sectors import export_jobs
 from sectors.models import Constituent, ExportRun, ImportRun, Workstation
 
 from .factories import make_activity, make_member, make_user
@@ -90,7 +89,9 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
 
 def _export_of(user) -> int:
     """A finished large export of `user`'s (sectors.export_jobs): only they may open it."""
-    run = ExportRun.objects.create(user=user, path="/activities/export/", status="done", stored_file=f"walk-{user.pk}.xlsx")
+    run = ExportRun.objects.create(
+        user=user, path="/activities/export/", status="done", stored_file=f"walk-{user.pk}.xlsx"
+    )
     export_jobs.file_path(run).write_bytes(b"xlsx")
     return run.pk
 

@@ -35,9 +35,7 @@ def test_a_small_export_is_written_in_the_request(clients, activities, settings)
     assert _workbook(response).active.max_row >= 6
 
 
-def test_a_large_export_goes_to_the_worker_and_then_straight_to_the_download(
-    clients, users, activities, settings
-):
+def test_a_large_export_goes_to_the_worker_and_then_straight_to_the_download(clients, users, activities, settings):
     settings.EXPORT_INLINE_ROWS = 3  # Celery runs eagerly here (no Redis): the file is ready at once
     response = clients[roles.STAFF].get(reverse("activity_export"), {"year": 2025})
     run = ExportRun.objects.get()
@@ -78,7 +76,9 @@ def test_the_replay_keeps_the_askers_scope(clients, users, group_a, group_b, set
     make_activity([group_a], title="本组活动二")
     make_activity([group_b], title="他组活动")
     response = clients[roles.LEADER].get(reverse("activity_export"))
-    titles = {row[2] for row in _workbook(clients[roles.LEADER].get(response["Location"])).active.iter_rows(values_only=True)}
+    titles = {
+        row[2] for row in _workbook(clients[roles.LEADER].get(response["Location"])).active.iter_rows(values_only=True)
+    }
     assert {"本组活动一", "本组活动二"} <= titles and "他组活动" not in titles
 
 

@@ -102,7 +102,7 @@ def test_the_attendance_checklist_of_a_large_group_lists_a_bounded_number_of_row
     with CaptureQueriesContext(connection) as many:
         large = _options(clients["group_leader"], group_a).content.decode()
     assert len(many) == len(few)
-    assert 'value="present"' not in large and "data-attendance-find" in large and "(206)" in large
+    assert 'value="present"' not in large and "data-attendance-find" in large and "206" in large
     chosen = {f"att_{m.pk}": "present" for m in crowd_more[:30]}
     page = _options(clients["group_leader"], group_a, **chosen).content.decode()
     assert page.count('value="present" autocomplete="off" checked') == 20

@@ -515,8 +515,14 @@ def attendance_options(
 
 
 def attendance_search(
-    *, user, groups: Iterable[SectorGroup], day: datetime.date | None, group_id: int, query: str,
-    exclude: Iterable[int] = (), limit: int = 20,
+    *,
+    user,
+    groups: Iterable[SectorGroup],
+    day: datetime.date | None,
+    group_id: int,
+    query: str,
+    exclude: Iterable[int] = (),
+    limit: int = 20,
 ) -> list[AttendanceChoice]:
     """At most `limit` members of one of the chosen groups on `day` whose name or number
     contains `query`, leaving out those the page already lists: a large group's checklist
