@@ -38,7 +38,7 @@ REPLAY_FLAG = "portal_export_replay"  # set on the request the worker replays
 
 
 def inline_rows() -> int:
-    return int(getattr(settings, "EXPORT_INLINE_ROWS", 5000))
+    return int(getattr(settings, "EXPORT_INLINE_ROWS", 2000))
 
 
 def keep_for() -> datetime.timedelta:

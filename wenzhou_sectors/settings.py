@@ -325,7 +325,7 @@ ATTENDANCE_LIST_LIMIT = int(os.environ.get("ATTENDANCE_LIST_LIMIT", "100"))
 ATTENDANCE_SEARCH_LIMIT = 20
 # An Excel export of more rows than this is written by the worker, with a progress page
 # and a download kept for the user who asked for EXPORT_KEEP_HOURS (sectors.export_jobs).
-EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "5000"))
+EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "2000"))
 EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
