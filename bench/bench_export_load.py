@@ -171,7 +171,7 @@ def main() -> None:
         (idle_p50, idle_p95), (busy_p50, busy_p95) = summary(idle), summary(busy)
         print(f"idle:                 p50 {idle_p50:7.1f} ms  p95 {idle_p95:7.1f} ms")
         print(f"{args.exports} exports at once:  p50 {busy_p50:7.1f} ms  p95 {busy_p95:7.1f} ms  (load {load})")
-        print(f"p95 busy / idle: {busy_p95 / idle_p95:.2f}×; {done} exports on the worker, all ready after {ready:.1f} s")
+        print(f"p95 busy / idle: {busy_p95 / idle_p95:.2f}×; {done} exports done, all ready after {ready:.1f} s")
     finally:
         for process in started:
             if process.poll() is None:
