@@ -87,7 +87,7 @@ def main() -> None:
     from django.urls import reverse
 
     from activities.models import Activity, Attendance
-    from sectors import freshness
+    from portal import cache as freshness
     from sectors.models import User
 
     staff, leader, chairman, anonymous = Client(), Client(), Client(), Client()

@@ -10,7 +10,7 @@ the request goes straight on to the download. Smaller exports stay synchronous.
 
 Replaying the view keeps one definition of each export (its scope, filters and
 columns) for both ways. A personal-data export is audited once, by the request that
-asked for it (sectors.exports.audit_personal_data skips the replay).
+asked for it (sectors.audit.events.audit_personal_data skips the replay).
 """
 
 from __future__ import annotations

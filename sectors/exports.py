@@ -1,4 +1,4 @@
-"""Export what you see: any portal list as an Excel download, through sectors.spreadsheets.
+"""Export what you see: any portal list as an Excel download, through portal.spreadsheets.
 
 A list's export view builds the same filtered, scoped queryset its page shows
 and hands it here with the columns: `list_export` adds the caption (the
@@ -21,9 +21,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit, clock, roles
-from .models import Committee
-from .spreadsheets import Sheet, workbook_response
+from portal import clock, roles
+from portal.spreadsheets import Sheet, workbook_response
+from sectors.audit import events as audit
+from sectors.models import Committee
 
 EXPORT_CHUNK = 2000
 
@@ -79,7 +80,7 @@ def list_export(
 ) -> HttpResponse:
     """The workbook of one list: caption, header row, one row per object. A list of more
     than EXPORT_INLINE_ROWS rows (`count`, else the queryset's) goes to the worker."""
-    from .export_jobs import in_background_if_large
+    from sectors.export_jobs import in_background_if_large
 
     if count is None and isinstance(rows, QuerySet):
         count = rows.count()

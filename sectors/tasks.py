@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .notifications import notification_email
+from sectors.notifications.services import notification_email
 
 
 @shared_task(ignore_result=True)
 def import_step(run_id: int, step: str) -> None:
-    """Preview or write a large import (sectors.imports.runs)."""
-    from sectors.imports import runs
+    """Preview or write a large import (sectors.importers.runs)."""
+    from sectors.importers import runs
 
     {"preview": runs.run_preview, "write": runs.run_write}[step](run_id=run_id)
 

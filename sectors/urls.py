@@ -1,4 +1,10 @@
-from .views import account, audit_log, export_runs, imports, member_edit, notifications, pages
+from sectors.accounts import views as account
+from sectors.audit import views as audit_log
+from sectors.importers import views as imports
+from sectors.notifications import views as notifications
+from sectors.roster import member_edit
+from sectors.roster import views as pages
+from sectors.views import export_runs
 
 urlpatterns = [
     *pages.urlpatterns,

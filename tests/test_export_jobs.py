@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sectors import export_jobs, roles
+from portal import roles
+from sectors import export_jobs
 from sectors.models import AuditEvent, ExportRun
 
 from .factories import make_activity, make_member, valid_id_card

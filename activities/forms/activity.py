@@ -17,11 +17,11 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from sectors import clock, roles
-from sectors.access import visible_groups
+from portal import clock, roles
+from portal.widgets import quick_selects
 from sectors.models import SectorGroup, Workstation
+from sectors.scope import visible_groups
 from sectors.submissions import add_key_field
-from sectors.widgets import quick_selects
 
 from ..carriers import ActivityKind
 from ..models import Activity, Attendance

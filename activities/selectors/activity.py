@@ -16,11 +16,11 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
-from sectors import roles
-from sectors.access import get_scoped_or_404, may_see_user, scope
-from sectors.history import HistoryRow, history_rows, viewer_scope
+from portal import roles
+from portal.paging import url_maker
+from sectors.audit.history import HistoryRow, history_rows, viewer_scope
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, membership_covers
-from sectors.paging import url_maker
+from sectors.scope import get_scoped_or_404, may_see_user, scope
 
 from ..carriers import ActivityKind
 from ..models import Activity, Attachment, Attendance

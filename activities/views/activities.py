@@ -15,11 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from sectors import clock, roles
-from sectors.access import portal_view
-from sectors.exports import EXPORT_CHUNK, Column, choice_labels, filter_description, list_export, year_period
+from portal import clock, roles
+from portal.access import portal_view
+from portal.exports import EXPORT_CHUNK, Column, choice_labels, filter_description, list_export, year_period
+from portal.paging import paginate
 from sectors.models import SectorGroup
-from sectors.paging import paginate
 from sectors.submissions import save_once
 
 from ..closing import closed_year_warning

@@ -22,9 +22,9 @@ from django.db.models import Count, Q
 
 from activities.models import Activity, Attendance, OpinionReport, Proposal
 from activities.selectors.duty import duty_contacts, duty_reports_given
-from sectors import freshness
+from portal import cache as freshness
 from sectors.models import GroupMembership
-from sectors.selectors import ROLE_RANK
+from sectors.roster.selectors import ROLE_RANK
 
 
 def attendance_rate(present: int, counted: int) -> float | None:
@@ -179,7 +179,7 @@ def group_member_years(
 
 def cached_group_member_years(*, group_id: int, year: int, reference_day: datetime.date) -> list[MemberYear]:
     """`group_member_years`, kept until the year's records change, as the scores are
-    (sectors.freshness): the scorecard's members' table is not computed per request."""
+    (portal.cache): the scorecard's members' table is not computed per request."""
     return freshness.cached(
         "member-years",
         (group_id, reference_day),

@@ -12,12 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sectors import roles
-from sectors.access import portal_view
-from sectors.exports import export_caption
+from portal import roles
+from portal.access import portal_view
+from portal.exports import export_caption
+from portal.paging import paginate
+from portal.spreadsheets import workbook_response
 from sectors.models import committee_for_portal
-from sectors.paging import paginate
-from sectors.spreadsheets import workbook_response
 
 from .. import scorecard_exports
 from ..models import ClosedYear

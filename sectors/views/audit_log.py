@@ -1,5 +1,5 @@
 """The audit trail for administrators: who changed, exported, imported or
-viewed what, and who signed in, filtered and exported (sectors.audit_trail)."""
+viewed what, and who signed in, filtered and exported (sectors.audit.trail)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sectors import audit_trail, roles
-from sectors.access import portal_view
+from portal import roles
+from portal.access import portal_view
+from portal.paging import paginate
+from portal.spreadsheets import Sheet, workbook_response
+from portal.widgets import quick_selects
+from sectors.audit import trail as audit_trail
 from sectors.export_jobs import in_background_if_large
 from sectors.models import User
-from sectors.paging import paginate
-from sectors.spreadsheets import Sheet, workbook_response
-from sectors.widgets import quick_selects
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000

@@ -8,10 +8,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from .. import export_jobs, roles
-from ..access import portal_view
+from portal import roles
+from portal.access import portal_view
+from portal.spreadsheets import XLSX_CONTENT_TYPE
+from sectors import export_jobs
+
 from ..models import ExportRun
-from ..spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _own_run(request: HttpRequest, export_id: int) -> ExportRun:
