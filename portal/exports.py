@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from portal import clock, roles
@@ -72,8 +74,14 @@ def list_export(
     rows: Iterable[object],
     period: str = "",
     filters: str = "",
+    count: int | None = None,
 ) -> HttpResponse:
-    """The workbook of one list: caption, header row, one row per object."""
+    """The workbook of one list: caption, header row, one row per object. A list of more
+    than EXPORT_INLINE_ROWS rows (`count`, else the queryset's) goes to the worker."""
+    if count is None and isinstance(rows, QuerySet):
+        count = rows.count()
+    if count is not None and (queued := in_background(request, count)) is not None:
+        return queued
     sheet = Sheet(
         title=title,
         headers=[column.header for column in columns],
@@ -82,6 +90,13 @@ def list_export(
     )
     stamp = clock.today().strftime("%Y%m%d")
     return workbook_response(f"{filename}-{stamp}.xlsx", [sheet])
+
+
+def in_background(request: HttpRequest, rows: int) -> HttpResponse | None:
+    """The project's answer to a large export (settings.EXPORT_BACKGROUND, a dotted path:
+    the worker's export runs), or None to write it in this request."""
+    path = getattr(settings, "EXPORT_BACKGROUND", "")
+    return import_string(path)(request, rows) if path else None
 
 
 def _chunked(rows: Iterable[object]) -> Iterable[object]:

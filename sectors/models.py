@@ -216,7 +216,12 @@ class GroupMembership(models.Model):
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
         ordering = ["group", "-start_date"]
-        indexes = [models.Index(fields=["group", "start_date", "end_date"], name="membership_group_dates")]
+        indexes = [
+            models.Index(fields=["group", "start_date", "end_date"], name="membership_group_dates"),
+            # "Was this member in this group on that day" for each attendance row (a leader's
+            # figures): by group alone it read a large group's every membership per row.
+            models.Index(fields=["member", "group", "start_date"], name="membership_member_group"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
@@ -581,3 +586,37 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ExportRun(models.Model):
+    """A large Excel export written by the worker (sectors.export_jobs): the request's page
+    and filters, replayed for the user who asked; the file is theirs alone and is
+    deleted after EXPORT_KEEP_HOURS."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Writing the file")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    path = models.CharField(_("page"), max_length=200)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    stored_file = models.CharField(_("stored file"), max_length=200, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.get_status_display()})"

@@ -15,6 +15,14 @@ def import_step(run_id: int, step: str) -> None:
     {"preview": runs.run_preview, "write": runs.run_write}[step](run_id=run_id)
 
 
+@shared_task(ignore_result=True)
+def export_step(run_id: int) -> None:
+    """Write a large Excel export (sectors.export_jobs)."""
+    from sectors import export_jobs
+
+    export_jobs.run_export(run_id=run_id)
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def email_notification(notification_id: int) -> bool:
     """Send one notification by e-mail (at most once; see notification_email)."""

@@ -20,9 +20,10 @@ from activities.carriers import ActivityKind
 from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
 from portal import roles
 from portal.access import PUBLIC
-from sectors.models import Constituent, ImportRun, Workstation
+from sectors import export_jobs
+from sectors.models import Constituent, ExportRun, ImportRun, Workstation
 
-from .factories import make_activity, make_member
+from .factories import make_activity, make_member, make_user
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: its own access control, tested in test_admin.py
 ANONYMOUS = "anonymous"
@@ -83,7 +84,17 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         "document_id": document.pk,
         "kind": ImportRun.Kind.ACTIVITIES,
         "run_id": ImportRun.objects.create(kind=ImportRun.Kind.ACTIVITIES, file_name=f"{suffix}.xlsx").pk,
+        "export_id": _export_of(make_user(roles.STAFF, username=f"exporter{suffix}")),
     }
+
+
+def _export_of(user) -> int:
+    """A finished large export of `user`'s (sectors.export_jobs): only they may open it."""
+    run = ExportRun.objects.create(
+        user=user, path="/activities/export/", status="done", stored_file=f"walk-{user.pk}.xlsx"
+    )
+    export_jobs.file_path(run).write_bytes(b"xlsx")
+    return run.pk
 
 
 @pytest.fixture
@@ -119,12 +130,14 @@ def _walked():
 
 
 @pytest.mark.parametrize("role", [roles.STAFF, roles.LEADER, roles.CHAIRMAN, roles.ADMIN, roles.MEMBER, ANONYMOUS])
-def test_it_gives_each_role_exactly_its_views(role, clients, rows, request):
+def test_it_gives_each_role_exactly_its_views(role, clients, users, rows, request):
     client = request.getfixturevalue("member_client") if role == roles.MEMBER else clients[role]
+    user = request.getfixturevalue("member_user") if role == roles.MEMBER else users.get(role)
+    own = rows["own"] | ({"export_id": _export_of(user)} if user else {})
     failures = []
     for pattern, namespace in _walked():
         allowed = role in pattern.callback.access_roles
-        url = _url(pattern, namespace, rows["own"])
+        url = _url(pattern, namespace, own)
         response = client.get(url)
         if role == ANONYMOUS:
             ok = _is_login_redirect(response)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from ..services.activity import ACTIVITY_FIELDS, OWN_GROUP_ONLY, can_set_highlig
 
 _ATTENDANCE_KEY = re.compile(r"^att_(\d+)$")
 _LEAVE = "leave"  # the page's third choice: an absence with a kind of leave
+# A large group's checklist shows a bounded number of rows; the choices it does not show
+# travel in this one field instead of a field per member (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+KEPT_FIELD = "att_kept"
 
 
 class GroupCheckboxes(forms.CheckboxSelectMultiple):
@@ -166,7 +170,7 @@ def parse_attendance(data: QueryDict) -> dict[int, tuple[str, str]]:
     The page offers one choice per member: present, leave (an absence with its
     kind of leave, "asked for leave" unless another is chosen) or absent.
     """
-    result = {}
+    result = parse_kept_attendance(data.get(KEPT_FIELD, ""))
     for key in data:
         match = _ATTENDANCE_KEY.match(key)
         if not match:
@@ -179,6 +183,35 @@ def parse_attendance(data: QueryDict) -> dict[int, tuple[str, str]]:
             status, reason = Attendance.Status.ABSENT, reason or Attendance.AbsenceReason.LEAVE
         result[int(match.group(1))] = (status, reason)
     return result
+
+
+def parse_kept_attendance(value: str) -> dict[int, tuple[str, str]]:
+    """The choices a large group's checklist keeps without a row each (`KEPT_FIELD`):
+    "12=present,13=leave:sick,14=absent". Anything else in it is skipped; a member's own
+    row (`att_<id>`), when the page shows one, wins."""
+    result = {}
+    for part in value.split(","):
+        member_id, _equals, choice = part.strip().partition("=")
+        status, _colon, reason = choice.partition(":")
+        if not member_id.isdigit() or status not in (*Attendance.Status.values, _LEAVE):
+            continue
+        if status == _LEAVE:
+            status, reason = Attendance.Status.ABSENT, reason or Attendance.AbsenceReason.LEAVE
+        elif status == Attendance.Status.PRESENT:
+            reason = ""
+        result[int(member_id)] = (status, reason)
+    return result
+
+
+def kept_attendance_value(choices: Iterable[tuple[int, str, str]]) -> str:
+    """`parse_kept_attendance`'s input for (member id, status, reason) triples."""
+    parts = []
+    for member_id, status, reason in choices:
+        if status == Attendance.Status.ABSENT and reason:
+            parts.append(f"{member_id}={_LEAVE}:{reason}")
+        else:
+            parts.append(f"{member_id}={status}")
+    return ",".join(parts)
 
 
 def parse_date(value: str | None) -> datetime.date | None:

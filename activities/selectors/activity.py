@@ -372,9 +372,19 @@ def _status_label(status: str, reason: str) -> str:
     return str(Attendance.Status(status).label)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedMember:
+    """What the checklist shows of a member: read as values, not as model instances, since a
+    group can have thousands."""
+
+    pk: int
+    name: str
+    member_number: str
+
+
 @dataclass
 class AttendanceChoice:
-    member: Member
+    member: ListedMember
     status: str = ""  # "" means not recorded
     reason: str = ""
 
@@ -384,6 +394,29 @@ class AttendanceSection:
     title: str
     group_id: int | None
     rows: list[AttendanceChoice] = field(default_factory=list)
+    limit: int | None = None  # the page shows at most this many rows (`bounded`)
+
+    @property
+    def is_large(self) -> bool:
+        """Too many members to list: the page shows the chosen ones and a search for the rest."""
+        return self.limit is not None and len(self.rows) > self.limit
+
+    @property
+    def shown(self) -> list[AttendanceChoice]:
+        if not self.is_large:
+            return self.rows
+        return [row for row in self.rows if row.status][: self.limit]
+
+    @property
+    def kept(self) -> list[AttendanceChoice]:
+        """Chosen members beyond the shown rows: their choices are kept without a row each."""
+        if not self.is_large:
+            return []
+        return [row for row in self.rows if row.status][self.limit :]
+
+    @property
+    def unlisted_count(self) -> int:
+        return len(self.rows) - len(self.shown) - len(self.kept)
 
 
 @dataclass
@@ -406,6 +439,18 @@ class AttendanceOptions:
     @property
     def names(self) -> dict[int, str]:
         return {row.member.pk: row.member.name for section in self.sections for row in section.rows}
+
+    @property
+    def kept(self) -> list[tuple[int, str, str]]:
+        """(member id, status, reason) of the chosen members whose rows the page does not show."""
+        return [(row.member.pk, row.status, row.reason) for section in self.sections for row in section.kept]
+
+    def bounded(self, limit: int) -> AttendanceOptions:
+        """The options as a page shows them: a section of more than `limit` members lists only
+        its chosen members (at most `limit`) and is searched for the others."""
+        for section in self.sections:
+            section.limit = limit
+        return self
 
 
 def attendance_groups(*, user, groups: Iterable[SectorGroup]) -> list[SectorGroup]:
@@ -434,28 +479,29 @@ def attendance_options(
         return AttendanceOptions(ready=False)
     memberships = (
         GroupMembership.objects.filter(membership_covers(day), group__in=groups)
-        .select_related("member")
         .order_by("member__member_number", "member_id")
+        .values_list("group_id", "member_id", "member__name", "member__member_number")
     )
-    recorded: dict[int, Attendance] = {}
+    recorded: dict[int, tuple] = {}
     if activity is not None and activity.pk:
-        existing = activity.attendance.select_related("member")
+        existing = activity.attendance.all()
         if roles.role_of(user) == roles.LEADER:
             existing = existing.filter(member__memberships__group_id=user.sector_group_id).distinct()
-        recorded = {row.member_id: row for row in existing.order_by("member__member_number")}
+        fields = ("member_id", "member__name", "member__member_number", "status", "absence_reason")
+        recorded = {row[0]: row for row in existing.order_by("member__member_number").values_list(*fields)}
 
     sections = {group.pk: AttendanceSection(title=group.name, group_id=group.pk) for group in groups}
     seen: set[int] = set()
-    for membership in memberships:
-        if membership.member_id in seen:
+    for group_id, member_id, name, number in memberships:
+        if member_id in seen:
             continue
-        seen.add(membership.member_id)
-        sections[membership.group_id].rows.append(AttendanceChoice(member=membership.member))
+        seen.add(member_id)
+        sections[group_id].rows.append(AttendanceChoice(member=ListedMember(member_id, name, number)))
     others = AttendanceSection(title=_("Already recorded, not in these groups on this date"), group_id=None)
-    for member_id, row in recorded.items():
+    for member_id, name, number, _status, _reason in recorded.values():
         if member_id not in seen:
             seen.add(member_id)
-            others.rows.append(AttendanceChoice(member=row.member))
+            others.rows.append(AttendanceChoice(member=ListedMember(member_id, name, number)))
     result = [*sections.values(), *([others] if others.rows else [])]
 
     for section in result:
@@ -464,8 +510,37 @@ def attendance_options(
             if selected is not None:
                 choice.status, choice.reason = selected.get(member_id, ("", ""))
             elif member_id in recorded:
-                choice.status, choice.reason = recorded[member_id].status, recorded[member_id].absence_reason
+                choice.status, choice.reason = recorded[member_id][3:]
     return AttendanceOptions(ready=True, sections=result)
+
+
+def attendance_search(
+    *,
+    user,
+    groups: Iterable[SectorGroup],
+    day: datetime.date | None,
+    group_id: int,
+    query: str,
+    exclude: Iterable[int] = (),
+    limit: int = 20,
+) -> list[AttendanceChoice]:
+    """At most `limit` members of one of the chosen groups on `day` whose name or number
+    contains `query`, leaving out those the page already lists: a large group's checklist
+    adds the members it records one search at a time."""
+    groups = [group for group in attendance_groups(user=user, groups=groups) if group.pk == group_id]
+    query = query.strip()
+    if not groups or day is None or not query:
+        return []
+    members = (
+        Member.objects.filter(
+            Q(name__icontains=query) | Q(member_number__icontains=query),
+            pk__in=GroupMembership.objects.filter(membership_covers(day), group__in=groups).values("member_id"),
+        )
+        .exclude(pk__in=list(exclude))
+        .order_by("member_number", "pk")
+        .values_list("pk", "name", "member_number")
+    )
+    return [AttendanceChoice(member=ListedMember(*row)) for row in members[:limit]]
 
 
 # --- History ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime
 import itertools
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +24,16 @@ from sectors.roster.selectors import committee_name
 from sectors.submissions import save_once
 
 from ..closing import closed_year_warning
-from ..forms.activity import ActivityFilterForm, ActivityForm, CalendarFilterForm, parse_attendance, parse_date
+from ..forms.activity import (
+    KEPT_FIELD,
+    ActivityFilterForm,
+    ActivityForm,
+    CalendarFilterForm,
+    kept_attendance_value,
+    parse_attendance,
+    parse_date,
+    parse_kept_attendance,
+)
 from ..models import Activity, Attendance
 from ..selectors import activity as selectors
 from ..services import activity as services
@@ -105,6 +115,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
         rows=_export_rows(activities),
         period=month.strftime("%Y-%m") if month else year_period(kwargs.get("year")),
         filters=filter_description(form, skip=("year", "month")),
+        count=selectors.page_keys(activities).count(),
     )
 
 
@@ -207,8 +218,7 @@ def _form_page(request: HttpRequest, form: ActivityForm, activity: Activity | No
     context = {
         "form": form,
         "activity": activity,
-        "options": options,
-        "reasons": Attendance.AbsenceReason.choices,
+        **_options_context(options),
         "show_duplicate": show_duplicate,
         "attachments": selectors.activity_attachments(activity=activity) if activity else [],
     }
@@ -303,8 +313,46 @@ def activity_attendance_options(request: HttpRequest) -> HttpResponse:
         activity=activity,
         selected=parse_attendance(request.GET) if has_choices else None,
     )
-    context = {"options": options, "reasons": Attendance.AbsenceReason.choices}
+    context = {**_options_context(options), "activity": activity}
     return render(request, "activities/partials/activity_attendance_options.html", context)
+
+
+def _options_context(options: selectors.AttendanceOptions) -> dict:
+    """The checklist as the page shows it: at most ATTENDANCE_LIST_LIMIT rows a group."""
+    options = options.bounded(settings.ATTENDANCE_LIST_LIMIT)
+    return {
+        "options": options,
+        "kept_field": KEPT_FIELD,
+        "kept_value": kept_attendance_value(options.kept),
+        "reasons": Attendance.AbsenceReason.choices,
+    }
+
+
+@portal_view(roles.EDITORS)
+def activity_attendance_search(request: HttpRequest) -> HttpResponse:
+    """The htmx partial: a few members of a large group matching the typed name or number."""
+    activity = None
+    activity_param = request.GET.get("activity", "")
+    if activity_param.isdigit():
+        activity = selectors.activity_get(user=request.user, activity_id=int(activity_param))
+    group_param = request.GET.get("group", "")
+    rows = selectors.attendance_search(
+        user=request.user,
+        groups=_chosen_groups(request.user, request.GET.getlist("groups"), activity),
+        day=parse_date(request.GET.get("date")),
+        group_id=int(group_param) if group_param.isdigit() else 0,
+        query=request.GET.get("q", "")[:50],
+        exclude=_listed_members(request),
+        limit=settings.ATTENDANCE_SEARCH_LIMIT,
+    )
+    context = {"rows": rows, "reasons": Attendance.AbsenceReason.choices, "searched": bool(request.GET.get("q"))}
+    return render(request, "activities/partials/attendance_search.html", context)
+
+
+def _listed_members(request: HttpRequest) -> set[int]:
+    """The members the checklist already lists (a row each, or kept): a search leaves them out."""
+    listed = {int(key[4:]) for key in request.GET if key.startswith("att_") and key[4:].isdigit()}
+    return listed | set(parse_kept_attendance(request.GET.get(KEPT_FIELD, "")))
 
 
 urlpatterns = [
@@ -314,6 +362,7 @@ urlpatterns = [
     path("activities/export/", activity_export, name="activity_export"),
     path("activities/new/", activity_create, name="activity_create"),
     path("activities/attendance-options/", activity_attendance_options, name="activity_attendance_options"),
+    path("activities/attendance-search/", activity_attendance_search, name="activity_attendance_search"),
     path("activities/<int:activity_id>/", activity_detail, name="activity_detail"),
     path("activities/<int:activity_id>/edit/", activity_edit, name="activity_edit"),
     path("activities/<int:activity_id>/delete/", activity_delete, name="activity_delete"),

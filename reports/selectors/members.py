@@ -23,7 +23,7 @@ from django.db.models import Count, Q
 from activities.models import Activity, Attendance, OpinionReport, Proposal
 from activities.selectors.duty import duty_contacts, duty_reports_given
 from portal import cache as freshness
-from sectors.models import GroupMembership, Member
+from sectors.models import GroupMembership
 from sectors.roster.selectors import ROLE_RANK
 
 
@@ -32,11 +32,32 @@ def attendance_rate(present: int, counted: int) -> float | None:
     return round(100 * present / counted, 1) if counted else None
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRef:
+    """What a members' table shows of a member: read as values and cached as such (a group
+    of 5,000 pickled as model instances cost half a second on every write)."""
+
+    pk: int
+    name: str
+    member_number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Belonging:
+    """A member's latest membership of the year in the group, as the tables show it."""
+
+    member: MemberRef
+    role: str
+
+    def get_role_display(self) -> str:
+        return str(GroupMembership.Role(self.role).label) if self.role in GroupMembership.Role.values else self.role
+
+
 @dataclass(frozen=True)
 class MemberYear:
     """One member's year in one group (only the days they belonged to it)."""
 
-    membership: GroupMembership  # the latest of the year in this group
+    membership: Belonging  # the latest of the year in this group
     listed: int  # the group's held activities while they belonged
     present: int
     leave: int  # absent with a reason given
@@ -77,18 +98,18 @@ def group_member_years(
     on `reference_day` first. Seven queries."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     wanted = Q() if member_ids is None else Q(member_id__in=list(member_ids))
-    memberships = list(
+    memberships = (
         GroupMembership.objects.filter(wanted, group_id=group_id, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        .select_related("member")
-        .defer(*(f"member__{name}" for name in Member.PERSONAL_FIELDS))  # kept in the cache: see freshness
         .order_by("start_date", "id")
+        # No personal field: the rows are kept in the cache (see freshness).
+        .values_list("member_id", "start_date", "end_date", "role", "member__name", "member__member_number")
     )
     spans: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    latest: dict[int, GroupMembership] = {}
-    for m in memberships:
-        spans[m.member_id].append((m.start_date, m.end_date))
-        latest[m.member_id] = m
+    latest: dict[int, Belonging] = {}
+    for member_id, since, until, role, name, number in memberships:
+        spans[member_id].append((since, until))
+        latest[member_id] = Belonging(MemberRef(member_id, name, number), role)
 
     held = Activity.groups.through.objects.filter(
         sectorgroup_id=group_id, activity__date__gte=start, activity__date__lte=end, activity__status="held"
@@ -129,10 +150,16 @@ def group_member_years(
             proposal__group_id=group_id, proposal__submitted_on__range=(start, end)
         )
     )
+    # Most members share their days in the group (a term): count the listed activities once per span set.
+    listed_by_spans: dict[tuple, int] = {}
+    for member_spans in spans.values():
+        key = tuple(member_spans)
+        if key not in listed_by_spans:
+            listed_by_spans[key] = sum(1 for day in activity_dates.values() if spans_cover(member_spans, day))
     result = [
         MemberYear(
             membership=latest[member_id],
-            listed=sum(1 for day in activity_dates.values() if spans_cover(member_spans, day)),
+            listed=listed_by_spans[tuple(member_spans)],
             present=tally[member_id]["present"],
             leave=tally[member_id]["leave"],
             absent=tally[member_id]["absent"],

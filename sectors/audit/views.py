@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import roles
 from portal.access import portal_view
+from portal.exports import in_background
 from portal.paging import paginate
 from portal.spreadsheets import Sheet, workbook_response
 from portal.widgets import quick_selects
@@ -72,7 +73,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = TrailFilterForm(request.GET or None)
     rows = audit_trail.trail(form.wanted())
     if request.GET.get("format") == "xlsx":
-        return _export(rows)
+        # A long trail is written by the worker (sectors.export_jobs); the paginator counts it too.
+        return in_background(request, min(rows.count(), EXPORT_LIMIT)) or _export(rows)
     page_obj, querystring = paginate(request, rows, PAGE_SIZE)
     context = {
         "form": form,

@@ -27,7 +27,13 @@
   document.addEventListener("change", (event) => {
     const radio = event.target;
     if (radio.matches("#attendance-options input[type=radio]")) {
-      setStatus(radio.closest(".attendance-row"), radio.value);
+      const row = radio.closest(".attendance-row");
+      setStatus(row, radio.value);
+      // A large group's search result, once chosen, joins the chosen rows so the next search keeps it.
+      const results = row.closest("[data-attendance-results]");
+      if (results && radio.value) {
+        results.closest("[data-attendance-section]").querySelector("[data-attendance-chosen]").append(row);
+      }
     }
     if (radio.matches("[name=groups]")) filterWorkstations();
   });
@@ -42,7 +48,9 @@
 
   // Enter in the search box must not submit the activity form.
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && event.target.matches("[data-attendance-search]")) event.preventDefault();
+    if (event.key === "Enter" && event.target.matches("[data-attendance-search], [data-attendance-find]")) {
+      event.preventDefault();
+    }
   });
 
   function filterWorkstations() {
