@@ -148,9 +148,11 @@ class OpinionReportForm(RecordForm):
         self.fields["submitters"].queryset = selectors.member_choices(self.user)
         self.fields["submitters"].widget.attrs["size"] = 10
         self.fields["workstation"].queryset = selectors.workstation_choices(self.user)
-        if not can_set_highlight(self.user):
-            # Adoption (采用) is recognised by committee staff, like highlights: a
-            # leader's form does not offer it, so a posted status is ignored.
+        # Adoption (采用) is recognised by committee staff, like highlights: a
+        # leader's form does not offer it, so a posted status is ignored. Once a
+        # report has its adoption ladder, adoptions are recorded rung by rung on
+        # its page (activities.views.outcomes), not here.
+        if not can_set_highlight(self.user) or (self.instance.pk and self.instance.adoptions.exists()):
             for name in ("status", "adopted_on", "adopted_by"):
                 del self.fields[name]
 
@@ -165,9 +167,16 @@ class OpinionReportForm(RecordForm):
         return cleaned
 
 
+# The states the record's own form may set; the later ones (not accepted, merged,
+# assigned, answered) come with their dates from the handling steps
+# (activities.views.outcomes).
+FORM_STATES = (Proposal.Status.SUBMITTED, Proposal.Status.FILED, Proposal.Status.HANDLED)
+
+
 class ProposalForm(RecordForm):
     not_future = ("submitted_on", "key_on")
     proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
+    first_proposer = MemberChoiceField(queryset=Member.objects.none(), required=False, label=_("first proposer"))
 
     class Meta:
         model = Proposal
@@ -175,20 +184,33 @@ class ProposalForm(RecordForm):
             "group",
             "number",
             "title",
+            "content",
             "submitted_on",
             "proposers",
+            "first_proposer",
             "is_group_proposal",
             "status",
             "is_key",
             "key_on",
             "key_by",
         ]
+        widgets = {"content": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposers"].queryset = selectors.member_choices(self.user)
+        members = selectors.member_choices(self.user)
+        self.fields["proposers"].queryset = members
         self.fields["proposers"].widget.attrs["size"] = 10
         self.fields["proposers"].help_text = _("Required unless the proposal is in the group's name.")
+        self.fields["first_proposer"].queryset = members
+        self.fields["first_proposer"].help_text = _(
+            "The member who leads a joint proposal (领衔); the other proposers are its co-proposers. "
+            "Leave empty when there is one proposer."
+        )
+        current = self.instance.status if self.instance.pk else None
+        self.fields["status"].choices = [
+            (value, label) for value, label in Proposal.Status.choices if value in FORM_STATES or value == current
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -199,7 +221,20 @@ class ProposalForm(RecordForm):
         if not cleaned.get("proposers") and not cleaned.get("is_group_proposal") and "proposers" not in self.errors:
             self.add_error("proposers", _("Choose at least one proposer, or mark it as the group's proposal."))
         self.check_members_in_group("proposers", cleaned.get("submitted_on"))
+        self._check_first_proposer(cleaned)
         return cleaned
+
+    def _check_first_proposer(self, cleaned: dict) -> None:
+        """The first proposer is one of the proposers; with one proposer, that one."""
+        proposers, first = list(cleaned.get("proposers") or []), cleaned.get("first_proposer")
+        if "proposers" in self.errors or "first_proposer" in self.errors:
+            return
+        if first is not None and first not in proposers:
+            self.add_error("first_proposer", _("The first proposer must be one of the proposers."))
+        elif first is None and len(proposers) == 1:
+            cleaned["first_proposer"] = proposers[0]
+        elif first is None and len(proposers) > 1:
+            self.add_error("first_proposer", _("Choose which of the proposers leads the proposal."))
 
 
 class ConstituentContactForm(RecordForm):
