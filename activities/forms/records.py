@@ -14,7 +14,9 @@ import datetime
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
@@ -44,6 +46,23 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 class WorkstationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Workstation) -> str:
         return f"{obj.name}（{obj.group.short_name}）"
+
+
+def similar_on_title(form: forms.ModelForm, kind: str) -> None:
+    """Past items like the typed title appear under it (activities.selectors.similar):
+    htmx asks for them on each pause in typing; no inline script (CSP)."""
+    query = f"?kind={kind}&record={form.instance.pk}" if form.instance.pk else f"?kind={kind}"
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("similar_items") + query,
+            "hx-trigger": "input changed delay:600ms",
+            "hx-target": "#similar-items",
+            "hx-include": "[name='content']",
+            "hx-swap": "innerHTML",
+            "autocomplete": "off",
+        }
+    )
+    form.fields["title"].help_text = mark_safe('<div id="similar-items" aria-live="polite"></div>')  # noqa: S308 (a constant)
 
 
 def _names(members: list[Member]) -> str:
@@ -148,6 +167,7 @@ class OpinionReportForm(RecordForm):
         self.fields["submitters"].queryset = selectors.member_choices(self.user)
         self.fields["submitters"].widget.attrs["size"] = 10
         self.fields["workstation"].queryset = selectors.workstation_choices(self.user)
+        similar_on_title(self, "opinionreport")
         # Adoption (采用) is recognised by committee staff, like highlights: a
         # leader's form does not offer it, so a posted status is ignored. Once a
         # report has its adoption ladder, adoptions are recorded rung by rung on
@@ -199,6 +219,7 @@ class ProposalForm(RecordForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         members = selectors.member_choices(self.user)
+        similar_on_title(self, "proposal")
         self.fields["proposers"].queryset = members
         self.fields["proposers"].widget.attrs["size"] = 10
         self.fields["proposers"].help_text = _("Required unless the proposal is in the group's name.")
