@@ -98,10 +98,9 @@ def proposal_assign(
     if not proposal.is_accepted:
         raise ValidationError(_("Only an accepted proposal can be assigned."))
     proposal.handlings.all().delete()
-    ProposalHandling.objects.bulk_create(
-        [ProposalHandling(proposal=proposal, unit=unit, is_lead=True, assigned_on=assigned_on) for unit in lead_units]
-        + [ProposalHandling(proposal=proposal, unit=unit, is_lead=False, assigned_on=assigned_on) for unit in co_units]
-    )
+    # One by one (a few units): each row keeps its history, as every record does.
+    for unit, is_lead in [(unit, True) for unit in lead_units] + [(unit, False) for unit in co_units]:
+        ProposalHandling.objects.create(proposal=proposal, unit=unit, is_lead=is_lead, assigned_on=assigned_on)
     proposal.answer_due = answer_due or default_answer_due(assigned_on)
     if proposal.status == Proposal.Status.FILED:
         proposal.status = Proposal.Status.ASSIGNED
