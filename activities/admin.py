@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sectors.spreadsheets import SAFE_EXPORT_FORMATS
+from portal.spreadsheets import SAFE_EXPORT_FORMATS
 
 from .models import (
     Activity,
@@ -81,7 +81,7 @@ class AttachmentInline(admin.TabularInline):
 @admin.register(Activity)
 class ActivityAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ActivityResource]
-    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (sectors.spreadsheets)
+    export_formats = SAFE_EXPORT_FORMATS  # formula-safe (portal.spreadsheets)
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)

@@ -98,7 +98,7 @@ class Dataset:
     groups: list
     first_year: int
     today: datetime.date
-    users: dict[str, object]  # role (sectors.roles) -> User
+    users: dict[str, object]  # role (portal.roles) -> User
     leaders: dict[int, object]  # group id -> leader's User
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -145,7 +145,7 @@ class _Builder:
         return random.Random(f"{self.seed}:{purpose}")
 
     def _term_start(self) -> datetime.date:
-        from sectors import committee_data
+        from sectors.roster import committee_data
 
         start = committee_data.CURRENT_TERM_START
         if self.first_year < start.year <= self.today.year:
@@ -168,8 +168,8 @@ class _Builder:
     def people_create(self, committee, groups) -> None:
         from demo import words
         from demo.people import GROUP_SIZES, mobile_number
+        from portal.validators import id_card_check_char
         from sectors.models import GroupMembership, Member
-        from sectors.validators import id_card_check_char
 
         rng = self.rng("members")
         role = GroupMembership.Role
@@ -707,7 +707,7 @@ class _Builder:
         from django.contrib.auth.hashers import make_password
         from django.contrib.auth.models import Group
 
-        from sectors import roles
+        from portal import roles
         from sectors.models import User
 
         password = make_password(BENCH_PASSWORD)  # hashed once: the hasher is slow by design
@@ -748,7 +748,7 @@ def build(
 ) -> Dataset:
     """Write the ten-year dataset to the current (migrated, empty) database and return what was made.
 
-    `years`: calendar years of records, ending with `today`'s year (by default `sectors.clock.today()`,
+    `years`: calendar years of records, ending with `today`'s year (by default `portal.clock.today()`,
     so `PORTAL_TODAY` fixes it). `seed`: the random seed; the same arguments give the same rows.
     `scale`: multiplies the yearly numbers of activities, reports, proposals and contacts.
     `analyze`: run (VACUUM) ANALYZE at the end so that the planner sees the real table sizes.
@@ -756,8 +756,9 @@ def build(
     """
     from django.db import connection, transaction
 
+    from portal import cache as freshness
+    from portal import clock, roles
     from reports.setup import assessment_year_ensure, portal_setup
-    from sectors import clock, freshness, roles
     from sectors.models import Member
 
     began = time.perf_counter()
@@ -801,8 +802,8 @@ def build(
 
 def _previous_term_ensure(committee, builder: _Builder) -> None:
     """The term before the current one, when the data reaches back into it."""
-    from sectors import committee_data
     from sectors.models import Term
+    from sectors.roster import committee_data
 
     if builder.first_year < builder.term_start.year and builder.term_start == committee_data.CURRENT_TERM_START:
         Term.objects.get_or_create(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from activities.carriers import ActivityKind, Have
-from sectors.spreadsheets import Sheet
+from portal.spreadsheets import Sheet
 
 from .figures import FIGURE_KEYS, FIGURE_LABELS, HEADLINE_KEYS
 from .outcome_figures import outcome_rows

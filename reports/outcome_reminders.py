@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from activities.models import Proposal
 from activities.selectors.outcomes import awaiting_answer
-from sectors import clock, roles
-from sectors.notifications import notification_send
+from portal import clock, roles
+from sectors.notifications.services import notification_send
 
 DUE_SOON_DAYS = 7
 

@@ -10,7 +10,7 @@ import datetime
 
 from celery import shared_task
 
-from sectors import clock
+from portal import clock
 
 from .outcome_reminders import send_outcome_reminders  # noqa: F401 (registered with Celery from here)
 from .reminders import RULES, reminders_send

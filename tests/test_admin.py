@@ -31,8 +31,8 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
+from portal import roles
 from reports.models import AssessmentYear, Measure, Requirement
-from sectors import roles
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 
 from .factories import log_in, make_activity, make_committee, make_group, make_member, make_user, valid_id_card

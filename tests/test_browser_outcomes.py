@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from activities.models import Instruction, OpinionAdoption, OpinionReport, Proposal, ProposalHandling
-from sectors import roles
+from portal import roles
 
 from .factories import log_in, make_member
 from .test_browser_csp import WATCH_VIOLATIONS

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance, DutyReport, OpinionReport
+from portal import roles
 from reports.figures import FIGURE_LABELS
-from sectors import roles
 from sectors.models import GroupMembership, Member, SectorGroup, Workstation
 
 from .factories import make_activity, make_group, make_member, make_user

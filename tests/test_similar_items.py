@@ -53,7 +53,7 @@ def test_it_cuts_chinese_titles_into_meaningful_words():
 
 
 def test_it_finds_a_known_similar_item_with_its_answer_and_not_an_unrelated_one(users, past):
-    from sectors import roles
+    from portal import roles
 
     found = similar_items(user=users[roles.STAFF], title="关于发展社区托育服务的提案", content="建议增加托育机构")
     titles = [item.title for item in found]
@@ -82,7 +82,7 @@ def test_the_proposal_form_asks_for_similar_items_as_the_title_is_typed(staff_cl
 
 
 def test_it_stays_fast_over_a_thousand_past_items(users, group_a):
-    from sectors import roles
+    from portal import roles
 
     topics = ["托育", "养老", "交通", "教育", "医疗", "住房", "环境", "就业", "文化", "旅游"]
     Proposal.objects.bulk_create(

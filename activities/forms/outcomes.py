@@ -21,7 +21,7 @@ from activities.models import (
     Proposal,
 )
 from activities.uploads import validate_upload
-from sectors import clock
+from portal import clock
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UNIT_SPLIT = re.compile(r"[,，、;；\n]+")

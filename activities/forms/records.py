@@ -23,12 +23,13 @@ from activities.models import Activity, ConstituentContact, DutyReport, GroupDoc
 from activities.selectors import records as selectors
 from activities.services.activity import can_set_highlight
 from activities.uploads import validate_upload
-from sectors import audit, clock
-from sectors.access import is_leader
-from sectors.imports import cells
+from portal import clock
+from portal.importing import cells
+from portal.widgets import quick_selects
+from sectors.audit import events as audit
 from sectors.models import AuditEvent, Constituent, Member, SectorGroup, Workstation
+from sectors.scope import is_leader
 from sectors.submissions import add_key_field
-from sectors.widgets import quick_selects
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

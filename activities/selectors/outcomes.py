@@ -9,8 +9,8 @@ import datetime
 from django.db.models import Q, QuerySet
 
 from activities.models import ACCEPTED_STATES, Instruction, OpinionReport, Proposal
-from sectors import roles
-from sectors.access import scope
+from portal import roles
+from sectors.scope import scope
 
 DUE_SOON_DAYS = 14
 

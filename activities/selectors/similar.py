@@ -30,7 +30,7 @@ from django.urls import reverse
 from rapidfuzz import fuzz
 
 from activities.models import OpinionReport, Proposal
-from sectors.access import scope
+from sectors.scope import scope
 
 jieba.setLogLevel(logging.WARNING)
 

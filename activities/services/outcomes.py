@@ -35,7 +35,7 @@ from activities.models import (
     default_answer_due,
 )
 from activities.services.activity import can_change_activity
-from sectors.access import check_group_allowed
+from sectors.scope import check_group_allowed
 
 DECISIONS = {
     "accept": Proposal.Status.FILED,

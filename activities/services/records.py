@@ -20,8 +20,8 @@ from activities.forms.records import (
     WorkstationForm,
 )
 from activities.models import ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors.access import check_group_allowed
 from sectors.models import Constituent, Workstation
+from sectors.scope import check_group_allowed
 
 from .m2m_history import save_m2m_in_history
 from .outcomes import ladder_from_report_form

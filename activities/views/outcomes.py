@@ -29,8 +29,9 @@ from activities.models import Activity, ConsultationOutcome, Instruction, Opinio
 from activities.selectors import outcomes as selectors
 from activities.services import outcomes as services
 from activities.uploads import served_type
-from sectors import roles
-from sectors.access import get_scoped_or_404, portal_view
+from portal import roles
+from portal.access import portal_view
+from sectors.scope import get_scoped_or_404
 
 HANDLERS = frozenset({roles.STAFF, roles.ADMIN})
 TEMPLATE = "activities/outcomes/step_form.html"

@@ -30,20 +30,15 @@ from activities.selectors import outcomes as outcome_selectors
 from activities.selectors import records as selectors
 from activities.services import records as services
 from activities.uploads import served_type
-from sectors import audit, clock, roles
-from sectors.access import get_scoped_or_404, portal_view
-from sectors.exports import (
-    Column,
-    audit_personal_data,
-    choice_labels,
-    filter_description,
-    list_export,
-    sees_personal_data,
-    year_period,
-)
-from sectors.history import history_rows, viewer_scope
+from portal import clock, roles
+from portal.access import portal_view
+from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
+from portal.paging import paginate
+from sectors.audit import events as audit
+from sectors.audit.events import audit_personal_data
+from sectors.audit.history import history_rows, viewer_scope
 from sectors.models import Constituent, Workstation, committee_for_portal
-from sectors.paging import paginate
+from sectors.scope import get_scoped_or_404
 from sectors.submissions import save_once
 
 PAGE_SIZE = 25

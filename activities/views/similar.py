@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.urls import path
 
 from activities.selectors.similar import KINDS, similar_items
-from sectors import roles
-from sectors.access import portal_view
+from portal import roles
+from portal.access import portal_view
 
 
 @portal_view(roles.ALL_ROLES)

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from activities.carriers import ActivityKind, Have
 from activities.models import Activity
-from sectors import clock, freshness
+from portal import cache as freshness
+from portal import clock
 from sectors.models import Committee, SectorGroup
 
 from .. import figures
