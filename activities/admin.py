@@ -21,10 +21,14 @@ from .models import (
     Attachment,
     Attendance,
     ConstituentContact,
+    ConsultationOutcome,
     DutyReport,
     GroupDocument,
+    Instruction,
+    OpinionAdoption,
     OpinionReport,
     Proposal,
+    ProposalHandling,
 )
 from .resources import ActivityResource
 from .uploads import validate_upload
@@ -171,9 +175,36 @@ class AttachmentAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class OpinionAdoptionInline(admin.TabularInline):
+    model = OpinionAdoption
+    extra = 0
+    fields = ("level", "adopted_by", "body", "adopted_on")
+
+
+class ReportInstructionInline(admin.TabularInline):
+    model = Instruction
+    fk_name = "report"
+    extra = 0
+    fields = ("level", "leader_title", "dated", "note", "scan", "scan_name")
+    readonly_fields = ("scan", "scan_name")
+
+
+class ProposalInstructionInline(ReportInstructionInline):
+    fk_name = "proposal"
+
+
+class ProposalHandlingInline(admin.TabularInline):
+    model = ProposalHandling
+    extra = 0
+    fields = ("unit", "is_lead", "assigned_on")
+
+
 @admin.register(OpinionReport)
 class OpinionReportAdmin(SimpleHistoryAdmin):
     form = OpinionReportAdminForm
+    # The ladder is the record of adoptions; the report's status, date and body are its
+    # highest rung, kept by activities.services.outcomes on the portal's pages.
+    inlines = [OpinionAdoptionInline, ReportInstructionInline]
     list_display = ("title", "group", "workstation", "submitted_on", "status", "submitter_names")
     list_filter = ("status", "group")
     list_select_related = ("group", "workstation")
@@ -198,7 +229,28 @@ class ProposalAdmin(SimpleHistoryAdmin):
     list_select_related = ("group",)
     date_hierarchy = "submitted_on"
     search_fields = ("number", "title", "proposers__name")
-    autocomplete_fields = ("group", "proposers")
+    autocomplete_fields = ("group", "proposers", "first_proposer", "merged_into")
+    readonly_fields = ("answer_file", "answer_file_name")
+    inlines = [ProposalHandlingInline, ProposalInstructionInline]
+
+
+@admin.register(ConsultationOutcome)
+class ConsultationOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ("activity", "sent_to", "responded_on")
+    list_select_related = ("activity",)
+    search_fields = ("suggestion", "sent_to", "response", "activity__title")
+    autocomplete_fields = ("activity",)
+
+
+@admin.register(Instruction)
+class InstructionAdmin(SimpleHistoryAdmin):
+    list_display = ("dated", "level", "leader_title", "report", "proposal")
+    list_filter = ("level",)
+    list_select_related = ("report", "proposal")
+    date_hierarchy = "dated"
+    search_fields = ("leader_title", "note", "report__title", "proposal__title")
+    autocomplete_fields = ("report", "proposal")
+    readonly_fields = ("scan", "scan_name")
 
 
 @admin.register(ConstituentContact)

@@ -1,3 +1,3 @@
-from .views import activities, records
+from .views import activities, outcomes, records, similar
 
-urlpatterns = [*activities.urlpatterns, *records.urlpatterns]
+urlpatterns = [*activities.urlpatterns, *records.urlpatterns, *outcomes.urlpatterns, *similar.urlpatterns]

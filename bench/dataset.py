@@ -533,6 +533,20 @@ class _Builder:
             batch_size=BATCH * 2,
         )
         self.counts["opinion_reports"] = len(rows)
+        self.adoption_ladder_create(rows)
+
+    def adoption_ladder_create(self, reports) -> None:
+        """Each adopted report's rung (issue 22): its status's level on its adoption date."""
+        from activities.models import OpinionAdoption
+
+        level = {"adopted_city": "committee", "adopted_province": "province", "adopted_national": "national"}
+        rungs = [
+            OpinionAdoption(report_id=r.pk, level=level[r.status], adopted_by=r.adopted_by, adopted_on=r.adopted_on)
+            for r in reports
+            if r.status != "submitted"
+        ]
+        OpinionAdoption.objects.bulk_create(rungs, batch_size=BATCH)
+        self.counts["adoptions"] = len(rungs)
 
     def proposals_create(self, committee, groups) -> None:
         from activities.models import Proposal
@@ -565,6 +579,7 @@ class _Builder:
         for row in rows:  # key proposals carry their date and body (counted in the year decided)
             if row.is_key:
                 row.key_on, row.key_by = row.submitted_on, "cppcc"
+        self.proposal_outcomes_set(rows, proposers)
         rows = Proposal.objects.bulk_create(rows, batch_size=BATCH)
         through = Proposal.proposers.through
         through.objects.bulk_create(
@@ -572,6 +587,25 @@ class _Builder:
             batch_size=BATCH * 2,
         )
         self.counts["proposals"] = len(rows)
+
+    def proposal_outcomes_set(self, rows, proposers) -> None:
+        """What became of each proposal (issue 22), from a stream of its own so that the
+        other records stay as they were: the first proposer; a closed one was accepted a
+        month after submission, assigned, answered within three months, rated and graded."""
+        from activities.models import default_answer_due
+
+        rng = self.rng("proposal-outcomes")
+        for row, people in zip(rows, proposers, strict=True):
+            row.first_proposer_id = people[0] if people else None
+            if row.status != "handled":
+                continue
+            row.decided_on = min(self.today, row.submitted_on + datetime.timedelta(days=30))
+            row.answer_due = default_answer_due(row.decided_on)
+            row.answered_on = min(self.today, row.decided_on + datetime.timedelta(days=rng.randint(20, 100)))
+            row.answer_text = "承办单位已答复"
+            row.satisfaction = rng.choice(("satisfied",) * 7 + ("basically",) * 2 + ("dissatisfied",))
+            row.implementation = rng.choice("AAABBC")
+            row.implemented_on = row.closed_on = min(self.today, row.answered_on + datetime.timedelta(days=60))
 
     def contacts_create(self, committee) -> None:
         from activities.models import ConstituentContact

@@ -50,6 +50,10 @@ _RECORDS = [
     "activities.constituentcontact",
     "activities.dutyreport",
     "activities.groupdocument",
+    "activities.proposalhandling",
+    "activities.opinionadoption",
+    "activities.instruction",
+    "activities.consultationoutcome",
     "sectors.workstation",
     "sectors.constituent",
 ]

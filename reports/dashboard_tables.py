@@ -16,6 +16,7 @@ from activities.carriers import ActivityKind, Have
 from portal.spreadsheets import Sheet
 
 from .figures import FIGURE_KEYS, FIGURE_LABELS, HEADLINE_KEYS
+from .outcome_figures import outcome_rows
 from .scoring import Verdict, day_label, rank_cell
 
 # A row's or column's sum of counts is 合计 (a sum), never 总分 (a score's total,
@@ -121,6 +122,16 @@ def figures_table(data: dict) -> Table:
             row.append(data["committee_figures"][key])
         rows.append(row)
     return Table(_("Figures"), headers, rows)
+
+
+def outcomes_table(data: dict) -> Table | None:
+    """What became of proposals, reports and consultations (reports.outcome_figures);
+    None for data cached before these figures existed."""
+    outcomes = data.get("outcomes")
+    if outcomes is None:
+        return None
+    headers = [_("Figure"), _("This period"), _("Previous period")]
+    return Table(_("Outcomes"), headers, outcome_rows(outcomes["now"], outcomes["previous"]))
 
 
 def months_table(data: dict) -> Table:
@@ -247,6 +258,7 @@ def page_context(data: dict) -> dict:
         "data": data,
         "headline": headline(data),
         "figures_table": figures_table(data),
+        "outcomes_table": outcomes_table(data),
         "months_table": months_table(data),
         "ranking_table": ranking_table(data),
         "haves_table": haves_table(data),
@@ -282,6 +294,8 @@ def dashboard_sheets(data: dict) -> list[Sheet]:
     bulletin_rows = [[_("Chinese"), data["figures"]["bulletin_zh"]], [_("English"), data["figures"]["bulletin_en"]]]
     judged = [ranking_table(data), haves_table(data)] if data["has_rules"] else []
     tables = [*judged, group_months_table(data), months_table(data), study_table(data)]
+    if outcomes := outcomes_table(data):
+        tables.append(outcomes)
     return [
         Sheet(figures_sheet.title, figures_sheet.headers, figures_sheet.rows, caption),
         Sheet(_("Bulletin"), [_("Language"), _("Text")], bulletin_rows, caption),

@@ -55,6 +55,14 @@ DEFAULT_SCHEDULE: list[Entry] = [
         Entry(name, "reports.tasks.send_reminders", {"rule": code}, minute="30", hour="8", description=_REMINDER_NOTE)
         for code, name in REMINDER_RULE_NAMES.items()
     ],
+    Entry(
+        "提醒：提案答复期限（到期前7天及逾期）",
+        "reports.outcome_reminders.send_outcome_reminders",
+        {},
+        minute="40",
+        hour="8",
+        description="提醒工作人员和界别组长：提案答复将到期或已逾期（每条提案每个期限一次）",
+    ),
 ]
 
 

@@ -12,6 +12,7 @@ from celery import shared_task
 
 from portal import clock
 
+from .outcome_reminders import send_outcome_reminders  # noqa: F401 (registered with Celery from here)
 from .reminders import RULES, reminders_send
 from .snapshots import snapshots_take
 

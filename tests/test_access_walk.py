@@ -17,7 +17,17 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.carriers import ActivityKind
-from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.models import (
+    Attachment,
+    ConstituentContact,
+    ConsultationOutcome,
+    DutyReport,
+    GroupDocument,
+    Instruction,
+    OpinionAdoption,
+    OpinionReport,
+    Proposal,
+)
 from portal import roles
 from portal.access import PUBLIC
 from sectors import export_jobs
@@ -53,8 +63,26 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         committee=group.committee, group=group, title=f"社情{suffix}", submitted_on=datetime.date(2025, 2, 1)
     )
     proposal = Proposal.objects.create(
-        committee=group.committee, group=group, title=f"提案{suffix}", submitted_on=datetime.date(2025, 2, 1)
+        committee=group.committee,
+        group=group,
+        title=f"提案{suffix}",
+        submitted_on=datetime.date(2025, 2, 1),
+        answer_file=ContentFile(b"answer", name="a.txt"),
+        answer_file_name="答复.txt",
     )
+    adoption = OpinionAdoption.objects.create(
+        report=report, level="city", adopted_by="government", adopted_on=datetime.date(2025, 3, 1)
+    )
+    instruction = Instruction.objects.create(
+        report=report,
+        level="city",
+        leader_title="市长",
+        dated=datetime.date(2025, 3, 2),
+        scan=ContentFile(b"scan", name="s.txt"),
+        scan_name="批示.txt",
+    )
+    consultation = make_activity([group], kind=ActivityKind.CONSULTATION, attendees=[member], title=f"协商{suffix}")
+    outcome = ConsultationOutcome.objects.create(activity=consultation, suggestion="建议", sent_to="市发改委")
     constituent = Constituent.objects.create(committee=group.committee, name=f"群众{suffix}")
     contact = ConstituentContact.objects.create(
         group=group, member=member, constituent=constituent, way="phone", contacted_on=datetime.date(2025, 3, 1)
@@ -79,6 +107,9 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         "workstation_id": station.pk,
         "opinionreport_id": report.pk,
         "proposal_id": proposal.pk,
+        "adoption_id": adoption.pk,
+        "instruction_id": instruction.pk,
+        "outcome_id": outcome.pk,
         "contact_id": contact.pk,
         "dutyreport_id": duty.pk,
         "document_id": document.pk,

@@ -24,8 +24,10 @@ from activities.models import (
     Attachment,
     Attendance,
     ConstituentContact,
+    ConsultationOutcome,
     DutyReport,
     GroupDocument,
+    Instruction,
     OpinionReport,
     Proposal,
 )
@@ -132,6 +134,15 @@ BUILDERS = {
     ),
     AssessmentYear: _assessment_year,
     Requirement: _assessment_year,
+    ConsultationOutcome: lambda ctx: ConsultationOutcome.objects.create(
+        activity=_activity(ctx, kind=ActivityKind.CONSULTATION), suggestion="建议", sent_to="市发改委"
+    ),
+    Instruction: lambda ctx: Instruction.objects.create(
+        report=BUILDERS[OpinionReport](ctx) or OpinionReport.objects.last(),
+        level="city",
+        leader_title="市长",
+        dated=datetime.date(2025, 5, 1),
+    ),
 }
 
 

@@ -58,7 +58,13 @@ def assert_field_error(response, field: str, message: str | None = None) -> None
 
 def test_it_lets_staff_create_edit_and_delete(staff_client, group_a, member_a, leader_member):
     data = form_data(
-        group_a, [member_a, leader_member], number="12-001", is_key="on", key_on="2025-02-01", key_by="cppcc"
+        group_a,
+        [member_a, leader_member],
+        number="12-001",
+        is_key="on",
+        key_on="2025-02-01",
+        key_by="cppcc",
+        first_proposer=member_a.pk,
     )
     response = staff_client.post(reverse("proposal_create"), data)
 
@@ -71,6 +77,7 @@ def test_it_lets_staff_create_edit_and_delete(staff_client, group_a, member_a, l
         True,
     )
     assert set(proposal.proposers.all()) == {member_a, leader_member}
+    assert (proposal.first_proposer, proposal.co_proposers) == (member_a, [leader_member])
 
     data = form_data(group_a, [], title="以界别名义", is_group_proposal="on", status=Proposal.Status.FILED)
     staff_client.post(reverse("proposal_edit", args=[proposal.pk]), data)

@@ -16,7 +16,9 @@ import datetime
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from activities import rules
@@ -48,6 +50,23 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 class WorkstationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Workstation) -> str:
         return f"{obj.name}（{obj.group.short_name}）"
+
+
+def similar_on_title(form: forms.ModelForm, kind: str) -> None:
+    """Past items like the typed title appear under it (activities.selectors.similar):
+    htmx asks for them on each pause in typing; no inline script (CSP)."""
+    query = f"?kind={kind}&record={form.instance.pk}" if form.instance.pk else f"?kind={kind}"
+    form.fields["title"].widget.attrs.update(
+        {
+            "hx-get": reverse("similar_items") + query,
+            "hx-trigger": "input changed delay:600ms",
+            "hx-target": "#similar-items",
+            "hx-include": "[name='content']",
+            "hx-swap": "innerHTML",
+            "autocomplete": "off",
+        }
+    )
+    form.fields["title"].help_text = mark_safe('<div id="similar-items" aria-live="polite"></div>')  # noqa: S308 (a constant)
 
 
 class RecordForm(forms.ModelForm):
@@ -123,9 +142,12 @@ class OpinionReportForm(RecordForm):
         self.fields["submitters"].queryset = selectors.member_choices(self.user)
         self.fields["submitters"].widget.attrs["size"] = 10
         self.fields["workstation"].queryset = selectors.workstation_choices(self.user)
-        if not can_set_highlight(self.user):
-            # Adoption (采用) is recognised by committee staff, like highlights: a
-            # leader's form does not offer it, so a posted status is ignored.
+        similar_on_title(self, "opinionreport")
+        # Adoption (采用) is recognised by committee staff, like highlights: a
+        # leader's form does not offer it, so a posted status is ignored. Once a
+        # report has its adoption ladder, adoptions are recorded rung by rung on
+        # its page (activities.views.outcomes), not here.
+        if not can_set_highlight(self.user) or (self.instance.pk and self.instance.adoptions.exists()):
             for name in ("status", "adopted_on", "adopted_by"):
                 del self.fields[name]
 
@@ -136,8 +158,15 @@ class OpinionReportForm(RecordForm):
         return cleaned
 
 
+# The states the record's own form may set; the later ones (not accepted, merged,
+# assigned, answered) come with their dates from the handling steps
+# (activities.views.outcomes).
+FORM_STATES = (Proposal.Status.SUBMITTED, Proposal.Status.FILED, Proposal.Status.HANDLED)
+
+
 class ProposalForm(RecordForm):
     proposers = MembersChoiceField(queryset=Member.objects.none(), required=False, label=_("proposers"))
+    first_proposer = MemberChoiceField(queryset=Member.objects.none(), required=False, label=_("first proposer"))
 
     class Meta:
         model = Proposal
@@ -145,26 +174,53 @@ class ProposalForm(RecordForm):
             "group",
             "number",
             "title",
+            "content",
             "submitted_on",
             "proposers",
+            "first_proposer",
             "is_group_proposal",
             "status",
             "is_key",
             "key_on",
             "key_by",
         ]
+        widgets = {"content": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposers"].queryset = selectors.member_choices(self.user)
+        members = selectors.member_choices(self.user)
+        similar_on_title(self, "proposal")
+        self.fields["proposers"].queryset = members
         self.fields["proposers"].widget.attrs["size"] = 10
         self.fields["proposers"].help_text = _("Required unless the proposal is in the group's name.")
+        self.fields["first_proposer"].queryset = members
+        self.fields["first_proposer"].help_text = _(
+            "The member who leads a joint proposal (领衔); the other proposers are its co-proposers. "
+            "Leave empty when there is one proposer."
+        )
+        current = self.instance.status if self.instance.pk else None
+        self.fields["status"].choices = [
+            (value, label) for value, label in Proposal.Status.choices if value in FORM_STATES or value == current
+        ]
 
     def clean(self) -> dict:
         cleaned = super().clean()
         # Dates and numbers: Proposal.clean (every writer's rule).
         rules.show_on(self, rules.proposers_errors(cleaned))
+        self._check_first_proposer(cleaned)
         return cleaned
+
+    def _check_first_proposer(self, cleaned: dict) -> None:
+        """The first proposer is one of the proposers; with one proposer, that one."""
+        proposers, first = list(cleaned.get("proposers") or []), cleaned.get("first_proposer")
+        if "proposers" in self.errors or "first_proposer" in self.errors:
+            return
+        if first is not None and first not in proposers:
+            self.add_error("first_proposer", _("The first proposer must be one of the proposers."))
+        elif first is None and len(proposers) == 1:
+            cleaned["first_proposer"] = proposers[0]
+        elif first is None and len(proposers) > 1:
+            self.add_error("first_proposer", _("Choose which of the proposers leads the proposal."))
 
 
 class ConstituentContactForm(RecordForm):

@@ -24,6 +24,7 @@ from sectors.models import Constituent, Workstation
 from sectors.scope import check_group_allowed
 
 from .m2m_history import save_m2m_in_history
+from .outcomes import ladder_from_report_form
 
 
 @transaction.atomic
@@ -33,6 +34,7 @@ def opinion_report_save(*, user, form: OpinionReportForm) -> OpinionReport:
     report.committee = report.group.committee
     report.save()
     save_m2m_in_history(report, form, ("submitters",))
+    ladder_from_report_form(report)
     return report
 
 

@@ -26,10 +26,11 @@ from activities.carriers import constituent_target
 from activities.closing import closed_year_warning, record_year
 from activities.forms import records as forms
 from activities.models import Activity, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.selectors import outcomes as outcome_selectors
 from activities.selectors import records as selectors
 from activities.services import records as services
 from activities.uploads import served_type
-from portal import roles
+from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
 from portal.paging import paginate
@@ -326,6 +327,37 @@ def _workstation_extra(workstation: Workstation) -> dict:
     }
 
 
+# Who takes a proposal through its steps and records adoptions (activities.views.outcomes).
+OUTCOME_HANDLERS = [roles.STAFF, roles.ADMIN]
+OUTCOME_FEEDBACK = [roles.STAFF, roles.ADMIN, roles.LEADER]
+
+
+def _proposal_outcome(proposal: Proposal) -> dict:
+    return {
+        **outcome_selectors.proposal_outcome(proposal),
+        "co_proposers": proposal.co_proposers,
+        "overdue": proposal.is_overdue(clock.today()),
+        "outcome_handlers": OUTCOME_HANDLERS,
+        "outcome_feedback": OUTCOME_FEEDBACK,
+    }
+
+
+def _report_outcome(report: OpinionReport) -> dict:
+    return {**outcome_selectors.report_outcome(report), "outcome_handlers": OUTCOME_HANDLERS}
+
+
+def _overdue_answers(request: HttpRequest, filters: dict) -> dict:
+    """The proposals whose answer is overdue or due soon, above the list."""
+    today = clock.today()
+    overdue = outcome_selectors.overdue_proposals(request.user, today)
+    return {
+        "overdue_count": overdue.count(),
+        "overdue": list(overdue[:10]),
+        "due_soon": list(outcome_selectors.due_soon_proposals(request.user, today)[:10]),
+        "today": today,
+    }
+
+
 RECORD_TYPES = [
     RecordType(
         key="opinionreport",
@@ -351,6 +383,8 @@ RECORD_TYPES = [
         choice_field="status",
         select_related=("group", "workstation"),
         prefetch_related=("submitters",),
+        detail_extra_template=f"{TEMPLATES}/report_outcome.html",
+        detail_extra=_report_outcome,
     ),
     RecordType(
         key="proposal",
@@ -358,7 +392,7 @@ RECORD_TYPES = [
         form_class=forms.ProposalForm,
         save=services.proposal_save,
         prefix="proposals/",
-        list_columns=("number", "title", "group", "proposers", "submitted_on", "status", "is_key"),
+        list_columns=("number", "title", "group", "proposers", "submitted_on", "status", "is_key", "answer_due"),
         detail_fields=(
             "number",
             "title",
@@ -370,11 +404,17 @@ RECORD_TYPES = [
             "is_key",
             "key_on",
             "key_by",
+            "content",
         ),
-        search_fields=("title", "number"),
+        search_fields=("title", "number", "content"),
         year_lookup="submitted_on__year",
         choice_field="status",
+        select_related=("group", "first_proposer", "merged_into"),
         prefetch_related=("proposers",),
+        list_extra_template=f"{TEMPLATES}/proposal_deadlines.html",
+        list_extra=_overdue_answers,
+        detail_extra_template=f"{TEMPLATES}/proposal_outcome.html",
+        detail_extra=_proposal_outcome,
     ),
     RecordType(
         key="contact",

@@ -35,6 +35,7 @@ from sectors.models import Committee, SectorGroup
 
 from .. import figures
 from ..figures import FIGURE_KEYS, HEADLINE_KEYS, Period
+from ..outcome_figures import outcome_figures_for_periods
 from ..score_source import scorecard_url, stated_scores_for
 from ..scoring import DOCUMENT_MEASURES, day_label, hard_counts_label, official_label
 
@@ -155,6 +156,9 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
     else:
         own_now, own_before = committee_now, committee_before
 
+    outcomes_now, outcomes_before = outcome_figures_for_periods(
+        committee.pk, [period, previous], today, group_id=group.pk if group else None
+    )
     groups = list(
         SectorGroup.objects.filter(committee=committee, is_active=True)
         .order_by("sort_order", "id")
@@ -183,6 +187,7 @@ def _compute(*, committee: Committee, period: Period, group: SectorGroup | None)
         "previous_figures": own_before.as_dict(),
         "committee_figures": committee_now.as_dict(),
         "committee_previous_figures": committee_before.as_dict(),
+        "outcomes": {"now": outcomes_now, "previous": outcomes_before},
         "figure_keys": list(FIGURE_KEYS),
         "headline_keys": list(HEADLINE_KEYS),
         "activities_by_month": {
