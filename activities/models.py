@@ -272,15 +272,59 @@ def adoption_errors(record: models.Model, *, adopted: bool, on: str, by: str) ->
         raise ValidationError(errors)
 
 
-class Proposal(models.Model):
-    """A proposal (提案) by members or in the group's name.
+ANSWER_MONTHS = 3  # the handling rules' answer period (办理期限): three months after assignment
 
-    Being a key proposal (重点提案) counts in the year of `key_on`."""
+
+def default_answer_due(assigned_on: datetime.date) -> datetime.date:
+    """The one rule for an answer's deadline: ANSWER_MONTHS after the proposal
+    was assigned (交办), on the same day of the month or the month's last day."""
+    month = assigned_on.month - 1 + ANSWER_MONTHS
+    year, month = assigned_on.year + month // 12, month % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(assigned_on.day, last_day))
+
+
+def answer_path(instance: Proposal, filename: str) -> str:
+    ext = pathlib.Path(filename).suffix.lower()
+    return f"answers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Proposal(models.Model):
+    """A proposal (提案) by members or in the group's name, followed to closure.
+
+    The flow (activities.services.proposals): submitted → accepted (立案,
+    stored as "filed") / not accepted / merged into another → assigned to
+    handling units (交办) → answered (答复) → closed ("handled", 办结) once the
+    proposer's satisfaction and the implementation grade are in.
+
+    Joint proposals: `proposers` holds everyone, `first_proposer` the first
+    (领衔); the co-proposers (附议) are the others.
+
+    Being a key proposal (重点提案) counts in the year of `key_on`; an answer in
+    the year of `answered_on`."""
 
     class Status(models.TextChoices):
+        # The values "filed" and "handled" predate the flow: "filed" is the
+        # acceptance (立案), "handled" the closure (办结).
         SUBMITTED = "submitted", _("Submitted")
-        FILED = "filed", _("Filed")
-        HANDLED = "handled", _("Handled")
+        FILED = "filed", _("Accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        MERGED = "merged", _("Merged")
+        ASSIGNED = "assigned", _("Assigned")
+        ANSWERED = "answered", _("Answered")
+        HANDLED = "handled", _("Closed")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+    class Implementation(models.TextChoices):
+        SOLVED = "A", _("A · Solved")
+        IN_PROGRESS = "B", _("B · Being solved")
+        PLANNED = "C", _("C · Planned")
+        NOT_POSSIBLE = "D", _("D · Cannot be solved for now")
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
     group = models.ForeignKey(
@@ -288,13 +332,44 @@ class Proposal(models.Model):
     )
     number = models.CharField(_("proposal number"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
     submitted_on = models.DateField(_("submitted on"), db_index=True)
     proposers = models.ManyToManyField(Member, related_name="proposals", verbose_name=_("proposers"))
+    first_proposer = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="first_proposals",
+        verbose_name=_("first proposer"),
+    )
     is_group_proposal = models.BooleanField(_("in the group's name"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decided_on = models.DateField(_("accepted or declined on"), null=True, blank=True)
+    decision_note = models.CharField(_("reason"), max_length=300, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+        verbose_name=_("merged into"),
+    )
     is_key = models.BooleanField(_("key proposal"), default=False)
     key_on = models.DateField(_("made a key proposal on"), null=True, blank=True)
     key_by = models.CharField(_("made a key proposal by"), max_length=20, choices=AdoptingBody.choices, blank=True)
+    supervising_leader = models.CharField(_("supervising leader"), max_length=100, blank=True)
+    is_excellent = models.BooleanField(_("excellent proposal"), default=False)
+    excellent_year = models.PositiveSmallIntegerField(_("excellent proposal of the year"), null=True, blank=True)
+    answer_due = models.DateField(_("answer due"), null=True, blank=True, db_index=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_text = models.TextField(_("answer"), blank=True)
+    answer_file = models.FileField(_("answer file"), upload_to=answer_path, blank=True)
+    answer_file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=15, choices=Satisfaction.choices, blank=True)
+    implementation = models.CharField(_("implementation"), max_length=1, choices=Implementation.choices, blank=True)
+    implemented_on = models.DateField(_("implementation graded on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[proposers])
 
     class Meta:
@@ -307,14 +382,205 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["group", "number"], condition=~Q(number=""), name="proposal_unique_number_per_group"
             ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(status="merged"), name="proposal_merged_into_when_merged"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted (立案) at some point: the later steps follow acceptance."""
+        return self.status in ACCEPTED_STATES
+
+    @property
+    def co_proposers(self) -> list[Member]:
+        return [member for member in self.proposers.all() if member.pk != self.first_proposer_id]
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.answered_on is None and self.answer_due is not None and self.answer_due < today
+
     def clean(self) -> None:
         super().clean()
         adoption_errors(self, adopted=self.is_key, on="key_on", by="key_by")
+        if self.is_excellent and not self.excellent_year:
+            raise ValidationError({"excellent_year": _("Enter the year it was named excellent.")})
+
+
+# Accepted, then possibly assigned, answered and closed.
+ACCEPTED_STATES = (
+    Proposal.Status.FILED,
+    Proposal.Status.ASSIGNED,
+    Proposal.Status.ANSWERED,
+    Proposal.Status.HANDLED,
+)
+
+
+class ProposalHandling(models.Model):
+    """A unit a proposal was assigned to (交办): the lead (主办) or a co-handler (协办)."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="handlings", verbose_name=_("proposal")
+    )
+    unit = models.CharField(_("handling unit"), max_length=100)
+    is_lead = models.BooleanField(_("lead unit"), default=True)
+    assigned_on = models.DateField(_("assigned on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["proposal", "-is_lead", "unit"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "unit"], name="handling_unit_once_per_proposal")]
+
+    def __str__(self) -> str:
+        return self.unit
+
+
+class AdoptionLevel(models.TextChoices):
+    """The rungs of an opinion report's adoption ladder, lowest first."""
+
+    COMMITTEE = "committee", _("City CPPCC")
+    CITY = "city", _("City Party committee and government")
+    PROVINCE = "province", _("Provincial CPPCC, Party committee or government")
+    NATIONAL = "national", _("National CPPCC or central authorities")
+
+
+# The rung's order and the report's status it stands for (the highest rung is
+# the report's status, adopted_on and adopted_by).
+ADOPTION_RANK = {level: rank for rank, level in enumerate(AdoptionLevel.values)}
+LEVEL_STATUS = {
+    AdoptionLevel.COMMITTEE: OpinionReport.Status.ADOPTED_CITY,
+    AdoptionLevel.CITY: OpinionReport.Status.ADOPTED_CITY,
+    AdoptionLevel.PROVINCE: OpinionReport.Status.ADOPTED_PROVINCE,
+    AdoptionLevel.NATIONAL: OpinionReport.Status.ADOPTED_NATIONAL,
+}
+
+
+class OpinionAdoption(models.Model):
+    """One rung of an opinion report's adoption ladder (采用): a level, the body
+    that adopted it and the day. Counted in the year of `adopted_on`."""
+
+    report = models.ForeignKey(
+        OpinionReport, on_delete=models.CASCADE, related_name="adoptions", verbose_name=_("public-opinion report")
+    )
+    level = models.CharField(_("level"), max_length=15, choices=AdoptionLevel.choices)
+    adopted_by = models.CharField(_("kind of body"), max_length=20, choices=AdoptingBody.choices)
+    body = models.CharField(_("adopting body"), max_length=100, blank=True)
+    adopted_on = models.DateField(_("adopted on"), db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        ordering = ["report", "adopted_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "level", "body"], name="adoption_once_per_level_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} {self.body}".strip()
+
+
+class InstructionLevel(models.TextChoices):
+    CITY = "city", _("City leader")
+    PROVINCE = "province", _("Provincial leader")
+    NATIONAL = "national", _("National leader")
+
+
+def scan_path(instance: Instruction, filename: str) -> str:
+    ext = pathlib.Path(filename).suffix.lower()
+    return f"instructions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction (批示) on an opinion report or a proposal,
+    counted in the year it was given (`dated`)."""
+
+    report = models.ForeignKey(
+        OpinionReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("public-opinion report"),
+    )
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("proposal"),
+    )
+    level = models.CharField(_("level"), max_length=15, choices=InstructionLevel.choices)
+    leader_title = models.CharField(_("leader's title"), max_length=100)
+    dated = models.DateField(_("date of the instruction"), db_index=True)
+    note = models.TextField(_("what the instruction says"), blank=True)
+    scan = models.FileField(_("scan"), upload_to=scan_path, blank=True)
+    scan_name = models.CharField(_("file name"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leader's instruction")
+        verbose_name_plural = _("leaders' instructions")
+        ordering = ["-dated", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, proposal__isnull=True)
+                | Q(report__isnull=True, proposal__isnull=False),
+                name="instruction_on_report_or_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader_title} {self.dated}"
+
+    @property
+    def record(self) -> OpinionReport | Proposal:
+        return self.report if self.report_id else self.proposal
+
+    @property
+    def group_id(self) -> int:
+        return self.record.group_id
+
+
+class ConsultationOutcome(models.Model):
+    """An output of a consultation meeting (协商成果): a suggestion, where it was
+    sent and the response."""
+
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        limit_choices_to={"kind": ActivityKind.CONSULTATION},
+        verbose_name=_("consultation meeting"),
+    )
+    suggestion = models.TextField(_("suggestion"))
+    sent_to = models.CharField(_("sent to"), max_length=200)
+    response = models.TextField(_("response"), blank=True)
+    responded_on = models.DateField(_("responded on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consultation outcome")
+        verbose_name_plural = _("consultation outcomes")
+        ordering = ["activity", "id"]
+
+    def __str__(self) -> str:
+        return self.suggestion[:40]
+
+    def clean(self) -> None:
+        super().clean()
+        activity = self.activity if self.activity_id else None
+        if activity is not None and activity.kind != ActivityKind.CONSULTATION:
+            raise ValidationError({"activity": _("This activity is not a consultation meeting.")})
+        if self.response and self.responded_on is None:
+            raise ValidationError({"responded_on": _("Enter the date of the response.")})
+        if self.responded_on is not None and not self.response:
+            raise ValidationError({"response": _("Enter the response.")})
 
 
 class ConstituentContact(models.Model):
