@@ -12,8 +12,9 @@ judges them:
 - proposals: the first proposer earns PROPOSAL_FIRST, each other proposer
   PROPOSAL_CO; a proposal in the group's name (collective) earns PROPOSAL_GROUP
   for at most `collective_max` of its proposers (the first proposer first,
-  then in the order given), the rest are listed with 0 points; the accepted,
-  key and excellent bonuses and leaders' instructions on a proposal go to the
+  then in the order given), the rest are listed with 0 points; the accepted
+  (in the year decided), key (the year made key) and excellent (the year named)
+  bonuses and leaders' instructions on a proposal go to the
   first proposer in full and to every other counted proposer at `co_share`;
 - public-opinion reports: each submitter earns OPINION_SUBMITTED in the year
   submitted; adoptions earn by level in the year of adoption (the highest level
@@ -71,9 +72,9 @@ class ProposalFact(NamedTuple):
     date: datetime.date  # submitted on
     role: str  # FIRST, CO or GROUP (collective: see position)
     position: int = 0  # collective proposals: 0 for the first proposer, then 1, 2, …
-    accepted: bool = False
+    accepted_on: datetime.date | None = None  # accepted (立案): counted in this day's year
     key_on: datetime.date | None = None
-    excellent: bool = False
+    excellent_year: int | None = None
     instructions: tuple[InstructionFact, ...] = ()
     group_id: int = 0
 
@@ -258,12 +259,12 @@ def _proposal_items(facts: MemberFacts, rules: RuleSet) -> Iterable[PointItem]:
         if beyond:
             continue
         bonuses = []
-        if p.accepted and _in_year(p.date, year):
-            bonuses.append((Item.PROPOSAL_ACCEPTED.value, p.date, 0))
+        if _in_year(p.accepted_on, year):
+            bonuses.append((Item.PROPOSAL_ACCEPTED.value, p.accepted_on, 0))
         if p.key_on is not None and _in_year(p.key_on, year):
             bonuses.append((Item.PROPOSAL_KEY.value, p.key_on, 0))
-        if p.excellent and _in_year(p.date, year):
-            bonuses.append((Item.PROPOSAL_EXCELLENT.value, p.date, 0))
+        if p.excellent_year == year:
+            bonuses.append((Item.PROPOSAL_EXCELLENT.value, datetime.date(year, 12, 31), 0))
         bonuses += [(instruction_item(i.level), i.date, i.id) for i in p.instructions if _in_year(i.date, year)]
         for item, day, sub in bonuses:
             value, note = _share(points.get(item, 0.0), lead, rules)

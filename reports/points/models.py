@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from sectors.models import Committee, Member
+from sectors.models import Committee, Member, SectorGroup
 
 from .items import Category, Item
 
@@ -166,6 +166,9 @@ class PointSnapshot(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
     year = models.PositiveSmallIntegerField(_("year"))
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sector group")
+    )
     total = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
     consequence = models.CharField(_("consequence"), max_length=200, blank=True)
