@@ -55,7 +55,7 @@ class AttendanceFact(NamedTuple):
     kind: str
     date: datetime.date
     title: str
-    present: bool
+    present: bool = True
     reason: str = ""  # absent: "" without a reason (unexcused), else approved leave
 
 
