@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 
 from reports.points import documents
 from reports.points.selectors import own_points
@@ -24,12 +23,12 @@ def my_points(request: HttpRequest) -> HttpResponse:
     return _member_page(request, member, points, year_points, year, "reports/points/my_points.html")
 
 
-@require_POST
 @portal_view({roles.MEMBER}, write=True)
 def my_points_appeal(request: HttpRequest) -> HttpResponse:
     year = _post_year(request)
     member, points, _year_points = own_points(user=request.user, year=year)
-    appeal_post(request, member, points, year)
+    if request.method == "POST":
+        appeal_post(request, member, points, year)
     return redirect(f"{reverse('my_points')}?year={year}")
 
 

@@ -29,7 +29,7 @@ from reports.snapshots import year_close
 from sectors import roles
 from sectors.models import AuditEvent, Constituent
 
-from .factories import make_activity, make_member, make_user
+from .factories import make_activity, make_member
 
 Y = 2025
 D = datetime.date

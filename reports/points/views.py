@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from sectors import clock, roles
 from sectors.access import portal_view
@@ -124,12 +123,13 @@ def _post_year(request: HttpRequest) -> int:
     return year if 2000 <= year <= 2100 else clock.today().year
 
 
-@require_POST
 @portal_view(APPEAL_RAISERS, write=True)
 def member_points_appeal(request: HttpRequest, member_id: int) -> HttpResponse:
+    """POST only; a GET goes back to the points (after the scope check, so another group's member is 404)."""
     year = _post_year(request)
     member, points, _year_points = selectors.member_points_for(user=request.user, member_id=member_id, year=year)
-    appeal_post(request, member, points, year)
+    if request.method == "POST":
+        appeal_post(request, member, points, year)
     return redirect(f"{reverse('member_points', args=[member.pk])}?year={year}")
 
 
