@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from sectors.models import Committee, Member, SectorGroup
@@ -118,8 +119,8 @@ class PointAppeal(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting review")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("appeal", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("appeal", "Rejected")
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee"))
     year = models.PositiveSmallIntegerField(_("year"))
