@@ -49,6 +49,10 @@ from .items import (
 
 FIRST, CO, GROUP = "first", "co", "group"
 
+# Plain strings for the hot loops (an enum member's .value costs a descriptor call).
+_ATTENDANCE = Category.ATTENDANCE.value
+_LEAVE, _ABSENCE = Item.LEAVE.value, Item.ABSENCE.value
+
 
 class AttendanceFact(NamedTuple):
     activity_id: int
@@ -203,17 +207,17 @@ def _in_year(day: datetime.date | None, year: int) -> bool:
 
 
 def _attendance_items(facts: MemberFacts, rules: RuleSet) -> Iterable[PointItem]:
-    points = rules.points
+    points, year = rules.points, rules.year
     for a in facts.attendance:
-        if a.date.year != rules.year:
+        if a.date.year != year:
             continue
-        item = ATTEND_PREFIX + a.kind if a.present else (Item.LEAVE.value if a.reason else Item.ABSENCE.value)
+        item = ATTEND_PREFIX + a.kind if a.present else (_LEAVE if a.reason else _ABSENCE)
         value = points.get(item, 0.0)
         if value:
             yield PointItem(
                 f"activity:{a.activity_id}:{item}",
                 item,
-                Category.ATTENDANCE.value,
+                _ATTENDANCE,
                 "activity",
                 a.activity_id,
                 a.date,
@@ -399,7 +403,7 @@ _SOURCES = (_attendance_items, _proposal_items, _opinion_items, _duty_items, _co
 
 def capped(items: list[PointItem], cap: float | None) -> list[PointItem]:
     """The category's items with its cap applied to the positive points, in date order."""
-    if cap is None:
+    if cap is None or sum(i.points for i in items if i.points > 0) <= cap:
         return items
     left = cap
     result = []
@@ -409,7 +413,9 @@ def capped(items: list[PointItem], cap: float | None) -> list[PointItem]:
             continue
         counted = max(0.0, min(item.points, left))
         left -= counted
-        result.append(item if counted == item.points else item._replace(counted=round(counted, 2), capped=True))
+        if counted != item.points:
+            item = PointItem(*item[:8], round(counted, 2), True, item.note)
+        result.append(item)
     return result
 
 
