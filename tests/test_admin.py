@@ -30,6 +30,8 @@ from activities.models import (
     Proposal,
 )
 from reports.models import AssessmentYear, Measure, Requirement
+from reports.points.models import PointAppeal, PointYear
+from reports.points.services import preset_apply
 from sectors import roles
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 
@@ -132,6 +134,17 @@ BUILDERS = {
     ),
     AssessmentYear: _assessment_year,
     Requirement: _assessment_year,
+    # Members' duty points (reports.points): a year's rules from a preset, and an appeal.
+    PointYear: lambda ctx: preset_apply(committee=ctx["committee"], year=2000 + _n() % 100, preset="minhang"),
+    PointAppeal: lambda ctx: PointAppeal.objects.create(
+        committee=ctx["committee"],
+        year=2025,
+        member=ctx["member"],
+        item_key=f"activity:{_n()}:attend_study",
+        item_label="学习会",
+        points=2,
+        reason="漏记",
+    ),
 }
 
 
