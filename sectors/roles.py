@@ -62,6 +62,7 @@ _RULES = [
     "reports.pointrule",
     "reports.pointcap",
     "reports.gradeband",
+    "reports.pointappeal",
 ]
 _ALL_MODELS = _RECORDS + _ROSTER + _RULES + ["sectors.committee", "sectors.term", "sectors.user"]
 _CRUD = ("view", "add", "change", "delete")

@@ -40,6 +40,7 @@ class PresetForm(forms.Form):
 class PointYearAdmin(SimpleHistoryAdmin):
     list_display = ("year", "committee", "preset", "collective_max_members", "co_share", "ladder_highest_only")
     list_filter = ("committee", "preset")
+    list_select_related = ("committee",)
     inlines = [PointRuleInline, PointCapInline, GradeBandInline]
     actions = ["apply_preset"]
 
@@ -80,6 +81,7 @@ class PointYearAdmin(SimpleHistoryAdmin):
 class PointAppealAdmin(SimpleHistoryAdmin):
     list_display = ("member", "year", "item_label", "points", "status", "adjustment", "resolved_by")
     list_filter = ("year", "status")
+    list_select_related = ("member", "resolved_by")
     search_fields = ("member__name", "item_label")
 
     def has_add_permission(self, request) -> bool:
