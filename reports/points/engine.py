@@ -33,6 +33,7 @@ Nothing here counts sign-ins, time online or reading: only records of work.
 from __future__ import annotations
 
 import datetime
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -460,8 +461,17 @@ def member_points(facts: MemberFacts, rules: RuleSet) -> MemberPoints:
 
 
 def year_points(facts: Iterable[MemberFacts], rules: RuleSet) -> list[MemberPoints]:
-    """Every member's points, highest first (then member number)."""
-    result = [member_points(f, rules) for f in facts]
+    """Every member's points, highest first (then member number).
+
+    The collector is paused meanwhile: tens of thousands of small tuples, none
+    of them cyclic, would otherwise start a generation-0 pass every 700 of them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        result = [member_points(f, rules) for f in facts]
+    finally:
+        if paused:
+            gc.enable()
     result.sort(key=lambda p: (-p.total, p.number, p.member_id))
     return result
 
