@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
+from portal import roles
+from portal.access import portal_view
 from reports.points import documents
 from reports.points.selectors import own_points
 from reports.points.views import _member_page, _post_year, appeal_post
 from reports.views.pages import _year
-from sectors import roles
-from sectors.access import portal_view
 
 
 @portal_view({roles.MEMBER})

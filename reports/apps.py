@@ -20,8 +20,8 @@ class ReportsConfig(AppConfig):
         # Record forms warn when a record falls in a closed year (activities.closing).
         closed_year_lookup_register(is_closed)
 
-        # The member import's preview shows how each group's score changes (sectors.imports.members).
-        from sectors.imports.members import score_effects_register
+        # The member import's preview shows how each group's score changes (sectors.importers.members).
+        from sectors.importers.members import score_effects_register
 
         from .import_effects import member_import_effects
 

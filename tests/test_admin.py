@@ -29,10 +29,10 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
+from portal import roles
 from reports.models import AssessmentYear, Measure, Requirement
 from reports.points.models import PointAppeal, PointYear
 from reports.points.services import preset_apply
-from sectors import roles
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 
 from .factories import log_in, make_activity, make_committee, make_group, make_member, make_user, valid_id_card

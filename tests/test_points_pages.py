@@ -22,11 +22,11 @@ from activities.models import (
     OpinionReport,
     Proposal,
 )
+from portal import roles
 from reports.points.models import PointAppeal, PointRule, PointSnapshot, PointYear
 from reports.points.services import preset_apply
 from reports.setup import assessment_year_ensure
 from reports.snapshots import year_close
-from sectors import roles
 from sectors.models import AuditEvent, Constituent
 
 from .factories import make_activity, make_member

@@ -31,7 +31,7 @@ from activities.models import (
     Proposal,
 )
 from activities.selectors.duty import duty_reports_given
-from sectors import clock
+from portal import clock
 from sectors.models import Member, SectorGroup
 
 from .engine import MemberPoints, category_label

@@ -1,7 +1,7 @@
 """Reads of the duty points, scoped to the user: a member's year with the
 record behind each item, a group's members, the committee's list, the open
 appeals. A closed year is read from its frozen points; an open one is
-computed from the records (cached until they change, sectors.freshness)."""
+computed from the records (cached until they change, portal.cache)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.urls import reverse
 
-from sectors import freshness, roles
-from sectors.access import is_leader
+from portal import cache as freshness
+from portal import roles
 from sectors.models import Committee, Member, SectorGroup
-from sectors.selectors import visible_members
+from sectors.roster.selectors import visible_members
+from sectors.scope import is_leader
 
 from ..models import ClosedYear
 from .engine import CategoryTotal, MemberPoints, PointItem, RuleSet, grade_counts, year_points

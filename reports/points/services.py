@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import audit
+from sectors.audit import events as audit
 from sectors.models import Committee, Member, User
 
 from ..models import ClosedYear
@@ -20,7 +20,7 @@ from .engine import MemberPoints, PointItem
 from .models import GradeBand, PointAppeal, PointCap, PointRule, PointSnapshot, PointYear
 from .presets import PRESETS
 
-AUDIT_APPEAL_RESOLVED = "points_appeal"  # sectors.audit action of a resolution
+AUDIT_APPEAL_RESOLVED = "points_appeal"  # sectors.audit.events action of a resolution
 
 
 @transaction.atomic

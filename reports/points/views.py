@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from sectors import clock, roles
-from sectors.access import portal_view
-from sectors.exports import Column, list_export, year_period
+from portal import clock, roles
+from portal.access import portal_view
+from portal.exports import Column, list_export, year_period
 from sectors.models import Member, committee_for_portal
 from sectors.submissions import show_errors
 
