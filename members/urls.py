@@ -2,4 +2,6 @@
 
 from django.urls import path  # noqa: F401  (the pages add their paths here)
 
-urlpatterns: list = []
+from . import points
+
+urlpatterns: list = [*points.urlpatterns]

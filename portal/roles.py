@@ -58,7 +58,16 @@ _RECORDS = [
     "sectors.constituent",
 ]
 _ROSTER = ["sectors.member", "sectors.groupmembership", "sectors.sectorgroup"]
-_RULES = ["reports.assessmentyear", "reports.requirement"]
+_RULES = [
+    "reports.assessmentyear",
+    "reports.requirement",
+    # The members' duty-point rules of each year (reports.points).
+    "reports.pointyear",
+    "reports.pointrule",
+    "reports.pointcap",
+    "reports.gradeband",
+    "reports.pointappeal",
+]
 _ALL_MODELS = _RECORDS + _ROSTER + _RULES + ["sectors.committee", "sectors.term", "sectors.user"]
 _CRUD = ("view", "add", "change", "delete")
 # The schedule of reminders and snapshots (django-celery-beat), edited by administrators.

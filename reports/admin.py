@@ -74,3 +74,7 @@ class RequirementAdmin(SimpleHistoryAdmin):
     list_filter = ("assessment_year__year", "have", "carrier", "is_hard")
     list_select_related = ("assessment_year", "assessment_year__committee")
     search_fields = ("measure", "have")
+
+
+# The duty points' administration (reports.points.admin) registers itself on import.
+from .points import admin as points_admin  # noqa: E402, F401

@@ -26,3 +26,6 @@ class ReportsConfig(AppConfig):
         from .import_effects import member_import_effects
 
         score_effects_register(member_import_effects)
+
+        # Closing a year freezes the members' duty points (reports.points.signals).
+        from .points import signals  # noqa: F401

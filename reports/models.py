@@ -218,3 +218,8 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} {self.year} {self.taken_on:%Y-%m-%d} {self.total}"
+
+
+# Members' duty points (履职积分): their rules, appeals and frozen results live in
+# reports.points; imported here so that Django finds the models of the app.
+from .points.models import GradeBand, PointAppeal, PointCap, PointRule, PointSnapshot, PointYear  # noqa: E402, F401

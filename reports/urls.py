@@ -4,6 +4,7 @@ the scorecards live under /reports/scorecards/."""
 
 from django.urls import path
 
+from .points import views as points
 from .views import closing, dashboard, home, pages, scorecards
 
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     *scorecards.urlpatterns,
     *dashboard.urlpatterns,
     *closing.urlpatterns,
+    *points.urlpatterns,
 ]

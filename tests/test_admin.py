@@ -33,6 +33,8 @@ from activities.models import (
 )
 from portal import roles
 from reports.models import AssessmentYear, Measure, Requirement
+from reports.points.models import PointAppeal, PointYear
+from reports.points.services import preset_apply
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 
 from .factories import log_in, make_activity, make_committee, make_group, make_member, make_user, valid_id_card
@@ -142,6 +144,17 @@ BUILDERS = {
         level="city",
         leader_title="市长",
         dated=datetime.date(2025, 5, 1),
+    ),
+    # Members' duty points (reports.points): a year's rules from a preset, and an appeal.
+    PointYear: lambda ctx: preset_apply(committee=ctx["committee"], year=2000 + _n() % 100, preset="minhang"),
+    PointAppeal: lambda ctx: PointAppeal.objects.create(
+        committee=ctx["committee"],
+        year=2025,
+        member=ctx["member"],
+        item_key=f"activity:{_n()}:attend_study",
+        item_label="学习会",
+        points=2,
+        reason="漏记",
     ),
 }
 
