@@ -23,7 +23,6 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext as _
 
 from sectors import audit, clock, roles
 from sectors.models import Committee, GroupMembership, Member, User, membership_covers
@@ -36,7 +35,6 @@ CODE_DIGITS = 8
 THROTTLE_LIMIT = 5
 THROTTLE_WINDOW = datetime.timedelta(minutes=15)
 _SALT = "members.activation"
-
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,13 @@ def member_accounts_issue(*, members, by: User | None = None, request=None) -> l
             continue  # activated: a forgotten password is reset by an administrator
         code = _new_code()
         ActivationCode.objects.update_or_create(
-            user=user, defaults={"code_hash": _hash(user.pk, code), "issued_at": timezone.now(), "expires_at": expires, "used_at": None}
+            user=user,
+            defaults={
+                "code_hash": _hash(user.pk, code),
+                "issued_at": timezone.now(),
+                "expires_at": expires,
+                "used_at": None,
+            },
         )
         issued.append(IssuedCode(member, user, code, groups.get(member.pk, ""), expires, created))
     audit.record(
@@ -196,7 +200,12 @@ def account_activate(*, identifier: str, code: str, password: str, request=None)
         user.set_password(password)
         user.save(update_fields=["password"])
     audit.record(
-        action=audit.Action.PASSWORD_CHANGED, request=request, user=user, model=User, object_id=user.pk, detail="account activated"
+        action=audit.Action.PASSWORD_CHANGED,
+        request=request,
+        user=user,
+        model=User,
+        object_id=user.pk,
+        detail="account activated",
     )
     return user
 

@@ -26,8 +26,12 @@ def issue_member_accounts(modeladmin, request, queryset) -> HttpResponse:
         return TemplateResponse(
             request,
             "admin/members/issue_accounts.html",
-            {**modeladmin.admin_site.each_context(request), "members": queryset, "opts": modeladmin.model._meta,
-             "title": _("Create member accounts")},
+            {
+                **modeladmin.admin_site.each_context(request),
+                "members": queryset,
+                "opts": modeladmin.model._meta,
+                "title": _("Create member accounts"),
+            },
         )
     issued = member_accounts_issue(members=list(queryset), by=request.user, request=request)
     audit_codes_shown(issued=issued, request=request, where=f"admin: member accounts ({output})")

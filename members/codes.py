@@ -66,7 +66,9 @@ def codes_workbook(issued: Sequence[IssuedCode]) -> bytes:
 def audit_codes_shown(*, issued: Sequence[IssuedCode], request=None, where: str = "") -> None:
     """An export of the codes with full mobile numbers: recorded as one."""
     members = [i.member for i in issued if i.member.mobile]
-    audit.record(action=audit.Action.EXPORT, request=request, model=Member, count=len(issued), where=where, username="manage.py")
+    audit.record(
+        action=audit.Action.EXPORT, request=request, model=Member, count=len(issued), where=where, username="manage.py"
+    )
     if request is not None:
         audit.record_personal_data(request=request, people=members, where=where)
     elif members:

@@ -44,11 +44,14 @@ def _constituents(member: Member, rule, year: int, today: datetime.date) -> Duty
         return Duty("constituents", True, text, end)
     if today > end:
         text = _("Contacted %(have)s of the %(needed)s constituents asked by %(day)s.") % {
-            "have": have, "needed": needed, "day": day_label(end)
+            "have": have,
+            "needed": needed,
+            "day": day_label(end),
         }
         return Duty("constituents", False, text, end, overdue=True)
     text = _("Still to do: contact %(more)s more constituents, by %(day)s.") % {
-        "more": needed - have, "day": day_label(end)
+        "more": needed - have,
+        "day": day_label(end),
     }
     return Duty("constituents", False, text, end)
 
@@ -72,7 +75,8 @@ def _study(record) -> Duty:
     rows = [row for row in record.attendance if row.activity.kind == ActivityKind.STUDY]
     present = sum(1 for row in rows if row.status == "present")
     text = _("Study days: present at %(present)s of the %(held)s your group held; the group holds one each month.") % {
-        "present": present, "held": len(rows)
+        "present": present,
+        "held": len(rows),
     }
     return Duty("study", True, text, info=True)
 

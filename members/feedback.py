@@ -15,7 +15,9 @@ from .models import Feedback
 
 
 def administrators():
-    return User.objects.filter(Q(is_superuser=True) | Q(groups__name=roles.GROUP_NAMES[roles.ADMIN]), is_active=True).distinct()
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(groups__name=roles.GROUP_NAMES[roles.ADMIN]), is_active=True
+    ).distinct()
 
 
 @transaction.atomic

@@ -90,9 +90,7 @@ class Feedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
     )
-    member = models.ForeignKey(
-        Member, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("member")
-    )
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("member"))
     text = models.TextField(_("suggestion"))
     page = models.CharField(_("page"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)

@@ -30,9 +30,7 @@ def notice_recipients(*, committee, group: SectorGroup | None) -> QuerySet[Membe
 
 
 @transaction.atomic
-def notice_send(
-    *, by: User, title: str, body: str, group: SectorGroup | None, attachment=None, request=None
-) -> Notice:
+def notice_send(*, by: User, title: str, body: str, group: SectorGroup | None, attachment=None, request=None) -> Notice:
     """Store the notice, its recipients, and a portal notification for each of
     them with an account."""
     if is_leader(by) and (group is None or group.pk != by.sector_group_id):
@@ -45,10 +43,14 @@ def notice_send(
     notice.save()
     members = list(notice_recipients(committee=committee, group=group).values_list("pk", flat=True))
     NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, member_id=pk) for pk in members])
-    audit.record_bulk_write(model=NoticeRecipient, count=len(members), user=by, request=request, detail=f"notice {notice.pk}")
+    audit.record_bulk_write(
+        model=NoticeRecipient, count=len(members), user=by, request=request, detail=f"notice {notice.pk}"
+    )
     link = reverse("member_notice", kwargs={"notice_id": notice.pk})
     for user in User.objects.filter(member_id__in=members, is_active=True):
-        notification_send(user=user, title=_("Notice: %(title)s") % {"title": title}, link=link, key=f"notice:{notice.pk}")
+        notification_send(
+            user=user, title=_("Notice: %(title)s") % {"title": title}, link=link, key=f"notice:{notice.pk}"
+        )
     return notice
 
 
@@ -81,7 +83,9 @@ def notice_receipts(*, notice: Notice) -> Receipts:
 
 
 def notices_of_member(*, member_id: int) -> QuerySet[NoticeRecipient]:
-    return NoticeRecipient.objects.filter(member_id=member_id).select_related("notice").order_by("-notice__sent_at", "-id")
+    return (
+        NoticeRecipient.objects.filter(member_id=member_id).select_related("notice").order_by("-notice__sent_at", "-id")
+    )
 
 
 def notice_open(*, member_id: int, notice_id: int) -> NoticeRecipient:

@@ -69,17 +69,27 @@ def member_file_pdf(context: dict) -> bytes:
     record, member, year = context["record"], context["member"], context["year"]
     story = [
         _p(_("Duty record of %(name)s, %(year)s") % {"name": member.name, "year": year}, styles["title"]),
-        _p(
-            "　".join(f"{m.group.name}·{m.get_role_display()}" for m in record.memberships) or "—", styles["body"]
-        ),
+        _p("　".join(f"{m.group.name}·{m.get_role_display()}" for m in record.memberships) or "—", styles["body"]),
         Spacer(1, 4 * mm),
     ]
     rate = "—" if record.attendance_rate is None else f"{record.attendance_rate}%"
     story.append(
         _table(
             [
-                [_("Attendance rate"), _("Public-opinion reports"), _("Proposals"), _("Constituent contacts"), _("Duty reports")],
-                [rate, str(len(record.opinion_reports)), str(len(record.proposals)), str(len(record.contacts)), str(len(record.duty_reports))],
+                [
+                    _("Attendance rate"),
+                    _("Public-opinion reports"),
+                    _("Proposals"),
+                    _("Constituent contacts"),
+                    _("Duty reports"),
+                ],
+                [
+                    rate,
+                    str(len(record.opinion_reports)),
+                    str(len(record.proposals)),
+                    str(len(record.contacts)),
+                    str(len(record.duty_reports)),
+                ],
             ],
             styles,
         )

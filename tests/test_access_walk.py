@@ -86,9 +86,28 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
     }
 
 
+def _notice_for(group, recipients) -> int:
+    """A notice with an attachment sent to `recipients` (the member account's member among group A's)."""
+    from members.models import Notice, NoticeRecipient
+
+    notice = Notice.objects.create(
+        committee=group.committee,
+        group=group,
+        title="学习通知",
+        body="请阅读。",
+        attachment=ContentFile(b"notice", name="n.txt"),
+        attachment_name="通知.txt",
+    )
+    NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, member=m) for m in recipients])
+    return notice.pk
+
+
 @pytest.fixture
-def rows(group_a, group_b):
-    return {"own": _rows_for(group_a, "A"), "other": _rows_for(group_b, "B")}
+def rows(group_a, group_b, member_user):
+    own, other = _rows_for(group_a, "A"), _rows_for(group_b, "B")
+    own["notice_id"] = _notice_for(group_a, [member_user.member])
+    other["notice_id"] = _notice_for(group_b, [])
+    return {"own": own, "other": other}
 
 
 def _url(pattern: URLPattern, namespace: str | None, kwargs_source: dict[str, int]) -> str:

@@ -23,9 +23,7 @@ PER_PAGE = 25
 @portal_view(roles.ALL_ROLES)
 def notice_list(request: HttpRequest) -> HttpResponse:
     page_obj, querystring = paginate(request, service.notices_for_staff(user=request.user), PER_PAGE)
-    return render(
-        request, "members/notice_list.html", {"page_obj": page_obj, "querystring_without_page": querystring}
-    )
+    return render(request, "members/notice_list.html", {"page_obj": page_obj, "querystring_without_page": querystring})
 
 
 @portal_view(roles.EDITORS, write=True)
@@ -75,9 +73,7 @@ def notice_attachment(request: HttpRequest, notice_id: int) -> HttpResponse:
 def member_notices(request: HttpRequest) -> HttpResponse:
     rows = service.notices_of_member(member_id=request.user.member_id)
     page_obj, querystring = paginate(request, rows, PER_PAGE)
-    return render(
-        request, "members/my_notices.html", {"page_obj": page_obj, "querystring_without_page": querystring}
-    )
+    return render(request, "members/my_notices.html", {"page_obj": page_obj, "querystring_without_page": querystring})
 
 
 @portal_view({roles.MEMBER})
