@@ -115,6 +115,7 @@ def member_accounts_issue(*, members, by: User | None = None, request=None) -> l
             },
         )
         issued.append(IssuedCode(member, user, code, groups.get(member.pk, ""), expires, created))
+    new = sum(i.created for i in issued)
     audit.record(
         action=audit.Action.BULK_WRITE,
         request=request,
@@ -122,7 +123,7 @@ def member_accounts_issue(*, members, by: User | None = None, request=None) -> l
         username="manage.py" if by is None else "",
         model=ActivationCode,
         count=len(issued),
-        detail=f"member accounts: {sum(i.created for i in issued)} new, {sum(not i.created for i in issued)} codes issued again",
+        detail=f"member accounts: {new} new, {len(issued) - new} codes issued again",
     )
     return issued
 

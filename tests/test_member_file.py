@@ -58,7 +58,7 @@ def test_a_member_sees_their_own_year(member_client, year_of_work):
     page = member_client.get("/me/?year=2025").content.decode()
     assert "李委员" in page and "我的档案 2025" in page
     assert "三月学习日" in page and "四月学习日" in page
-    assert re.search(r'data-activity="%d".*?请假' % year_of_work["leave"].pk, page, re.S)
+    assert re.search(rf'data-activity="{year_of_work["leave"].pk}".*?请假', page, re.S)
     assert "关于老旧小区加装电梯" in page and "市级采用" in page
     assert "关于托育服务的提案" in page and "群众甲" in page
     assert "别人的社情民意" not in page and "张别人" not in page
