@@ -320,7 +320,8 @@ def test_it_opens_the_members_side_for_the_leaders_group(demo):
     member = User.objects.get(username="member")
     group = SectorGroup.objects.get(short_name="致公党")
     in_group = GroupMembership.objects.filter(group=group, end_date__isnull=True, member__is_active=True)
-    accounts = User.objects.filter(member__in=in_group.values("member_id"), groups__name=roles.GROUP_NAMES[roles.MEMBER])
+    member_role = roles.GROUP_NAMES[roles.MEMBER]
+    accounts = User.objects.filter(member__in=in_group.values("member_id"), groups__name=member_role)
     # Every current member but the leader, whose account is the `leader` one.
     assert accounts.count() == in_group.count() - 1
     assert ActivationCode.objects.filter(user__in=accounts).count() == in_group.count() - 2  # and the demo member
