@@ -83,6 +83,7 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         "document_id": document.pk,
         "kind": ImportRun.Kind.ACTIVITIES,
         "run_id": ImportRun.objects.create(kind=ImportRun.Kind.ACTIVITIES, file_name=f"{suffix}.xlsx").pk,
+        "notice_id": _notice_for(group, [member]),
     }
 
 
@@ -104,9 +105,11 @@ def _notice_for(group, recipients) -> int:
 
 @pytest.fixture
 def rows(group_a, group_b, member_user):
+    from members.models import NoticeRecipient
+
     own, other = _rows_for(group_a, "A"), _rows_for(group_b, "B")
-    own["notice_id"] = _notice_for(group_a, [member_user.member])
-    other["notice_id"] = _notice_for(group_b, [])
+    # The member account's member (group A) received group A's notice, not group B's.
+    NoticeRecipient.objects.create(notice_id=own["notice_id"], member=member_user.member)
     return {"own": own, "other": other}
 
 
