@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sectors import roles
+from portal import roles
 from sectors.models import GroupMembership, SectorGroup, User
 
 DEMO_PASSWORD = "demo12345"

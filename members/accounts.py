@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from sectors import audit, clock, roles
+from portal import clock, roles
+from sectors.audit import events as audit
 from sectors.models import Committee, GroupMembership, Member, User, membership_covers
 
 from .models import ActivationCode

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.spreadsheets import workbook_response
 from sectors.admin import MemberAdmin
-from sectors.spreadsheets import workbook_response
 
 from .accounts import activation_address, member_accounts_issue
 from .codes import audit_codes_shown, codes_sheet

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from sectors import roles
+from portal import roles
+from portal.validators import _MOBILE_RE
 from sectors.models import User
-from sectors.validators import _MOBILE_RE
 
 
 class MemberMobileBackend(ModelBackend):

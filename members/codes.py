@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import audit
+from portal.spreadsheets import Sheet, workbook_bytes
+from sectors.audit import events as audit
 from sectors.models import Member
-from sectors.spreadsheets import Sheet, workbook_bytes
 
 from .accounts import IssuedCode, activation_address
 

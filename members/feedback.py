@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sectors import roles
+from portal import roles
 from sectors.models import User
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
 
 from .models import Feedback
 

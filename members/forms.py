@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from activities.uploads import validate_upload
-from sectors.access import is_leader, visible_groups
+from sectors.scope import is_leader, visible_groups
 
 from .models import Feedback, Notice
 

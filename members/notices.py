@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import audit, clock, roles
-from sectors.access import is_leader
+from portal import clock, roles
+from sectors.audit import events as audit
 from sectors.models import GroupMembership, Member, SectorGroup, User, committee_for_portal, membership_covers
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
+from sectors.scope import is_leader
 
 from .models import Notice, NoticeRecipient
 

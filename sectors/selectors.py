@@ -17,11 +17,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from sectors import clock
-
-from . import roles
-from .access import is_leader, visible_groups
-from .models import GroupMembership, Member, SectorGroup, membership_covers
+from portal import clock, roles
+from sectors.models import GroupMembership, Member, SectorGroup, membership_covers
+from sectors.scope import is_leader, visible_groups
 
 OFFICER_ROLES = (GroupMembership.Role.LEADER, GroupMembership.Role.DEPUTY, GroupMembership.Role.LIAISON)
 ROLE_RANK = {role: rank for rank, role in enumerate(GroupMembership.Role.values)}

@@ -1,6 +1,6 @@
 """Walk every URL of the portal as every role.
 
-Each view must declare who may use it (sectors.access.portal_view); a view
+Each view must declare who may use it (portal.access.portal_view); a view
 without a declaration fails here, so views added later are covered without
 anyone remembering to add them. For every role the walk checks that refused
 roles get 403 (anonymous users: the login page), allowed roles get the page,
@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
-from sectors import roles
-from sectors.access import PUBLIC
+from portal import roles
+from portal.access import PUBLIC
 from sectors.models import Constituent, ImportRun, Workstation
 
 from .factories import make_activity, make_member

@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from members.accounts import THROTTLE_LIMIT, member_accounts_issue, members_for_accounts
 from members.models import ActivationCode
-from sectors import roles
+from portal import roles
 from sectors.models import AuditEvent, User
 
 from .factories import make_member

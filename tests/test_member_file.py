@@ -13,8 +13,8 @@ import pytest
 
 from activities.carriers import ActivityKind
 from activities.models import Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
+from portal import roles
 from reports.setup import assessment_year_ensure
-from sectors import roles
 from sectors.models import Constituent
 
 from .factories import make_activity, make_member

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from members.models import Feedback, Notice, NoticeRecipient
-from sectors import roles
+from portal import roles
 from sectors.models import Notification
 
 from .factories import make_member, make_user

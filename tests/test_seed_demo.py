@@ -29,10 +29,10 @@ from activities.models import (
     Proposal,
 )
 from demo.seed import DEMO_PASSWORD
+from portal import roles
+from portal.validators import validate_id_card, validate_mobile
 from reports.figures import period_figures
-from sectors import roles
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
-from sectors.validators import validate_id_card, validate_mobile
 
 from .factories import make_member
 

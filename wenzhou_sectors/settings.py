@@ -72,18 +72,18 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "sectors.middleware.PortalLocaleMiddleware",
+    "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "sectors.security.UploadLimitMiddleware",
+    "sectors.accounts.security.UploadLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "sectors.session_roles.SessionRolesMiddleware",
+    "sectors.accounts.session_roles.SessionRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "sectors.security.IdleTimeoutMiddleware",
-    "sectors.security.TwoFactorMiddleware",
-    "sectors.security.PrivateCacheMiddleware",
-    "sectors.security.ExportAuditMiddleware",
+    "sectors.accounts.security.IdleTimeoutMiddleware",
+    "sectors.accounts.security.TwoFactorMiddleware",
+    "sectors.accounts.security.PrivateCacheMiddleware",
+    "sectors.accounts.security.ExportAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -162,11 +162,11 @@ if REDIS_URL and _TEST_PROCESS.startswith("gw") and REDIS_URL.rpartition("/")[2]
     _redis_base, _redis_db = REDIS_URL.rsplit("/", 1)
     REDIS_URL = f"{_redis_base}/{(int(_redis_db) - 1 - int(_TEST_PROCESS[2:])) % 16}"
 if REDIS_URL:
-    # Redis down must not take pages down: the cache then misses (sectors.faults),
+    # Redis down must not take pages down: the cache then misses (portal.faults),
     # and gives up after a second instead of hanging the request.
     CACHES = {
         "default": {
-            "BACKEND": "sectors.faults.TolerantRedisCache",
+            "BACKEND": "portal.faults.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -175,7 +175,7 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Role and permissions kept in the session (sectors.session_roles): only with a cache that
+# Role and permissions kept in the session (sectors.accounts.session_roles): only with a cache that
 # every worker shares, which carries the token that a change of roles replaces.
 PORTAL_SESSION_ROLES = env_bool("PORTAL_SESSION_ROLES", bool(REDIS_URL))
 
@@ -183,7 +183,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-# A broker that cannot be reached is reported within seconds (sectors.faults.run_later
+# A broker that cannot be reached is reported within seconds (portal.faults.run_later
 # then does the work in the web process) instead of blocking the request.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 0}
@@ -226,7 +226,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day: the absolute limit of a session
-# Signed out after this many minutes without a request (sectors.security.IdleTimeoutMiddleware).
+# Signed out after this many minutes without a request (sectors.accounts.security.IdleTimeoutMiddleware).
 SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_IDLE_TOUCH_SECONDS = 60  # how stale the "last seen" time may get before the session is written again
 
@@ -245,21 +245,21 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_
 # alone, one office behind one NAT address would lock itself out together.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "sectors.views.account.locked_out"
-# The client's address as the reverse proxy saw it (sectors.audit.client_address):
+AXES_LOCKOUT_CALLABLE = "sectors.accounts.views.locked_out"
+# The client's address as the reverse proxy saw it (sectors.audit.events.client_address):
 # DJANGO_TRUSTED_PROXIES is the number of proxies in front of gunicorn that append
 # to X-Forwarded-For (1 for one nginx); 0 uses the connection's address.
 TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
-AXES_CLIENT_IP_CALLABLE = "sectors.audit.client_address"
+AXES_CLIENT_IP_CALLABLE = "sectors.audit.events.client_address"
 # Sign-ins, failures and sign-outs are kept in sectors.AuditEvent, with the rest of the audit trail.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # Repeated failures (wrong two-factor codes) of one user from one address within this
-# time are one audit row with a count (sectors.audit.record_repeated).
+# time are one audit row with a count (sectors.audit.events.record_repeated).
 AUDIT_REPEAT_WINDOW = datetime.timedelta(minutes=15)
 
 # Two-factor sign-in (django-otp, TOTP): required for administrators and for
-# Django admin, optional for everyone else (sectors.security.TwoFactorMiddleware).
+# Django admin, optional for everyone else (sectors.accounts.security.TwoFactorMiddleware).
 OTP_TOTP_ISSUER = os.environ.get("DJANGO_OTP_ISSUER", "温州政协界别工作平台")
 # Django admin never shows a device's secret key or its QR code (sectors.admin.TOTPDeviceAdmin).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -312,11 +312,11 @@ UPLOAD_MAX_INFLATED_BYTES = int(os.environ.get("UPLOAD_MAX_INFLATED_MB", "200"))
 # Form fields without files: at most this much held in memory (Django refuses more).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Files up to this size stay in memory, larger ones go to a temporary file, and
-# sectors.security.SizeLimitUploadHandler stops writing any file past UPLOAD_MAX_MB
+# sectors.accounts.security.SizeLimitUploadHandler stops writing any file past UPLOAD_MAX_MB
 # (or IMPORT_MAX_BYTES) and the request is answered with a message (413).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 FILE_UPLOAD_HANDLERS = [
-    "sectors.security.SizeLimitUploadHandler",
+    "sectors.accounts.security.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
@@ -330,7 +330,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the model's "add" permission and exporting its "view" one.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# Admin exports use the formula-safe formats of sectors.spreadsheets; should an
+# Admin exports use the formula-safe formats of portal.spreadsheets; should an
 # admin be added with import-export's own formats, these still keep a value
 # typed as "=..." (or with characters Excel refuses) from running or breaking.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -428,5 +428,5 @@ LOGGING = {
 PORTAL_COMMITTEE_CODE = os.environ.get("PORTAL_COMMITTEE_CODE", "wenzhou")
 
 # The date the portal believes it is (YYYY-MM-DD), for demonstrations and tests;
-# unset in real use. Every "today" goes through sectors.clock.today().
+# unset in real use. Every "today" goes through portal.clock.today().
 PORTAL_TODAY = os.environ.get("PORTAL_TODAY") or None

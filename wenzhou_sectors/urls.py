@@ -7,10 +7,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from sectors.access import PUBLIC, portal_view
+from portal.access import PUBLIC, portal_view
 
 # A lost database connection answers 503, wherever in the request it is met.
-handler500 = "sectors.faults.server_error"
+handler500 = "portal.faults.server_error"
 
 admin.site.site_header = _("Wenzhou CPPCC sector work: administration")
 admin.site.site_title = _("Sector work portal")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from sectors.access import PUBLIC, portal_view
+from portal.access import PUBLIC, portal_view
 
 from ..accounts import THROTTLE_WINDOW, ActivationRefused, ActivationThrottled, account_activate
 from ..forms import ActivationForm

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from sectors import roles
-from sectors.access import portal_view
+from portal import roles
+from portal.access import portal_view
 
 from ..feedback import feedback_send
 from ..forms import FeedbackForm

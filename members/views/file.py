@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal import clock, roles
+from portal.access import portal_view
 from reports.selectors.pages import member_record
 from reports.views.pages import _year, _year_choices
-from sectors import clock, roles
-from sectors.access import portal_view
 
 from ..duties import member_duties
 from ..notices import notices_of_member
@@ -23,7 +23,7 @@ def _file_context(request: HttpRequest) -> dict:
     year = _year(request)
     member_id = request.user.member_id
     # The member's own record, whatever group each row was filed under (member_record
-    # scopes by role; a member account sees only its own member: sectors.selectors).
+    # scopes by role; a member account sees only its own member: sectors.roster.selectors).
     record = member_record(user=request.user, member_id=member_id, year=year)
     today = clock.today()
     return {

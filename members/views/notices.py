@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from activities.uploads import served_type
-from sectors import roles
-from sectors.access import portal_view
-from sectors.paging import paginate
+from portal import roles
+from portal.access import portal_view
+from portal.paging import paginate
 
 from .. import notices as service
 from ..forms import NoticeForm

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from activities.models import Activity
-from sectors import clock, roles
-from sectors.access import portal_view, scope
+from portal import clock, roles
+from portal.access import portal_view
+from sectors.scope import scope
 
 from ..selectors.summary import carrier_summary, scoped_year_figures
 from .pages import _year, _year_choices
