@@ -34,6 +34,8 @@ _ACCOUNTS = [
     DemoAccount("leader", roles.LEADER, ""),
     DemoAccount("chairman", roles.CHAIRMAN, "郑文华"),
     DemoAccount("admin", roles.ADMIN, "周立新"),
+    # A plain member of the leader's group, signed in to the members' side (/me/).
+    DemoAccount("member", roles.MEMBER, ""),
 ]
 
 
@@ -46,10 +48,27 @@ def _leader_member(group: SectorGroup):
     return membership.member if membership else None
 
 
+def _plain_member(group: SectorGroup):
+    """The demo member account's member: the group's first current plain member with a mobile."""
+    membership = (
+        GroupMembership.objects.filter(
+            group=group, role=GroupMembership.Role.MEMBER, end_date__isnull=True, member__is_active=True
+        )
+        .exclude(member__mobile="")
+        .select_related("member")
+        .order_by("member__member_number")
+        .first()
+    )
+    return membership.member if membership else None
+
+
 def _account_upsert(account: DemoAccount, leader_group: SectorGroup) -> User:
     user, created = User.objects.get_or_create(username=account.username)
     is_leader = account.role == roles.LEADER
-    member = _leader_member(leader_group) if is_leader else None
+    if is_leader:
+        member = _leader_member(leader_group)
+    else:
+        member = _plain_member(leader_group) if account.role == roles.MEMBER else None
     # Another account may hold the member already (a re-run after manual edits).
     if member and User.objects.filter(member=member).exclude(pk=user.pk).exists():
         member = None
@@ -69,7 +88,7 @@ def _account_upsert(account: DemoAccount, leader_group: SectorGroup) -> User:
 
 
 def demo_users_ensure(*, committee) -> dict[str, User]:
-    """The four demo users by role; re-running resets them to the demo state."""
+    """The demo users by role (four committee roles and a member); re-running resets them to the demo state."""
     leader_group = SectorGroup.objects.get(committee=committee, short_name=LEADER_GROUP)
     return {account.role: _account_upsert(account, leader_group) for account in _ACCOUNTS}
 

@@ -93,7 +93,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     ADMIN: _perms(_ALL_MODELS + _SCHEDULE, _CRUD)
     | {PERSONAL_DATA_PERM, "sectors.view_auditevent"}
     # Unlocking a locked-out sign-in and removing a lost authenticator (docs/it.md, "Roles").
-    | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete")),
+    | _perms(["axes.accessattempt", "otp_totp.totpdevice"], ("view", "delete"))
+    # The members' side (members app): notices, members' feedback, activation codes.
+    | _perms(["members.notice", "members.noticerecipient", "members.feedback", "members.activationcode"], _CRUD),
     # Members read and write only their own rows, through views scoped to them; no model permission.
     MEMBER: set(),
 }

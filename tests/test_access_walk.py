@@ -116,6 +116,7 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         "kind": ImportRun.Kind.ACTIVITIES,
         "run_id": ImportRun.objects.create(kind=ImportRun.Kind.ACTIVITIES, file_name=f"{suffix}.xlsx").pk,
         "export_id": _export_of(make_user(roles.STAFF, username=f"exporter{suffix}")),
+        "notice_id": _notice_for(group, [member]),
     }
 
 
@@ -128,9 +129,30 @@ def _export_of(user) -> int:
     return run.pk
 
 
+def _notice_for(group, recipients) -> int:
+    """A notice with an attachment sent to `recipients` (the member account's member among group A's)."""
+    from members.models import Notice, NoticeRecipient
+
+    notice = Notice.objects.create(
+        committee=group.committee,
+        group=group,
+        title="学习通知",
+        body="请阅读。",
+        attachment=ContentFile(b"notice", name="n.txt"),
+        attachment_name="通知.txt",
+    )
+    NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, member=m) for m in recipients])
+    return notice.pk
+
+
 @pytest.fixture
-def rows(group_a, group_b):
-    return {"own": _rows_for(group_a, "A"), "other": _rows_for(group_b, "B")}
+def rows(group_a, group_b, member_user):
+    from members.models import NoticeRecipient
+
+    own, other = _rows_for(group_a, "A"), _rows_for(group_b, "B")
+    # The member account's member (group A) received group A's notice, not group B's.
+    NoticeRecipient.objects.create(notice_id=own["notice_id"], member=member_user.member)
+    return {"own": own, "other": other}
 
 
 def _url(pattern: URLPattern, namespace: str | None, kwargs_source: dict[str, int]) -> str:

@@ -182,7 +182,13 @@ def test_it_sets_up_36_workstations_with_the_named_stations(demo):
 
 
 def test_it_creates_one_demo_user_per_role(demo):
-    expected = {"staff": roles.STAFF, "leader": roles.LEADER, "chairman": roles.CHAIRMAN, "admin": roles.ADMIN}
+    expected = {
+        "staff": roles.STAFF,
+        "leader": roles.LEADER,
+        "chairman": roles.CHAIRMAN,
+        "admin": roles.ADMIN,
+        "member": roles.MEMBER,
+    }
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert roles.role_of(user) == role
@@ -191,6 +197,8 @@ def test_it_creates_one_demo_user_per_role(demo):
         assert user.is_staff == (role == roles.ADMIN)
     leader = User.objects.get(username="leader")
     assert leader.sector_group.short_name == "致公党"
+    member = User.objects.get(username="member")
+    assert member.member.memberships.filter(group=leader.sector_group, end_date__isnull=True).exists()
     assert leader.member.memberships.filter(group=leader.sector_group, role=GroupMembership.Role.LEADER).exists()
     for output in (demo.first_output, demo.second_output):
         assert all(name in output for name in expected)
@@ -302,3 +310,24 @@ def test_it_enrols_the_demo_administrator_in_two_factor_sign_in(demo):
 
     assert verified["Location"] == "/admin/" and client.get("/admin/").status_code == 200
     assert demo_totp_secret() in demo.first_output
+
+
+def test_it_opens_the_members_side_for_the_leaders_group(demo):
+    from django.test import Client
+
+    from members.models import ActivationCode, NoticeRecipient
+
+    member = User.objects.get(username="member")
+    group = SectorGroup.objects.get(short_name="致公党")
+    in_group = GroupMembership.objects.filter(group=group, end_date__isnull=True, member__is_active=True)
+    member_role = roles.GROUP_NAMES[roles.MEMBER]
+    accounts = User.objects.filter(member__in=in_group.values("member_id"), groups__name=member_role)
+    # Every current member but the leader, whose account is the `leader` one.
+    assert accounts.count() == in_group.count() - 1
+    assert ActivationCode.objects.filter(user__in=accounts).count() == in_group.count() - 2  # and the demo member
+    receipts = NoticeRecipient.objects.filter(member=member.member)
+    assert receipts.count() == 2 and receipts.filter(read_at__isnull=True).count() == 1
+    client = Client()
+    client.post("/accounts/login/", {"username": member.member.mobile, "password": DEMO_PASSWORD})
+    page = client.get("/", follow=True)
+    assert page.redirect_chain[-1][0] == "/me/" and member.member.name in page.content.decode()

@@ -237,6 +237,8 @@ SESSION_IDLE_TOUCH_SECONDS = 60  # how stale the "last seen" time may get before
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Members sign in by mobile number and password (docs/it.md, "Member accounts").
+    "members.backends.MemberMobileBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "30")))

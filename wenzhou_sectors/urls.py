@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("reports.urls")),
     path("me/", include("members.urls")),
+    path("", include("members.staff_urls")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from activities.models import Activity
 from portal import clock, roles
@@ -16,9 +16,12 @@ from ..selectors.summary import carrier_summary, scoped_year_figures
 from .pages import _year, _year_choices
 
 
-@portal_view(roles.ALL_ROLES)
+@portal_view(roles.EVERYONE)
 def home(request: HttpRequest) -> HttpResponse:
-    """The year's work at a glance (?year=, this year by default); the latest activities of that year."""
+    """The year's work at a glance (?year=, this year by default); the latest activities of that year.
+    A member's home is their own file (members app, /me/)."""
+    if roles.role_of(request.user) == roles.MEMBER:
+        return redirect("member_file")
     year = _year(request)
     start, last_day = datetime.date(year, 1, 1), min(clock.today(), datetime.date(year, 12, 31))
     year_figures = scoped_year_figures(user=request.user, year=year)

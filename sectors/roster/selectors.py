@@ -36,6 +36,8 @@ def visible_members(user) -> QuerySet[Member]:
     role = roles.role_of(user)
     if role is None:
         return members.none()
+    if role == roles.MEMBER:
+        return members.filter(pk=user.member_id)  # a member account sees its own member only
     if role == roles.LEADER:
         # `pk IN (…)`, not a correlated EXISTS: SQLite answered the EXISTS through the
         # membership (group, dates) index, scanning the whole group once per member
