@@ -1,3 +1,3 @@
-from .views import activities, records
+from .views import activities, meetings, records
 
-urlpatterns = [*activities.urlpatterns, *records.urlpatterns]
+urlpatterns = [*activities.urlpatterns, *meetings.urlpatterns, *records.urlpatterns]
