@@ -17,7 +17,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.carriers import ActivityKind
-from activities.models import Attachment, ConstituentContact, DutyReport, GroupDocument, OpinionReport, Proposal
+from activities.models import (
+    Attachment,
+    ConstituentContact,
+    DutyReport,
+    GroupDocument,
+    OpinionReport,
+    Proposal,
+    SelfReport,
+)
 from sectors import roles
 from sectors.access import PUBLIC
 from sectors.models import Constituent, ImportRun, Workstation
@@ -70,7 +78,11 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         file=ContentFile(b"plan", name="plan.txt"),
         original_name="计划.txt",
     )
+    self_report = SelfReport.objects.create(
+        member=member, group=group, kind="opinion", date=datetime.date(2025, 3, 1), title=f"自报{suffix}"
+    )
     return {
+        "selfreport_id": self_report.pk,
         "group_id": group.pk,
         "member_id": member.pk,
         "activity_id": activity.pk,

@@ -40,7 +40,10 @@ class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Answer"),
         choices=MeetingAnswer.Answer.choices,
-        error_messages={"required": _("Choose whether you attend or ask for leave.")},
+        error_messages={
+            "required": _("Choose whether you attend or ask for leave."),
+            "invalid_choice": _("Choose whether you attend or ask for leave."),
+        },
     )
     reason = forms.CharField(label=_("Reason for leave"), max_length=200, required=False)
 

@@ -26,12 +26,12 @@ def member_meetings(request: HttpRequest) -> HttpResponse:
 
 @portal_view({roles.MEMBER}, write=True)
 def member_meeting_answer(request: HttpRequest, activity_id: int) -> HttpResponse:
+    if request.method != "POST":  # the same answer for every id: it reveals no meeting
+        return HttpResponseNotAllowed(["POST"])
     member = request.user.member
     activity = Activity.objects.filter(pk=activity_id, status=Activity.Status.PLANNED).first()
     if activity is None or not services.is_expected(activity, member):
         raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
