@@ -50,7 +50,7 @@ def test_a_member_reports_a_contact_and_sees_it_awaiting_review(member_client, m
         ({"constituent_name": "张师傅", "way": "phone", "date": "2001-01-01"}, "您在该日期不属于任何界别活动组"),
         ({"constituent_name": "张师傅", "way": "phone", "title": ""}, "这个字段是必填项"),
         ({"kind": "activity", "activity_kind": ""}, "请选择活动类型"),
-        ({"kind": "nonsense"}, "选择一个有效的选项"),
+        ({"kind": "nonsense"}, "请选择报送类型"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(member_client, member_user, data, message):

@@ -12,7 +12,7 @@ from ..carriers import ActivityKind
 from ..models import ConstituentContact, MeetingAnswer, SelfReport
 from ..selectors.activity import portal_groups
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -49,7 +49,11 @@ class AnswerForm(forms.Form):
 
 
 class SelfReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What are you reporting?"), choices=SelfReport.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("What are you reporting?"),
+        choices=SelfReport.Kind.choices,
+        error_messages={"invalid_choice": _("Choose what you are reporting."), "required": _("Choose what you are reporting.")},
+    )
     date = forms.DateField(label=_("Date"), widget=_DATE)
     title = forms.CharField(label=_("Title"), max_length=200)
     content = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -61,6 +65,25 @@ class SelfReportForm(forms.Form):
         label=_("Type of activity"), choices=[("", "—"), *ActivityKind.choices], required=False
     )
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
+
+    _OWN_FIELDS = {
+        SelfReport.Kind.CONTACT: ("constituent_name", "way"),
+        SelfReport.Kind.ACTIVITY: ("activity_kind", "location"),
+        SelfReport.Kind.OPINION: (),
+    }
+
+    def __init__(self, *args, kind: str, **kwargs):
+        """Only the fields of the chosen kind: a short form on a phone."""
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget = forms.HiddenInput()
+        for other, names in self._OWN_FIELDS.items():
+            if other != kind:
+                for name in names:
+                    self.fields.pop(name, None)
+        if kind == SelfReport.Kind.CONTACT:
+            self.fields["title"].label = _("Subject of the contact")
+        if kind == SelfReport.Kind.ACTIVITY:
+            self.fields["title"].label = _("Name of the activity")
 
 
 class ReviewForm(forms.Form):

@@ -25,9 +25,9 @@ def member_self_reports(request: HttpRequest) -> HttpResponse:
 
 @portal_view({roles.MEMBER}, write=True)
 def member_self_report_new(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind", SelfReport.Kind.CONTACT)
-    initial = {"kind": kind if kind in SelfReport.Kind.values else SelfReport.Kind.CONTACT, "date": clock.today()}
-    form = SelfReportForm(request.POST or None, initial=initial)
+    kind = request.POST.get("kind") or request.GET.get("kind")
+    kind = kind if kind in SelfReport.Kind.values else SelfReport.Kind.CONTACT
+    form = SelfReportForm(request.POST or None, initial={"kind": kind, "date": clock.today()}, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.self_report_submit(member=request.user.member, **form.cleaned_data)
@@ -36,4 +36,5 @@ def member_self_report_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Sent for review. You will see here when it is accepted or returned."))
             return redirect("member_self_reports")
-    return render(request, "members/self_report_form.html", {"form": form})
+    context = {"form": form, "kind_label": SelfReport.Kind(kind).label}
+    return render(request, "members/self_report_form.html", context)
