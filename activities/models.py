@@ -485,10 +485,10 @@ class MeetingAnswer(models.Model):
         APPROVED = "approved", _("Leave approved")
         REFUSED = "refused", _("Leave refused")
 
-    activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="answers", verbose_name=_("activity")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="answers", verbose_name=_("activity"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="meeting_answers", verbose_name=_("member")
     )
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="meeting_answers", verbose_name=_("member"))
     answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
     reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
     leave_status = models.CharField(_("leave"), max_length=10, choices=Leave.choices, blank=True)

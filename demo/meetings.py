@@ -9,6 +9,7 @@ import datetime
 from activities.carriers import ActivityKind
 from activities.models import MeetingAnswer, SelfReport
 from activities.services import meetings, self_reports
+from sectors import clock
 from sectors.models import Member
 
 from .context import DemoContext
@@ -22,14 +23,21 @@ def _demo_members(ctx: DemoContext) -> list[Member]:
     return list(members.exclude(memberships__role="leader").order_by("member_number"))
 
 
+def _next_study_day(day: datetime.date) -> datetime.date:
+    """The 1st of next month: the sector study day (界别学习日)."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
 def _planned(ctx: DemoContext, members: list[Member]) -> int:
     group, staff = ctx.groups[0], ctx.staff_user
+    # A demo seeded "as of" an earlier day (the tests) still plans from the real today.
+    day = max(ctx.today, clock.today())
     upcoming = meetings.meeting_plan(
         user=staff,
         groups=[group],
         kind=ActivityKind.STUDY,
         title="界别学习日：学习全国政协全会精神",
-        date=ctx.today + datetime.timedelta(days=3),
+        date=_next_study_day(day),
         start_time=datetime.time(14, 30),
         end_time=datetime.time(16, 30),
         location="市政协三楼第一会议室",
@@ -41,13 +49,15 @@ def _planned(ctx: DemoContext, members: list[Member]) -> int:
         member=members[4], activity=upcoming, answer=MeetingAnswer.Answer.LEAVE, reason="赴省外出差"
     )
     meetings.leave_decide(user=staff, answer=approved, approve=True)
-    meetings.meeting_answer(member=members[5], activity=upcoming, answer=MeetingAnswer.Answer.LEAVE, reason="单位年终会议")
+    meetings.meeting_answer(
+        member=members[5], activity=upcoming, answer=MeetingAnswer.Answer.LEAVE, reason="单位年终会议"
+    )
     today = meetings.meeting_plan(
         user=staff,
         groups=[group],
         kind=ActivityKind.CONSULTATION,
         title="界别协商座谈会（今日，可扫码签到）",
-        date=ctx.today,
+        date=day,
         location="市政协二楼会议室",
     )
     meetings.meeting_answer(member=members[0], activity=today, answer=MeetingAnswer.Answer.ATTEND)

@@ -21,7 +21,7 @@ from reports.figures import period_figures
 from sectors import roles
 from sectors.models import AuditEvent, Notification
 
-from .factories import log_in, make_activity, make_member, make_user
+from .factories import log_in, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,9 @@ def test_a_leader_of_another_group_cannot_decide_leave(group_b, member_client, m
     other_leader = Client()
     log_in(other_leader, make_user(roles.LEADER, group=group_b, username="leader_b"))
     answer = MeetingAnswer.objects.get()
-    response = other_leader.post(reverse("meeting_leave_decide", args=[meeting.pk]), {"answer": answer.pk, "approve": "1"})
+    response = other_leader.post(
+        reverse("meeting_leave_decide", args=[meeting.pk]), {"answer": answer.pk, "approve": "1"}
+    )
     assert response.status_code == 404
     answer.refresh_from_db()
     assert answer.leave_status == "pending"
@@ -183,7 +185,12 @@ def test_the_chairman_reads_the_expected_list_and_changes_nothing(chairman_clien
     page = chairman_client.get(reverse("meeting_roster", args=[meeting.pk])).content.decode()
     assert "李委员" in page and "确认名单" not in page
     assert chairman_client.post(reverse("meeting_confirm", args=[meeting.pk])).status_code == 403
-    assert chairman_client.post(reverse("meeting_tick", args=[meeting.pk]), {"member": member_user.member.pk, "present": "1"}).status_code == 403
+    assert (
+        chairman_client.post(
+            reverse("meeting_tick", args=[meeting.pk]), {"member": member_user.member.pk, "present": "1"}
+        ).status_code
+        == 403
+    )
     assert not CheckIn.objects.exists()
     meeting.refresh_from_db()
     assert meeting.status == "planned"
@@ -215,7 +222,10 @@ def test_a_member_checks_in_with_the_current_code_once(member_client, member_use
 
 def test_the_previous_slot_is_accepted_and_older_ones_are_refused(member_client, meeting):
     now = checkin.current_slot()
-    assert isinstance(checkin.token_check(checkin.token_make(activity_id=meeting.pk, slot=now - 1), activity_id=meeting.pk), checkin.Scan)
+    assert isinstance(
+        checkin.token_check(checkin.token_make(activity_id=meeting.pk, slot=now - 1), activity_id=meeting.pk),
+        checkin.Scan,
+    )
     response = member_client.get(_check_in_url(meeting, slot=now - 2), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400 and "签到码已过期" in response.content.decode()
     assert not CheckIn.objects.exists()
@@ -370,7 +380,9 @@ def test_ticking_someone_not_expected_is_refused(staff_client, group_b, meeting)
 # ---------------------------------------------------------------- confirmation
 
 
-def test_attendance_counts_only_after_the_roster_is_confirmed(staff_client, member_client, member_user, group_a, meeting):
+def test_attendance_counts_only_after_the_roster_is_confirmed(
+    staff_client, member_client, member_user, group_a, meeting
+):
     absent = make_member(group_a, "赵委员")
     member_client.get(_check_in_url(meeting))
     year = (datetime.date(_today().year, 1, 1), datetime.date(_today().year, 12, 31))
@@ -396,9 +408,15 @@ def test_attendance_counts_only_after_the_roster_is_confirmed(staff_client, memb
 
 def test_a_future_meeting_cannot_be_confirmed_yet(staff_client, group_a, users):
     future = meetings.meeting_plan(
-        user=users[roles.STAFF], groups=[group_a], kind=ActivityKind.STUDY, title="下周会议", date=_today() + datetime.timedelta(days=7)
+        user=users[roles.STAFF],
+        groups=[group_a],
+        kind=ActivityKind.STUDY,
+        title="下周会议",
+        date=_today() + datetime.timedelta(days=7),
     )
-    response = staff_client.post(reverse("meeting_confirm", args=[future.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = staff_client.post(
+        reverse("meeting_confirm", args=[future.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert "请在会议当天或之后确认名单" in response.content.decode()
     future.refresh_from_db()
     assert future.status == "planned"

@@ -70,7 +70,11 @@ def test_the_leader_accepts_a_contact_and_the_figures_count_it_at_once(leader_cl
     assert (contact.member, contact.constituent.name, contact.way, contact.contacted_on, contact.note) == (
         contact_item.member, "张师傅", "in_person", DAY, "谈了社保问题",
     )  # fmt: skip
-    assert (contact_item.status, contact_item.contact, contact_item.reviewed_by.username) == ("accepted", contact, "leader")
+    assert (contact_item.status, contact_item.contact, contact_item.reviewed_by.username) == (
+        "accepted",
+        contact,
+        "leader",
+    )
     assert period_figures(group_a.committee_id, *YEAR, group_id=group_a.pk).constituent_contacts == before + 1
     assert list(contact_item.history.values_list("status", flat=True)) == ["accepted", "submitted"]
     # Reviewed once: a second decision is refused and creates nothing more.
@@ -86,7 +90,9 @@ def test_a_returned_item_needs_a_comment_and_counts_nowhere(staff_client, member
     assert "请写明退回理由" in response.content.decode()
     contact_item.refresh_from_db()
     assert contact_item.status == "submitted"
-    staff_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "return", "comment": "请补充日期"})
+    staff_client.post(
+        reverse("self_report_review", args=[contact_item.pk]), {"decision": "return", "comment": "请补充日期"}
+    )
     contact_item.refresh_from_db()
     assert (contact_item.status, contact_item.review_comment) == ("returned", "请补充日期")
     assert not ConstituentContact.objects.exists()
@@ -122,8 +128,14 @@ def test_a_leader_of_another_group_neither_sees_nor_reviews_it(group_b, contact_
 
 def test_the_chairman_and_members_cannot_review(chairman_client, member_client, contact_item):
     assert chairman_client.get(reverse("self_report_queue")).status_code == 403
-    assert chairman_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "accept"}).status_code == 403
-    assert member_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "accept"}).status_code == 403
+    assert (
+        chairman_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "accept"}).status_code
+        == 403
+    )
+    assert (
+        member_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "accept"}).status_code
+        == 403
+    )
     assert not ConstituentContact.objects.exists()
 
 

@@ -33,7 +33,9 @@ class MeetingPlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = portal_groups().filter(pk__in=visible_groups(user)).order_by("sort_order", "id")
+        self.fields["groups"].queryset = (
+            portal_groups().filter(pk__in=visible_groups(user)).order_by("sort_order", "id")
+        )
 
 
 class AnswerForm(forms.Form):
@@ -52,7 +54,10 @@ class SelfReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What are you reporting?"),
         choices=SelfReport.Kind.choices,
-        error_messages={"invalid_choice": _("Choose what you are reporting."), "required": _("Choose what you are reporting.")},
+        error_messages={
+            "invalid_choice": _("Choose what you are reporting."),
+            "required": _("Choose what you are reporting."),
+        },
     )
     date = forms.DateField(label=_("Date"), widget=_DATE)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -88,4 +93,6 @@ class SelfReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
-    comment = forms.CharField(label=_("Comment to the member"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment to the member"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

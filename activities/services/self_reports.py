@@ -112,7 +112,11 @@ def _create_record(*, user, item: SelfReport) -> dict:
         return {"contact": contact}
     if item.kind == Kind.OPINION:
         report = OpinionReport(
-            committee=item.group.committee, group=item.group, title=item.title, content=item.content, submitted_on=item.date
+            committee=item.group.committee,
+            group=item.group,
+            title=item.title,
+            content=item.content,
+            submitted_on=item.date,
         )
         report._history_user = user
         try:

@@ -65,6 +65,12 @@ def meeting_roster(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/meeting_roster.html", context)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """A row id from the form, or None for anything that is not one (too long, not digits)."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None
+
+
 def _post_only(request: HttpRequest) -> HttpResponse | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
@@ -78,8 +84,8 @@ def meeting_leave_decide(request: HttpRequest, activity_id: int) -> HttpResponse
     activity = _meeting(request, activity_id)
     if refused := _post_only(request):
         return refused
-    answer_id = request.POST.get("answer", "")
-    answer = activity.answers.select_related("member", "activity").filter(pk=answer_id).first() if answer_id.isdigit() else None
+    answer_id = _posted_id(request, "answer")
+    answer = activity.answers.select_related("member", "activity").filter(pk=answer_id).first() if answer_id else None
     if answer is None:
         raise Http404
     try:
@@ -87,7 +93,11 @@ def meeting_leave_decide(request: HttpRequest, activity_id: int) -> HttpResponse
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
     else:
-        messages.success(request, _("Leave of %(name)s: %(status)s.") % {"name": answer.member.name, "status": answer.get_leave_status_display()})
+        messages.success(
+            request,
+            _("Leave of %(name)s: %(status)s.")
+            % {"name": answer.member.name, "status": answer.get_leave_status_display()},
+        )
     return _back(activity)
 
 
@@ -96,15 +106,15 @@ def meeting_tick(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = _organised(request, activity_id)
     if refused := _post_only(request):
         return refused
-    member_id = request.POST.get("member", "")
+    member_id = _posted_id(request, "member")
     try:
-        if not member_id.isdigit():
+        if member_id is None:
             raise ValidationError(_("This member is not expected at this meeting."))
         services.check_in_tick(
             request=request,
             user=request.user,
             activity=activity,
-            member_id=int(member_id),
+            member_id=member_id,
             present=request.POST.get("present") == "1",
         )
     except ValidationError as invalid:
@@ -122,7 +132,9 @@ def meeting_confirm(request: HttpRequest, activity_id: int) -> HttpResponse:
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
         return _back(activity)
-    messages.success(request, _("The roster is confirmed: %(count)s present. The attendance now counts.") % {"count": present})
+    messages.success(
+        request, _("The roster is confirmed: %(count)s present. The attendance now counts.") % {"count": present}
+    )
     return redirect("activity_detail", activity_id=activity.pk)
 
 
@@ -145,7 +157,11 @@ def _code_context(request: HttpRequest, activity: Activity) -> dict:
     import segno
 
     slot = checkin.current_slot()
-    url = request.build_absolute_uri(reverse("member_check_in")) + "?t=" + checkin.token_make(activity_id=activity.pk, slot=slot)
+    url = (
+        request.build_absolute_uri(reverse("member_check_in"))
+        + "?t="
+        + checkin.token_make(activity_id=activity.pk, slot=slot)
+    )
     svg = segno.make(url, error="m").svg_inline(scale=6, border=3)
     return {
         "svg": mark_safe(svg),  # noqa: S308  (segno's own markup of our own URL)

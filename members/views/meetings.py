@@ -80,5 +80,3 @@ def member_check_in(request: HttpRequest) -> HttpResponse:
         _("Checked in at %(time)s. Welcome!") if result.created else _("You already checked in at %(time)s.")
     ) % {"time": when}
     return _result(request, ok=True, message=message, activity=activity)
-
-

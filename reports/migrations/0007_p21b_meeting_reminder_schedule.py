@@ -6,7 +6,9 @@ from django.db import migrations
 def install(apps, schema_editor):
     from reports.schedule import schedule_install
 
-    schedule_install(apps.get_model("django_celery_beat", "PeriodicTask"), apps.get_model("django_celery_beat", "CrontabSchedule"))
+    schedule_install(
+        apps.get_model("django_celery_beat", "PeriodicTask"), apps.get_model("django_celery_beat", "CrontabSchedule")
+    )
 
 
 def uninstall(apps, schema_editor):
