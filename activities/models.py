@@ -92,7 +92,7 @@ class Activity(models.Model):
 
     @property
     def records_year(self) -> int | None:
-        """The year whose summaries count this activity (sectors.freshness)."""
+        """The year whose summaries count this activity (portal.cache)."""
         return self.date.year if isinstance(self.date, datetime.date) else None
 
     @property

@@ -7,7 +7,7 @@ import datetime
 
 from celery import shared_task
 
-from sectors import clock
+from portal import clock
 
 from .services.meetings import meeting_reminders_send
 

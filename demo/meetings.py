@@ -9,7 +9,7 @@ import datetime
 from activities.carriers import ActivityKind
 from activities.models import MeetingAnswer, SelfReport
 from activities.services import meetings, self_reports
-from sectors import clock
+from portal import clock
 from sectors.models import Member
 
 from .context import DemoContext

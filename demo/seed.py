@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from portal import cache as freshness
+from portal import clock, roles
 from reports.setup import assessment_year_ensure, portal_setup
-from sectors import clock, freshness, roles
 from sectors.models import Committee, Member
 
 from .accounts import DEMO_PASSWORD, DemoAccount, demo_accounts, demo_users_ensure

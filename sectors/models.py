@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import clock, freshness
-from .validators import (
+from portal import cache as freshness
+from portal import clock
+from portal.validators import (
     birth_year,
     mask_id_card,
     mask_mobile,
@@ -371,7 +372,7 @@ class User(AbstractUser):
 
     @property
     def role(self) -> str | None:
-        from .roles import role_of
+        from portal.roles import role_of
 
         return role_of(self)
 
@@ -444,7 +445,7 @@ class ImportRun(models.Model):
 
 def committee_for_portal() -> Committee:
     """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE); kept until
-    the records change (sectors.freshness), as nearly every page asks for it."""
+    the records change (portal.cache), as nearly every page asks for it."""
     code = settings.PORTAL_COMMITTEE_CODE
     return freshness.cached("committee", (code,), lambda: Committee.objects.get(code=code))
 
@@ -487,7 +488,7 @@ class Notification(models.Model):
 
 class AuditEvent(models.Model):
     """What the change history of the records does not hold: sign-ins, exports,
-    imports, bulk writes and views of personal data (see sectors.audit)."""
+    imports, bulk writes and views of personal data (see sectors.audit.events)."""
 
     class Action(models.TextChoices):
         LOGIN = "login", _("Signed in")

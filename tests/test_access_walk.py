@@ -1,6 +1,6 @@
 """Walk every URL of the portal as every role.
 
-Each view must declare who may use it (sectors.access.portal_view); a view
+Each view must declare who may use it (portal.access.portal_view); a view
 without a declaration fails here, so views added later are covered without
 anyone remembering to add them. For every role the walk checks that refused
 roles get 403 (anonymous users: the login page), allowed roles get the page,
@@ -26,8 +26,8 @@ from activities.models import (
     Proposal,
     SelfReport,
 )
-from sectors import roles
-from sectors.access import PUBLIC
+from portal import roles
+from portal.access import PUBLIC
 from sectors.models import Constituent, ImportRun, Workstation
 
 from .factories import make_activity, make_member

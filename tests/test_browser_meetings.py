@@ -18,7 +18,7 @@ from django.utils import timezone
 from activities.carriers import ActivityKind
 from activities.models import CheckIn, MeetingAnswer
 from activities.services import meetings
-from sectors import roles
+from portal import roles
 
 from .factories import log_in
 from .test_browser_journey import CHROMIUM, PASSWORD, SHOTS, browser  # noqa: F401  (the fixture)

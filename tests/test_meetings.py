@@ -17,8 +17,8 @@ from activities import checkin
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance, CheckIn, MeetingAnswer
 from activities.services import meetings
+from portal import roles
 from reports.figures import period_figures
-from sectors import roles
 from sectors.models import AuditEvent, Notification
 
 from .factories import log_in, make_member, make_user

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from portal import roles
 from reports.models import ScoreSnapshot
 from reports.schedule import DEFAULT_SCHEDULE, schedule_install, scheduled_due
 from reports.setup import assessment_year_ensure
-from sectors import roles
 from sectors.models import Notification
 
 from .factories import make_member, make_user

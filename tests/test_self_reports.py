@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from activities.models import Activity, Attendance, ConstituentContact, OpinionReport, SelfReport
+from portal import roles
 from reports.figures import period_figures
-from sectors import roles
 
 from .factories import log_in, make_user
 

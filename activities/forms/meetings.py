@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sectors.access import visible_groups
 from sectors.models import SectorGroup
+from sectors.scope import visible_groups
 
 from ..carriers import ActivityKind
 from ..models import ConstituentContact, MeetingAnswer, SelfReport

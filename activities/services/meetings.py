@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from sectors import audit, clock, roles
+from portal import clock, roles
+from sectors.audit import events as audit
 from sectors.models import AuditEvent, GroupMembership, Member, SectorGroup, User, membership_covers
-from sectors.notifications import notification_send
+from sectors.notifications.services import notification_send
 
 from .. import checkin
 from ..models import Activity, Attendance, CheckIn, MeetingAnswer

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sectors import access, clock, roles
+from portal import clock, roles
+from sectors import scope as access
 from sectors.models import Constituent, Member
 
 from ..carriers import ActivityKind

@@ -12,8 +12,9 @@ from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from sectors import roles
-from sectors.access import get_scoped_or_404, portal_view
+from portal import roles
+from portal.access import portal_view
+from sectors.scope import get_scoped_or_404
 from sectors.submissions import show_errors
 
 from .. import checkin

@@ -14,8 +14,8 @@ from activities import checkin
 from activities.forms.meetings import AnswerForm
 from activities.models import Activity, MeetingAnswer
 from activities.services import meetings as services
-from sectors import roles
-from sectors.access import PUBLIC, portal_view
+from portal import roles
+from portal.access import PUBLIC, portal_view
 
 
 @portal_view({roles.MEMBER})

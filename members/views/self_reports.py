@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from activities.forms.meetings import SelfReportForm
 from activities.models import SelfReport
 from activities.services import self_reports as services
-from sectors import clock, roles
-from sectors.access import portal_view
+from portal import clock, roles
+from portal.access import portal_view
 from sectors.submissions import show_errors
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext
 from activities import models as records
 from demo.accounts import demo_totp_secret
 from demo.seed import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
+from portal.roles import ROLE_LABELS
 from sectors.models import Constituent, Member, Workstation
-from sectors.roles import ROLE_LABELS
 
 # demo_seed's count names -> the model whose (translated) plural names them.
 _COUNTED = {
