@@ -47,6 +47,9 @@ class Activity(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.OFFLINE)
     location = models.CharField(_("location"), max_length=200, blank=True)
+    # A planned meeting's hours: they bound the QR check-in window (activities/checkin.py).
+    start_time = models.TimeField(_("starts at"), null=True, blank=True)
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
     partners = models.CharField(_("partner bodies"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     other_participants = models.PositiveIntegerField(_("other participants"), default=0)
@@ -844,3 +847,136 @@ class GroupDocument(models.Model):
             }
             return {"dated": [message]}
         return {}
+
+
+class MeetingAnswer(models.Model):
+    """A member's answer to a planned meeting: attending, or asking for leave
+    (which the group leader or staff approve or refuse). Confirming the roster
+    turns approved leave into an absence "asked for leave"."""
+
+    class Answer(models.TextChoices):
+        ATTEND = "attend", _("Attending")
+        LEAVE = "leave", _("Asking for leave")
+
+    class Leave(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Leave approved")
+        REFUSED = "refused", _("Leave refused")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="answers", verbose_name=_("activity"))
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="meeting_answers", verbose_name=_("member")
+    )
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+    reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+    leave_status = models.CharField(_("leave"), max_length=10, choices=Leave.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting answer")
+        verbose_name_plural = _("meeting answers")
+        ordering = ["activity", "member"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "member"], name="meeting_answer_once"),
+            models.CheckConstraint(
+                condition=Q(answer="attend", leave_status="", reason="") | Q(answer="leave") & ~Q(leave_status=""),
+                name="meeting_answer_leave_shape",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_answer_display()}"
+
+
+class CheckIn(models.Model):
+    """A member's presence at a planned meeting, by scanning its QR code or
+    ticked by staff. One per member and meeting (the constraint is the lock)."""
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        MANUAL = "manual", _("Ticked by staff")
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("activity")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("member"))
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    slot = models.BigIntegerField(_("code slot"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["activity", "checked_in_at"]
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="check_in_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.activity_id}"
+
+
+class SelfReport(models.Model):
+    """Work a member reports themselves: a constituent contact, a draft
+    public-opinion report or an activity outside the portal. It counts only
+    once the group leader or staff accept it, which creates the real record
+    from what the member wrote."""
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Constituent contact")
+        OPINION = "opinion", _("Public-opinion report")
+        ACTIVITY = "activity", _("Activity taken part in")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("member"))
+    group = models.ForeignKey(
+        SectorGroup, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("sector group")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("details"), blank=True)
+    constituent_name = models.CharField(_("constituent's name"), max_length=40, blank=True)
+    way = models.CharField(_("way of contact"), max_length=15, choices=ConstituentContact.Way.choices, blank=True)
+    activity_kind = models.CharField(_("type of activity"), max_length=20, choices=ActivityKind.choices, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    contact = models.ForeignKey(
+        ConstituentContact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("constituent contact"),
+    )  # fmt: skip
+    opinion_report = models.ForeignKey(
+        OpinionReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("public-opinion report"),
+    )  # fmt: skip
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("activity")
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("self-reported item")
+        verbose_name_plural = _("self-reported items")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "status"], name="self_report_group_status")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.title}"

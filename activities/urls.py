@@ -1,3 +1,9 @@
-from .views import activities, outcomes, records, similar
+from .views import activities, meetings, outcomes, records, similar
 
-urlpatterns = [*activities.urlpatterns, *records.urlpatterns, *outcomes.urlpatterns, *similar.urlpatterns]
+urlpatterns = [
+    *activities.urlpatterns,
+    *meetings.urlpatterns,
+    *records.urlpatterns,
+    *outcomes.urlpatterns,
+    *similar.urlpatterns,
+]

@@ -19,6 +19,7 @@ from sectors.models import Committee, Member
 from .accounts import DEMO_PASSWORD, DemoAccount, demo_accounts, demo_users_ensure
 from .activities import activities_create
 from .context import MEMBER_PREFIX, DemoContext
+from .meetings import meetings_create
 from .member_side import member_side_create
 from .network import contacts_create
 from .paperwork import documents_create, opinion_reports_create, proposals_create
@@ -49,6 +50,7 @@ def _records_create(ctx: DemoContext) -> dict[str, int]:
     counts["documents"] = documents_create(ctx)
     counts |= contacts_create(ctx)
     member_side_create(committee=ctx.committee, staff_user=ctx.staff_user, member_user=users[roles.MEMBER])
+    counts |= meetings_create(ctx)
     return counts
 
 

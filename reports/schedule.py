@@ -51,6 +51,14 @@ DEFAULT_SCHEDULE: list[Entry] = [
         hour="1",
         description="每晚为各界别保存当年得分，用于趋势",
     ),
+    Entry(
+        "每天：提醒已报名参加次日会议的委员",
+        "activities.tasks.send_meeting_reminders",
+        {},
+        minute="0",
+        hour="18",
+        description="前一天18时提醒回复“参加”的委员；每人每会只提醒一次",
+    ),
     *[
         Entry(name, "reports.tasks.send_reminders", {"rule": code}, minute="30", hour="8", description=_REMINDER_NOTE)
         for code, name in REMINDER_RULE_NAMES.items()

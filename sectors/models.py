@@ -543,6 +543,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("Import")
         BULK_WRITE = "bulk_write", _("Bulk write")
         CONSTITUENT_MISMATCH = "constituent_mismatch", _("Typed constituent's mobile did not match")
+        CHECK_IN = "check_in", _("Meeting check-in")
 
     when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -27,6 +27,7 @@ from activities.models import (
     OpinionAdoption,
     OpinionReport,
     Proposal,
+    SelfReport,
 )
 from portal import roles
 from portal.access import PUBLIC
@@ -99,7 +100,11 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
         file=ContentFile(b"plan", name="plan.txt"),
         original_name="计划.txt",
     )
+    self_report = SelfReport.objects.create(
+        member=member, group=group, kind="opinion", date=datetime.date(2025, 3, 1), title=f"自报{suffix}"
+    )
     return {
+        "selfreport_id": self_report.pk,
         "group_id": group.pk,
         "member_id": member.pk,
         "activity_id": activity.pk,

@@ -53,6 +53,9 @@ def test_it_leaves_an_entry_an_administrator_changed(schedule):
 
 def test_an_entry_is_due_once_its_time_has_passed_since_it_last_ran(schedule):
     schedule.update(last_run_at=at(2025, 8, 31, 9, 0))
+    assert scheduled_due(now=at(2025, 8, 31, 17, 59)) == []
+    assert [t.task for t in scheduled_due(now=at(2025, 8, 31, 18, 1))] == ["activities.tasks.send_meeting_reminders"]
+    schedule.filter(task="activities.tasks.send_meeting_reminders").update(last_run_at=at(2025, 8, 31, 18, 1))
     assert scheduled_due(now=at(2025, 9, 1, 1, 29)) == []
     assert [t.task for t in scheduled_due(now=at(2025, 9, 1, 1, 31))] == ["reports.tasks.take_score_snapshots"]
     assert len(scheduled_due(now=at(2025, 9, 1, 8, 31))) == 8

@@ -26,6 +26,8 @@ _COUNTED = {
     "documents": records.GroupDocument,
     "constituents": Constituent,
     "contacts": records.ConstituentContact,
+    "meeting_answers": records.MeetingAnswer,
+    "self_reports": records.SelfReport,
 }
 
 
