@@ -1,6 +1,7 @@
 """A planned meeting with its answers and leave, a meeting today to check in
-at, and self-reported work in each state, for the demo group's members
-(issue 21; written through the same services as the portal)."""
+at, and self-reported work in each state, for the demo leader's group (致公党), where
+the demo member account is: that member has answered nothing yet (to try it) and has
+one self-reported item in each state (issue 21; written through the portal's services)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,29 @@ from activities.carriers import ActivityKind
 from activities.models import MeetingAnswer, SelfReport
 from activities.services import meetings, self_reports
 from portal import clock
-from sectors.models import Member
+from sectors.models import Member, SectorGroup
 
+from .accounts import LEADER_GROUP
 from .context import DemoContext
 
 
+def _demo_group(ctx: DemoContext) -> SectorGroup:
+    return next(group for group in ctx.groups if group.short_name == LEADER_GROUP)
+
+
 def _demo_members(ctx: DemoContext) -> list[Member]:
-    """Members of the demo group (the first group) today, the leader excepted."""
-    group = ctx.groups[0]
+    """Members of the demo group today: the leader and account holders excepted."""
+    group = _demo_group(ctx)
     ids = ctx.members_on([group.pk], ctx.today)
     members = Member.objects.filter(pk__in=ids, memberships__group=group, memberships__end_date__isnull=True)
-    return list(members.exclude(memberships__role="leader").order_by("member_number"))
+    members = members.exclude(memberships__role="leader").filter(user__isnull=True)
+    return list(members.order_by("member_number"))
+
+
+def _account_member(ctx: DemoContext) -> Member | None:
+    """The demo member account's member (demo.accounts), if it has one."""
+    group = _demo_group(ctx)
+    return Member.objects.filter(user__isnull=False, memberships__group=group).order_by("member_number").first()
 
 
 def _next_study_day(day: datetime.date) -> datetime.date:
@@ -29,7 +42,7 @@ def _next_study_day(day: datetime.date) -> datetime.date:
 
 
 def _planned(ctx: DemoContext, members: list[Member]) -> int:
-    group, staff = ctx.groups[0], ctx.staff_user
+    group, staff = _demo_group(ctx), ctx.staff_user
     # A demo seeded "as of" an earlier day (the tests) still plans from the real today.
     day = max(ctx.today, clock.today())
     upcoming = meetings.meeting_plan(
@@ -66,6 +79,8 @@ def _planned(ctx: DemoContext, members: list[Member]) -> int:
 
 def _self_reports(ctx: DemoContext, members: list[Member]) -> int:
     day = ctx.today - datetime.timedelta(days=5)
+    own = _account_member(ctx)
+    members = [own, own, own] if own else members
     submitted = self_reports.self_report_submit(
         member=members[0], kind=SelfReport.Kind.CONTACT, date=day, title="走访社区卫生服务中心",
         content="了解基层医生待遇问题。", constituent_name="陈医生", way="in_person",

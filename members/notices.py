@@ -57,9 +57,14 @@ def notice_send(*, by: User, title: str, body: str, group: SectorGroup | None, a
 
 def notices_for_staff(*, user) -> QuerySet[Notice]:
     """The notices a user may follow: a leader those of their group, everyone else all."""
-    notices = Notice.objects.select_related("group", "sent_by").annotate(
-        recipient_count=Count("recipients"), read_count=Count("recipients", filter=Q(recipients__read_at__isnull=False))
-    )
+    notices = (
+        Notice.objects.select_related("group", "sent_by")
+        .annotate(
+            recipient_count=Count("recipients"),
+            read_count=Count("recipients", filter=Q(recipients__read_at__isnull=False)),
+        )
+        .order_by("-sent_at", "-id")
+    )  # Meta.ordering does not apply to an aggregated query
     if roles.role_of(user) == roles.LEADER:
         return notices.filter(group_id=user.sector_group_id)
     return notices

@@ -20,7 +20,7 @@ from reports.views.pages import _year
 def my_points(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     member, points, year_points = own_points(user=request.user, year=year)
-    return _member_page(request, member, points, year_points, year, "reports/points/my_points.html")
+    return _member_page(request, member, points, year_points, year, "members/points.html")
 
 
 @portal_view({roles.MEMBER}, write=True)

@@ -544,6 +544,7 @@ class AuditEvent(models.Model):
         BULK_WRITE = "bulk_write", _("Bulk write")
         CONSTITUENT_MISMATCH = "constituent_mismatch", _("Typed constituent's mobile did not match")
         CHECK_IN = "check_in", _("Meeting check-in")
+        POINTS_APPEAL = "points_appeal", _("Duty-points appeal resolved")
 
     when = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -244,9 +244,26 @@ def test_the_admin_refuses_a_station_closed_before_it_was_set_up(admin_client_ro
 # --- the admin: each record's own rules, as the portal's forms state them ---------------------
 
 
+def _no_inline_rows(*prefixes: str) -> dict:
+    """The management forms of the admin page's inlines (adoptions, handlings, instructions), empty."""
+    return {
+        f"{prefix}-{field}": value
+        for prefix in prefixes
+        for field, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        )
+    }
+
+
 def _report_admin_data(group, submitters, **changes) -> dict:
     return (
-        form_data(group, submitters) | {"committee": group.committee_id, "adopted_on": "", "adopted_by": ""} | changes
+        form_data(group, submitters)
+        | {"committee": group.committee_id, "adopted_on": "", "adopted_by": ""}
+        | _no_inline_rows("adoptions", "instructions")
+        | changes
     )
 
 
@@ -291,7 +308,7 @@ def _proposal_admin_data(group, proposers, **changes) -> dict:
         "key_on": "",
         "key_by": "",
     }
-    return data | changes
+    return data | _no_inline_rows("handlings", "instructions") | changes
 
 
 def test_the_admin_refuses_a_proposal_number_the_group_already_has(admin_client_role, group_a, leader_member):

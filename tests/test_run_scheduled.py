@@ -35,7 +35,7 @@ def schedule(db):
 
 def test_it_installs_the_default_schedule_once_in_shanghai_time(schedule):
     assert schedule_install(PeriodicTask, CrontabSchedule) == 0
-    assert schedule.count() == len(DEFAULT_SCHEDULE) == 9
+    assert schedule.count() == len(DEFAULT_SCHEDULE) == 10
     reminders = schedule.filter(task="reports.tasks.send_reminders")
     assert {str(t.crontab.timezone) for t in schedule} == {"Asia/Shanghai"}
     assert {(t.crontab.hour, t.crontab.minute) for t in reminders} == {("8", "30")}

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from portal import clock, roles
 from portal.access import portal_view
+from reports.points.engine import category_label
+from reports.points.selectors import own_points
 from reports.selectors.pages import member_record
 from reports.views.pages import _year, _year_choices
 
@@ -41,7 +43,15 @@ def _file_context(request: HttpRequest) -> dict:
 def member_file(request: HttpRequest) -> HttpResponse:
     context = _file_context(request)
     context["unread_notices"] = notices_of_member(member_id=request.user.member_id).filter(read_at__isnull=True)[:3]
+    context.update(_points_summary(request.user, context["year"]))
     return render(request, "members/file.html", context)
+
+
+def _points_summary(user, year: int) -> dict:
+    """The year's duty points on the file: the total and each category's (reports.points)."""
+    _member, points, _year_points = own_points(user=user, year=year)
+    categories = [(category_label(key), total.counted) for key, total in (points.categories if points else {}).items()]
+    return {"member_points": points, "member_point_categories": categories}
 
 
 @portal_view({roles.MEMBER})

@@ -13,14 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sectors.audit import events as audit
-from sectors.models import Committee, Member, User
+from sectors.models import AuditEvent, Committee, Member, User
 
 from ..models import ClosedYear
 from .engine import MemberPoints, PointItem
 from .models import GradeBand, PointAppeal, PointCap, PointRule, PointSnapshot, PointYear
 from .presets import PRESETS
-
-AUDIT_APPEAL_RESOLVED = "points_appeal"  # sectors.audit.events action of a resolution
 
 
 @transaction.atomic
@@ -116,7 +114,7 @@ def appeal_resolve(
         appeal.resolved_at = timezone.now()
         appeal.save(update_fields=["status", "adjustment", "comment", "resolved_by", "resolved_at"])
         audit.record(
-            action=AUDIT_APPEAL_RESOLVED,
+            action=AuditEvent.Action.POINTS_APPEAL,
             request=request,
             user=user,
             model=PointAppeal,

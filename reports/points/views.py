@@ -182,11 +182,13 @@ def points_columns() -> list[Column]:
 @portal_view(LIST_READERS)
 def committee_points_export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
+    committee = committee_for_portal()
     rows, _year_points = selectors.committee_list(
-        committee=committee_for_portal(), year=year, sort=_sort(request), grade=request.GET.get("grade", "")
+        committee=committee, year=year, sort=_sort(request), grade=request.GET.get("grade", "")
     )
     return list_export(
         request=request,
+        committee=committee.name,
         title=_("Members' duty points"),
         filename=_("Duty points %(year)s") % {"year": year},
         columns=points_columns(),
