@@ -16,24 +16,26 @@ from sectors.models import Member, SectorGroup
 from .accounts import LEADER_GROUP
 from .context import DemoContext
 
+DEMO_MEMBER = "member"  # the demo member account's user name (demo.accounts)
+
 
 def _demo_group(ctx: DemoContext) -> SectorGroup:
     return next(group for group in ctx.groups if group.short_name == LEADER_GROUP)
 
 
 def _demo_members(ctx: DemoContext) -> list[Member]:
-    """Members of the demo group today: the leader and account holders excepted."""
+    """Members of the demo group today: the leader and the demo member account's member excepted."""
     group = _demo_group(ctx)
     ids = ctx.members_on([group.pk], ctx.today)
     members = Member.objects.filter(pk__in=ids, memberships__group=group, memberships__end_date__isnull=True)
-    members = members.exclude(memberships__role="leader").filter(user__isnull=True)
+    members = members.exclude(memberships__role="leader").exclude(user__username=DEMO_MEMBER)
     return list(members.order_by("member_number"))
 
 
 def _account_member(ctx: DemoContext) -> Member | None:
-    """The demo member account's member (demo.accounts), if it has one."""
+    """The demo `member` account's member (demo.accounts), if it has one."""
     group = _demo_group(ctx)
-    return Member.objects.filter(user__isnull=False, memberships__group=group).order_by("member_number").first()
+    return Member.objects.filter(user__username=DEMO_MEMBER, memberships__group=group).first()
 
 
 def _next_study_day(day: datetime.date) -> datetime.date:

@@ -331,3 +331,22 @@ def test_it_opens_the_members_side_for_the_leaders_group(demo):
     client.post("/accounts/login/", {"username": member.member.mobile, "password": DEMO_PASSWORD})
     page = client.get("/", follow=True)
     assert page.redirect_chain[-1][0] == "/me/" and member.member.name in page.content.decode()
+
+
+def test_it_gives_the_demo_member_meetings_to_answer_and_reports_in_each_state(demo):
+    """The member's side to try (issue 21): the demo member's group has a planned meeting that
+    others answered (attending, leave approved and pending) and a meeting today to check in at;
+    the demo member has answered nothing yet and has one reported item in each state."""
+    from activities.models import MeetingAnswer, SelfReport
+
+    member = User.objects.get(username="member").member
+    group = member.memberships.get(end_date__isnull=True).group
+    answers = MeetingAnswer.objects.filter(activity__groups=group)
+    assert answers.filter(answer="attend").exists()
+    assert set(answers.filter(answer="leave").values_list("leave_status", flat=True)) == {"approved", "pending"}
+    assert not answers.filter(member=member).exists()
+    assert set(SelfReport.objects.filter(member=member).values_list("status", flat=True)) == {
+        "submitted",
+        "accepted",
+        "returned",
+    }
