@@ -167,3 +167,24 @@ def test_a_member_sees_only_member_pages_in_the_navigation(member_client):
     for staff_url in ('href="/groups/"', 'href="/dashboard/"', 'href="/members/"', 'href="/activities/"'):
         assert staff_url not in page
     assert 'href="/me/notices/"' in page and "data-member-feedback" in page
+    for own_page in ('href="/me/meetings/"', 'href="/me/reports/"', 'href="/me/points/"'):
+        assert own_page in page
+
+
+def test_the_file_shows_the_years_duty_points_as_the_points_page_does(
+    member_client, member_user, year_of_work, committee
+):
+    from reports.points.selectors import own_points
+    from reports.points.services import preset_apply
+
+    before = member_client.get("/me/?year=2025").content.decode()
+    assert "data-points-total" not in before and "本年度尚未设定履职积分规则" in before
+
+    preset_apply(committee=committee, year=2025, preset="minhang")
+    _member, points, _year = own_points(user=member_user, year=2025)
+    page = member_client.get("/me/?year=2025").content.decode()
+
+    assert points is not None and points.total > 0
+    total = re.search(r"data-points-total>\s*([\d.]+)", page).group(1)
+    assert float(total) == points.total
+    assert f"{points.total:g}" in member_client.get("/me/points/?year=2025").content.decode()
