@@ -44,6 +44,14 @@ class AssessmentYear(models.Model):
         return _("Assessment %(year)s") % {"year": self.year}
 
 
+def measure_choices() -> list[tuple[str, str]]:
+    """Every measure of the specs' table, in its order (a callable: read when a form or a
+    check asks, so a spec added to the table is a valid choice at once)."""
+    from reports.measures import MEASURES
+
+    return [(key, spec.label) for key, spec in MEASURES.items()]
+
+
 class Measure(models.TextChoices):
     """What a requirement counts, for one group in one year."""
 
@@ -77,7 +85,9 @@ class Requirement(models.Model):
     )
     have = models.CharField(_("have"), max_length=30, choices=Have.choices, blank=True)
     carrier = models.CharField(_("carrier"), max_length=20, choices=Carrier.choices, blank=True)
-    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    # The specs' table (reports.measures.MEASURES) names the measures: a new rule is its spec
+    # and its data row, with no migration for the choices.
+    measure = models.CharField(_("measure"), max_length=30, choices=measure_choices)
     # 0 switches the rule off for the year.
     threshold = models.DecimalField(_("threshold"), max_digits=7, decimal_places=2)
     # Used by CONSTITUENTS_PER_MEMBER: how many distinct constituents make "enough".

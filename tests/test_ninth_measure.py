@@ -99,3 +99,23 @@ def test_a_group_that_met_the_ninth_measure_is_not_reminded(ninth, users, group_
     make_activity([group_a], kind=ActivityKind.STUDY, date=D(Y, 1, 5))
     make_activity([group_a], kind=ActivityKind.STUDY, date=D(Y, 3, 5))
     assert send_reminders(rule="spring_study", day="2025-03-20") == 0
+
+
+def test_its_data_row_is_valid_with_no_new_choice_nor_migration(ninth, committee):
+    """The rows' choices are the table's: the ninth row passes the model's checks and
+    is named in the spec's words, as the admin and the rules page show it."""
+    row = Requirement.objects.get(measure=NINTH)
+
+    row.full_clean()
+
+    assert row.get_measure_display() == "春季学习会"
+    assert (NINTH, "春季学习会") in Requirement._meta.get_field("measure").choices
+
+
+def test_a_measure_with_no_spec_is_refused(db):
+    from django.core.exceptions import ValidationError
+
+    row = Requirement(have=Have.STUDY_TRAINING, measure="no_such_measure", threshold=1)
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean(exclude=["assessment_year"])
+    assert "measure" in refused.value.message_dict
