@@ -24,6 +24,18 @@ def _workbook(response) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
+@pytest.fixture(autouse=True)
+def no_worker(settings):
+    """Without Redis (bin/run, the SQLite run) Celery runs the task in the request; the
+    PostgreSQL run has REDIS_URL, so each test says which case it is."""
+    from wenzhou_sectors.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def activities(group_a):
     return [make_activity([group_a], date=datetime.date(2025, 3, 1) + datetime.timedelta(days=n)) for n in range(6)]
@@ -46,6 +58,20 @@ def test_a_large_export_goes_to_the_worker_and_then_straight_to_the_download(cli
     titles = {row[2] for row in _workbook(download).active.iter_rows(values_only=True)}
     assert {activity.title for activity in activities} <= titles
     assert "attachment" in download["Content-Disposition"] and run.file_name.endswith(".xlsx")
+
+
+def test_with_a_worker_the_request_answers_the_progress_page_and_queues_the_task(
+    clients, users, activities, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_INLINE_ROWS = 3
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # Redis is configured: a worker takes the task
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = clients[roles.STAFF].get(reverse("activity_export"), {"year": 2025})
+    run = ExportRun.objects.get()
+    assert len(queued) == 1 and run.status == "queued"
+    assert response.status_code == 302 and response["Location"] == reverse("export_progress", args=[run.pk])
+    export_jobs.run_export(run_id=run.pk)  # what the worker does
+    assert clients[roles.STAFF].get(reverse("export_download", args=[run.pk])).status_code == 200
 
 
 def test_the_progress_page_polls_until_the_file_is_ready(clients, users, settings):
