@@ -25,6 +25,7 @@ from .network import contacts_create
 from .outcomes import outcomes_create
 from .paperwork import documents_create, opinion_reports_create, proposals_create
 from .people import members_create, workstations_create
+from .points import points_create
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoRefused", "DemoResult", "demo_accounts", "demo_seed"]
 
@@ -53,6 +54,7 @@ def _records_create(ctx: DemoContext) -> dict[str, int]:
     counts |= contacts_create(ctx)
     member_side_create(committee=ctx.committee, staff_user=ctx.staff_user, member_user=users[roles.MEMBER])
     counts |= meetings_create(ctx)
+    counts |= points_create(ctx)
     return counts
 
 
