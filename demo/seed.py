@@ -22,8 +22,10 @@ from .context import MEMBER_PREFIX, DemoContext
 from .meetings import meetings_create
 from .member_side import member_side_create
 from .network import contacts_create
+from .outcomes import outcomes_create
 from .paperwork import documents_create, opinion_reports_create, proposals_create
 from .people import members_create, workstations_create
+from .points import points_create
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoRefused", "DemoResult", "demo_accounts", "demo_seed"]
 
@@ -47,10 +49,12 @@ def _records_create(ctx: DemoContext) -> dict[str, int]:
     counts |= activities_create(ctx)
     counts["opinion_reports"] = opinion_reports_create(ctx)
     counts["proposals"] = proposals_create(ctx)
+    counts |= outcomes_create(ctx)
     counts["documents"] = documents_create(ctx)
     counts |= contacts_create(ctx)
     member_side_create(committee=ctx.committee, staff_user=ctx.staff_user, member_user=users[roles.MEMBER])
     counts |= meetings_create(ctx)
+    counts |= points_create(ctx)
     return counts
 
 

@@ -20,18 +20,27 @@ from django.utils import timezone
 
 from activities.carriers import ActivityKind
 from activities.models import (
+    ADOPTION_RANK,
+    LEVEL_STATUS,
     Activity,
+    AdoptionLevel,
     Attendance,
     ConstituentContact,
+    ConsultationOutcome,
     DutyReport,
     GroupDocument,
+    Instruction,
+    InstructionLevel,
+    OpinionAdoption,
     OpinionReport,
     Proposal,
+    ProposalHandling,
 )
 from demo.seed import DEMO_PASSWORD
 from portal import roles
 from portal.validators import validate_id_card, validate_mobile
 from reports.figures import period_figures
+from reports.points.models import PointAppeal, PointYear
 from sectors.models import Committee, Constituent, GroupMembership, Member, SectorGroup, User, Workstation
 
 from .factories import make_member
@@ -49,6 +58,12 @@ COUNTED = [
     Proposal,
     GroupDocument,
     ConstituentContact,
+    ProposalHandling,
+    OpinionAdoption,
+    Instruction,
+    ConsultationOutcome,
+    PointYear,
+    PointAppeal,
 ]
 
 
@@ -81,6 +96,36 @@ def _fingerprints() -> dict[str, str]:
         ),
         "contacts": _digest(
             ConstituentContact.objects.values_list("member__member_number", "constituent__name", "contacted_on", "way")
+        ),
+        "proposals": _digest(
+            Proposal.objects.values_list(
+                "group__short_name",
+                "title",
+                "submitted_on",
+                "status",
+                "decided_on",
+                "merged_into__title",
+                "supervising_leader",
+                "is_excellent",
+                "answer_due",
+                "answered_on",
+                "satisfaction",
+                "implementation",
+                "implemented_on",
+                "handlings__unit",
+                "handlings__is_lead",
+            )
+        ),  # fmt: skip
+        "adoptions": _digest(
+            OpinionAdoption.objects.values_list("report__title", "report__submitted_on", "level", "body", "adopted_on")
+        ),
+        "instructions": _digest(
+            Instruction.objects.values_list("report__title", "proposal__title", "level", "leader_title", "dated")
+        ),
+        "consultation_outcomes": _digest(
+            ConsultationOutcome.objects.values_list(
+                "activity__date", "activity__title", "suggestion", "sent_to", "responded_on"
+            )
         ),
     }
 
@@ -350,3 +395,129 @@ def test_it_gives_the_demo_member_meetings_to_answer_and_reports_in_each_state(d
         "accepted",
         "returned",
     }
+
+
+# --- outcomes and duty points (issue 22) ----------------------------------------------------------
+
+
+def test_it_takes_the_proposals_through_every_state_of_their_flow(demo):
+    today = timezone.localdate()
+    states = set(Proposal.objects.values_list("status", flat=True))
+    if today >= datetime.date(today.year, 6, 1):  # this year's flow is under way: every state is there
+        assert states == set(Proposal.Status.values)
+    last_year = Proposal.objects.filter(submitted_on__year=demo.previous_year)
+    assert last_year.filter(status=Proposal.Status.HANDLED).count() >= 0.7 * last_year.count() > 0
+    closed = Proposal.objects.filter(status=Proposal.Status.HANDLED).prefetch_related("handlings")
+    for proposal in closed:
+        assert proposal.decided_on and proposal.answered_on and proposal.answer_text and proposal.satisfaction
+        assert proposal.implementation and proposal.closed_on == proposal.implemented_on
+        assert proposal.submitted_on <= proposal.decided_on <= proposal.answered_on <= proposal.implemented_on
+        assert [h.unit for h in proposal.handlings.all() if h.is_lead]
+    assert closed.filter(satisfaction=Proposal.Satisfaction.SATISFIED, implementation="A").exists()
+    answered = Proposal.objects.filter(status=Proposal.Status.ANSWERED)
+    assert answered.exists() and not answered.filter(answered_on__isnull=True).exists()
+    assert not answered.exclude(implementation="").exists()
+    for merged in Proposal.objects.filter(status=Proposal.Status.MERGED).select_related("merged_into"):
+        assert merged.merged_into.title == merged.title and merged.merged_into.is_accepted
+    key = Proposal.objects.filter(is_key=True, status__in=[Proposal.Status.ANSWERED, Proposal.Status.HANDLED])
+    assert key.exists() and not key.filter(supervising_leader="").exists()
+    excellent = Proposal.objects.filter(is_excellent=True)
+    assert 1 <= excellent.count() <= 2
+    assert set(excellent.values_list("excellent_year", "implementation")) == {(demo.previous_year, "A")}
+    co_handled = ProposalHandling.objects.filter(is_lead=False).values("proposal").distinct()
+    assert 0 < co_handled.count() < ProposalHandling.objects.filter(is_lead=True).count()
+
+
+def test_it_leaves_two_of_this_years_proposals_overdue_for_an_answer(demo):
+    from activities.selectors.outcomes import overdue_proposals
+
+    today = timezone.localdate()
+    overdue = list(overdue_proposals(User.objects.get(username="staff"), today))
+    if today >= datetime.date(today.year, 6, 1):  # three months after this year's first assignments
+        assert len(overdue) == 2
+    assert all(p.submitted_on.year == today.year and p.status == Proposal.Status.ASSIGNED for p in overdue)
+
+
+def test_it_climbs_adoption_ladders_to_the_reports_status(demo):
+    adopted = OpinionReport.objects.exclude(status=OpinionReport.Status.SUBMITTED).prefetch_related("adoptions")
+    assert adopted.exists()
+    for report in adopted:
+        rungs = list(report.adoptions.all())
+        top = max(rungs, key=lambda rung: (ADOPTION_RANK[rung.level], -rung.adopted_on.toordinal()))
+        assert (LEVEL_STATUS[top.level], top.adopted_on, top.adopted_by) == (
+            report.status,
+            report.adopted_on,
+            report.adopted_by,
+        )
+        assert all(report.submitted_on <= rung.adopted_on <= report.adopted_on and rung.body for rung in rungs)
+    assert not OpinionAdoption.objects.filter(report__status=OpinionReport.Status.SUBMITTED).exists()
+    assert (
+        OpinionReport.objects.filter(adoptions__level=AdoptionLevel.COMMITTEE)
+        .filter(adoptions__level=AdoptionLevel.PROVINCE)
+        .exists()
+    )
+
+
+def test_it_records_leaders_instructions_on_reports_and_proposals(demo):
+    instructed = OpinionReport.objects.filter(
+        adoptions__level=AdoptionLevel.PROVINCE, instructions__level=InstructionLevel.CITY
+    )
+    assert instructed.exists()
+    assert Instruction.objects.get(report__in=instructed, level=InstructionLevel.CITY).leader_title.startswith("市")
+    on_proposals = Instruction.objects.filter(proposal__isnull=False).select_related("proposal")
+    assert 1 <= on_proposals.count() <= 2
+    assert all(i.proposal.is_key and i.dated >= i.proposal.decided_on for i in on_proposals)
+    assert Instruction.objects.filter(report__isnull=False).count() >= 2
+
+
+def test_it_records_the_outcomes_of_consultation_meetings(demo):
+    outcomes = list(ConsultationOutcome.objects.select_related("activity"))
+    assert outcomes
+    assert all(o.activity.kind == ActivityKind.CONSULTATION and o.activity.status == "held" for o in outcomes)
+    answered = [o for o in outcomes if o.responded_on]
+    assert len(answered) > 0.6 * len(outcomes)
+    assert all(o.response and o.responded_on >= o.activity.date for o in answered)
+    article = ConsultationOutcome.objects.filter(
+        activity__title__contains="公共卫生安全", activity__date__year=demo.previous_year
+    )
+    assert article.exists() and set(article.values_list("sent_to", flat=True)) == {"市卫生健康委员会"}
+    held = Activity.objects.filter(kind=ActivityKind.CONSULTATION, status="held")
+    assert 0 < len({o.activity_id for o in outcomes}) < held.count()
+
+
+def test_it_gives_the_members_duty_points_in_both_years(demo, client):
+    from reports.points.selectors import own_points
+
+    this_year = demo.previous_year + 1
+    point_years = PointYear.objects.filter(committee=demo.committee)
+    assert sorted(point_years.values_list("year", "preset")) == [
+        (demo.previous_year, "minhang"),
+        (this_year, "minhang"),
+    ]
+    assert all(year.rules.exists() and year.grades.exists() for year in point_years)
+    user = User.objects.get(username="member")
+    member, points, _year = own_points(user=user, year=this_year)
+    assert points is not None and points.total > 0 and points.grade
+    client.force_login(user)
+    page = client.get(f"/me/points/?year={this_year}")
+    assert page.status_code == 200 and member.name in page.content.decode()
+    appeals = PointAppeal.objects.filter(member=member, year=this_year)
+    assert appeals.count() == 2
+    assert appeals.filter(status=PointAppeal.Status.OPEN).count() == 1
+    resolved = appeals.exclude(status=PointAppeal.Status.OPEN).get()
+    assert resolved.comment and resolved.resolved_by.username == "staff"
+
+
+def test_it_dates_no_outcome_after_today(demo):
+    today = timezone.localdate()
+    dated = {
+        Proposal: ("decided_on", "key_on", "answered_on", "implemented_on", "closed_on"),
+        ProposalHandling: ("assigned_on",),
+        OpinionAdoption: ("adopted_on",),
+        Instruction: ("dated",),
+        ConsultationOutcome: ("responded_on",),
+        PointAppeal: ("raised_at__date", "resolved_at__date"),
+    }
+    for model, fields in dated.items():
+        for name in fields:
+            assert not model.objects.filter(**{f"{name}__gt": today}).exists(), (model.__name__, name)

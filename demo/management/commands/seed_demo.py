@@ -12,6 +12,7 @@ from activities import models as records
 from demo.accounts import demo_totp_secret
 from demo.seed import DEMO_PASSWORD, DemoRefused, demo_accounts, demo_seed
 from portal.roles import ROLE_LABELS
+from reports.points.models import PointAppeal, PointYear
 from sectors.models import Constituent, Member, Workstation
 
 # demo_seed's count names -> the model whose (translated) plural names them.
@@ -23,11 +24,17 @@ _COUNTED = {
     "duty_reports": records.DutyReport,
     "opinion_reports": records.OpinionReport,
     "proposals": records.Proposal,
+    "proposal_handlings": records.ProposalHandling,
+    "adoptions": records.OpinionAdoption,
+    "instructions": records.Instruction,
+    "consultation_outcomes": records.ConsultationOutcome,
     "documents": records.GroupDocument,
     "constituents": Constituent,
     "contacts": records.ConstituentContact,
     "meeting_answers": records.MeetingAnswer,
     "self_reports": records.SelfReport,
+    "point_years": PointYear,
+    "point_appeals": PointAppeal,
 }
 
 
