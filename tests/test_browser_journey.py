@@ -132,6 +132,9 @@ def fill_activity(page, *, groups, title: str, absent: str | None, attachment: P
     page.fill("#id_other_participants", "6")
     if attachment is not None:
         page.set_input_files("#id_files", str(attachment))
+    # The date's change reloads the list (htmx): choose only in the list of that day, or a
+    # slow answer would replace the choices made meanwhile.
+    page.wait_for_function("() => !document.querySelector('#attendance-options.htmx-request')")
     page.wait_for_selector("#attendance-options .attendance-row")
     page.click("[data-attendance-all=present]")
     if absent:
