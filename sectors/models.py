@@ -591,7 +591,7 @@ class SubmissionKey(models.Model):
 
 
 class ExportRun(models.Model):
-    """A large Excel export written by the worker (sectors.export_jobs): the request's page
+    """A large Excel export written by the worker (sectors.ops.exports): the request's page
     and filters, replayed for the user who asked; the file is theirs alone and is
     deleted after EXPORT_KEEP_HOURS."""
 

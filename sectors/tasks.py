@@ -17,8 +17,8 @@ def import_step(run_id: int, step: str) -> None:
 
 @shared_task(ignore_result=True)
 def export_step(run_id: int) -> None:
-    """Write a large Excel export (sectors.export_jobs)."""
-    from sectors import export_jobs
+    """Write a large Excel export (sectors.ops.exports)."""
+    from sectors.ops import exports as export_jobs
 
     export_jobs.run_export(run_id=run_id)
 

@@ -31,8 +31,8 @@ from activities.models import (
 )
 from portal import roles
 from portal.access import PUBLIC
-from sectors import export_jobs
 from sectors.models import Constituent, ExportRun, ImportRun, Workstation
+from sectors.ops import exports as export_jobs
 
 from .factories import make_activity, make_member, make_user
 
@@ -126,7 +126,7 @@ def _rows_for(group, suffix: str) -> dict[str, int]:
 
 
 def _export_of(user) -> int:
-    """A finished large export of `user`'s (sectors.export_jobs): only they may open it."""
+    """A finished large export of `user`'s (sectors.ops.exports): only they may open it."""
     run = ExportRun.objects.create(
         user=user, path="/activities/export/", status="done", stored_file=f"walk-{user.pk}.xlsx"
     )

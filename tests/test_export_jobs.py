@@ -1,4 +1,4 @@
-"""Large exports run on the worker (sectors.export_jobs): the request answers a progress page,
+"""Large exports run on the worker (sectors.ops.exports): the request answers a progress page,
 or straight the download when Celery ran the task eagerly (no Redis); the file is the asking
 user's alone, expires, and a personal-data export is audited once."""
 
@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import roles
-from sectors import export_jobs
 from sectors.models import AuditEvent, ExportRun
+from sectors.ops import exports as export_jobs
 
 from .factories import make_activity, make_member, valid_id_card
 

@@ -327,11 +327,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000  # an attendance form can list a few hundre
 ATTENDANCE_LIST_LIMIT = int(os.environ.get("ATTENDANCE_LIST_LIMIT", "100"))
 ATTENDANCE_SEARCH_LIMIT = 20
 # An Excel export of more rows than this is written by the worker, with a progress page
-# and a download kept for the user who asked for EXPORT_KEEP_HOURS (sectors.export_jobs).
+# and a download kept for the user who asked for EXPORT_KEEP_HOURS (sectors.ops.exports).
 EXPORT_INLINE_ROWS = int(os.environ.get("EXPORT_INLINE_ROWS", "2000"))
 EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
 # What portal.exports does with an export above EXPORT_INLINE_ROWS rows.
-EXPORT_BACKGROUND = "sectors.export_jobs.in_background_if_large"
+EXPORT_BACKGROUND = "sectors.ops.exports.in_background_if_large"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -152,7 +152,7 @@ def audit_personal_data(*, request: HttpRequest, people: QuerySet) -> None:
     numbers: recorded as a showing of personal data (whose, how many), as the admin
     export is. Nothing for users who get masked numbers, or when nobody has any."""
     if not sees_personal_data(request.user) or getattr(request, "portal_export_replay", False):
-        return  # the worker's replay of a large export (sectors.export_jobs): audited when asked for
+        return  # the worker's replay of a large export (sectors.ops.exports): audited when asked for
     names = {field.name for field in people.model._meta.fields}
     shown = Q()
     for name in PERSONAL_FIELDS:

@@ -73,7 +73,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = TrailFilterForm(request.GET or None)
     rows = audit_trail.trail(form.wanted())
     if request.GET.get("format") == "xlsx":
-        # A long trail is written by the worker (sectors.export_jobs); the paginator counts it too.
+        # A long trail is written by the worker (sectors.ops.exports); the paginator counts it too.
         return in_background(request, min(rows.count(), EXPORT_LIMIT)) or _export(rows)
     page_obj, querystring = paginate(request, rows, PAGE_SIZE)
     context = {

@@ -1,4 +1,4 @@
-"""A large export's progress page and its download, for the user who asked (sectors.export_jobs)."""
+"""A large export's progress page and its download, for the user who asked (sectors.ops.exports)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.urls import path
 from portal import roles
 from portal.access import portal_view
 from portal.spreadsheets import XLSX_CONTENT_TYPE
-from sectors import export_jobs
+from sectors.ops import exports as export_jobs
 
 from ..models import ExportRun
 

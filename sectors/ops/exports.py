@@ -29,7 +29,7 @@ from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
-from .models import ExportRun
+from sectors.models import ExportRun
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def in_background_if_large(request: HttpRequest, rows: int) -> HttpResponse | No
 def dispatch(run: ExportRun) -> None:
     """Hand the run to the worker once it is committed; without Redis Celery runs the task
     eagerly, so it runs now, in this request (same connection: the run is visible to it)."""
-    from .tasks import export_step
+    from sectors.tasks import export_step
 
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         export_step.delay(run.pk)
