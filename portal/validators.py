@@ -37,6 +37,28 @@ def id_card_birth_date(value: str) -> datetime.date | None:
         return None
 
 
+def birth_date_by_id_card(
+    id_card: str, birth_date: datetime.date | None, *, month_only: bool = False
+) -> datetime.date | None:
+    """The birth date a member keeps, given their ID-card number: every writer of a
+    member (the model's clean(), so the portal's forms, services and the admin, and
+    the member import) asks this one rule.
+
+    The number holds the birth date, so an empty date is taken from it, and a date
+    that differs is refused. With `month_only` the date may give the month alone
+    (a sheet's 出生年月, read as the 1st), and the card gives the day."""
+    from_card = id_card_birth_date(normalize_id_card(id_card)) if id_card else None
+    if from_card is None:
+        return birth_date
+    if birth_date is None or birth_date == from_card or (month_only and birth_date == from_card.replace(day=1)):
+        return from_card
+    raise ValidationError(
+        _("The birth date does not match the one in the ID-card number (%(date)s)."),
+        code="id_card_birth_mismatch",
+        params={"date": from_card.isoformat()},
+    )
+
+
 def validate_id_card(value: str) -> None:
     value = normalize_id_card(value)
     if not _ID_RE.match(value):

@@ -2,6 +2,9 @@
 
 ID-card and mobile numbers are shown masked, in lists, forms and exports,
 unless the user has the permission sectors.view_member_personal_data.
+
+Members and workstations are imported on the portal's import pages only (one
+import path, `sectors.importers`): their admin lists export and link there.
 """
 
 from __future__ import annotations
@@ -16,22 +19,24 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask, SolarSchedule
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import roles
+from portal.importing.registry import importer_for
 from portal.spreadsheets import SAFE_EXPORT_FORMATS
 from sectors.audit import events as audit
 from sectors.roster.resources import MemberResource, SectorGroupResource, WorkstationResource
 
-from .models import Committee, Constituent, GroupMembership, Member, SectorGroup, Term, User, Workstation
+from .models import Committee, Constituent, GroupMembership, ImportRun, Member, SectorGroup, Term, User, Workstation
 
 
 def own_permissions(user) -> QuerySet[Permission]:
@@ -43,19 +48,25 @@ def can_see_personal_data(request: HttpRequest) -> bool:
     return request.user.has_perm(roles.PERSONAL_DATA_PERM)
 
 
-class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Change history plus spreadsheet import and export."""
+class HistoryExportAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Change history plus spreadsheet export."""
 
-    import_formats = [XLSX, CSV]
     export_formats = SAFE_EXPORT_FORMATS  # formula-safe (portal.spreadsheets)
 
-    # import-export allows every admin user to import and export unless told
-    # otherwise: tie both to the model permissions instead.
-    def has_import_permission(self, request) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
+    # import-export allows every admin user to export unless told otherwise:
+    # tie it to the model permissions instead.
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
+
+
+class HistoryImportExportAdmin(ImportExportMixin, HistoryExportAdmin):
+    """Change history, spreadsheet export and the admin's own import, for a sheet
+    the portal has no import page for (sector groups)."""
+
+    import_formats = [XLSX, CSV]
+
+    def has_import_permission(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
 
     def process_result(self, result, request):
         # Imports are recorded whole in the audit trail (each row also lands in the history).
@@ -67,6 +78,26 @@ class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
             detail=", ".join(f"{kind}: {count}" for kind, count in totals.items()),
         )
         return super().process_result(result, request)
+
+
+class PortalImportLinkMixin:
+    """For a sheet the portal imports (`sectors.importers`): the admin's list exports
+    it and links to the portal's import page instead of importing it itself, so
+    that one importer matches the rows and applies the rules."""
+
+    import_export_change_list_template = "admin/sectors/change_list_portal_import.html"
+    portal_import_kind: str
+    portal_import_label: str
+
+    def changelist_view(self, request, extra_context=None):
+        importer = importer_for(self.portal_import_kind)
+        if importer is not None and roles.role_of(request.user) in importer.roles:
+            extra_context = {
+                **(extra_context or {}),
+                "portal_import_url": reverse("import_upload", kwargs={"kind": self.portal_import_kind}),
+                "portal_import_label": self.portal_import_label,
+            }
+        return super().changelist_view(request, extra_context)
 
 
 class PersonalDataAdminMixin:
@@ -216,8 +247,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(PersonalDataAdminMixin, HistoryImportExportAdmin):
+class MemberAdmin(PersonalDataAdminMixin, PortalImportLinkMixin, HistoryExportAdmin):
     resource_classes = [MemberResource]
+    portal_import_kind = ImportRun.Kind.MEMBERS
+    portal_import_label = _("Import members from Excel")
     personal_fields = ("id_card", "mobile", "birth_date")
     list_display = (
         "member_number",
@@ -274,7 +307,7 @@ class MemberAdmin(PersonalDataAdminMixin, HistoryImportExportAdmin):
         return data
 
     def get_resource_kwargs(self, request, *args, **kwargs):
-        # Import previews and exports both mask for users without the permission.
+        # Exports mask for users without the permission.
         return {
             **super().get_resource_kwargs(request, *args, **kwargs),
             "show_personal_data": can_see_personal_data(request),
@@ -295,8 +328,10 @@ class GroupMembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Workstation)
-class WorkstationAdmin(HistoryImportExportAdmin):
+class WorkstationAdmin(PortalImportLinkMixin, HistoryExportAdmin):
     resource_classes = [WorkstationResource]
+    portal_import_kind = ImportRun.Kind.WORKSTATIONS
+    portal_import_label = _("Import workstations from Excel")
     list_display = ("name", "group", "host_kind", "host_member", "established_on", "is_active")
     list_filter = ("host_kind", "is_active", "group")
     list_select_related = ("group", "host_member")

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from portal import cache as freshness
 from portal import clock
 from portal.validators import (
+    birth_date_by_id_card,
     birth_year,
     mask_id_card,
     mask_mobile,
@@ -166,6 +167,10 @@ class Member(models.Model):
 
     def clean(self) -> None:
         self.id_card = normalize_id_card(self.id_card)
+        try:
+            self.birth_date = birth_date_by_id_card(self.id_card, self.birth_date)
+        except ValidationError as error:
+            raise ValidationError({"birth_date": error}) from None
 
     @property
     def masked_id_card(self) -> str:

@@ -21,7 +21,7 @@ from sectors.audit import events as audit
 from sectors.models import AuditEvent, Committee, Constituent, Term, User
 
 from .factories import make_member
-from .test_member_import import PROCESS_URL, admin_upload, row, sheet
+from .test_member_import import sheet
 from .test_personal_data import admin_export
 
 URL = reverse("audit_log")
@@ -86,13 +86,23 @@ def test_it_records_the_bulk_retirement_of_a_term(committee):
 
 
 def test_it_records_an_import_and_an_export_in_the_admin(admin_client_role, users, group_a, group_b):
-    preview = admin_upload(admin_client_role, sheet(row("W001")))
-    admin_client_role.post(PROCESS_URL, {**preview.context["confirm_form"].initial, "resource": "0"})
+    # Sector groups are the admin's one import left (members are imported on the portal's page).
+    upload = io.BytesIO(
+        sheet(["新界别", "新界别全称", "field", 40, "1"], headers=["简称", "名称", "类别", "排序", "启用"])
+    )
+    upload.name = "界别.xlsx"
+    preview = admin_client_role.post(
+        reverse("admin:sectors_sectorgroup_import"), {"format": "0", "resource": "0", "import_file": upload}
+    )
+    admin_client_role.post(
+        reverse("admin:sectors_sectorgroup_process_import"),
+        {**preview.context["confirm_form"].initial, "resource": "0"},
+    )
     admin_export(admin_client_role)
 
     imported = AuditEvent.objects.get(action="import")
     exported = AuditEvent.objects.get(action="export")
-    assert (imported.user, imported.model, imported.count) == (users[roles.ADMIN], "sectors.member", 1)
+    assert (imported.user, imported.model, imported.count) == (users[roles.ADMIN], "sectors.sectorgroup", 1)
     assert exported.user == users[roles.ADMIN] and exported.where == reverse("admin:sectors_member_export")
     assert ".xlsx" in exported.detail
 

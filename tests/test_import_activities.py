@@ -212,3 +212,15 @@ def test_it_shows_the_preview_with_reasons_in_chinese(staff_client, people):
     page = staff_client.get(reverse("import_run", kwargs={"run_id": last_run().pk})).content.decode()
     assert "被拒绝的行" in page and "赵六不是" in page and "下载被拒绝的行" in page
     assert ImportRun.objects.get().status == ImportRun.Status.PREVIEWED and Activity.objects.count() == 0
+
+
+def test_it_rejects_a_workstation_whose_host_is_no_member(staff_client, people, group_a):
+    rows = [
+        ["名称", "界别活动组", "依托", "依托委员", "成立日期"],
+        ["第二驿站", "民盟", "委员工作室", "查无此人", "2024-05-01"],
+    ]
+    upload(staff_client, sheets.xlsx(rows), "工作站.xlsx", "workstations")
+    run = last_run()
+    ((row, column, reason),) = run.report["rejections"]
+    assert (row, column) == (2, "依托委员") and "没有名为查无此人的委员" in reason
+    assert run.created_count == 0 and not Workstation.objects.filter(name="第二驿站").exists()

@@ -321,3 +321,84 @@ def test_it_assigns_numbers_to_new_members_without_one(admin_client_role, group_
         "Z00002",
     ]
     assert import_file(admin_client_role, sheets.xlsx(rows)).unchanged_count == 2
+
+
+# --- the cases the admin's own member import used to cover (one import path since issue 19) ---------
+
+
+def test_it_creates_a_group_leader_and_reads_a_mobile_excel_keeps_as_a_number(admin_client_role, group_b):
+    rows = [HEADERS, [1, "L001", "郑组长", "男", None, "医卫", "组长", "", "", "", 13812345600, ""]]
+    run = import_file(admin_client_role, sheets.xlsx(rows))
+    assert (run.created_count, run.rejected_count) == (1, 0), run.report
+    member = Member.objects.get(member_number="L001")
+    assert member.mobile == "13812345600"
+    assert member.memberships.get().role == GroupMembership.Role.LEADER
+
+
+def test_it_changes_a_role_in_the_same_group_without_a_second_membership(admin_client_role, group_a, group_b):
+    import_file(admin_client_role, sheets.xlsx(roster()))
+    chen = Member.objects.get(member_number="W001")
+    first = chen.memberships.get()
+    rows = roster()
+    rows[1][6] = "联络员"  # 界内职务, the same day: the membership is corrected
+    run = import_file(admin_client_role, sheets.xlsx(rows))
+    assert (run.updated_count, run.unchanged_count) == (1, 2)
+    membership = chen.memberships.get()
+    assert membership.pk == first.pk and membership.role == GroupMembership.Role.LIAISON
+
+
+def test_it_moves_a_member_to_another_group_from_today_closing_the_old_membership(admin_client_role, group_a, group_b):
+    member = make_member(group_a, "陈明", member_number="W001", since=datetime.date(2023, 1, 1))
+    rows = [["编号", "姓名", "性别", "界别"], ["W001", "陈明", "男", "医卫"]]
+    run = import_file(admin_client_role, sheets.xlsx(rows))
+    assert run.updated_count == 1
+    today = clock.today()
+    old = member.memberships.get(group=group_a)
+    assert old.end_date == today - datetime.timedelta(days=1)
+    new = member.memberships.get(end_date__isnull=True)
+    assert (new.group, new.start_date) == (group_b, today)
+    assert Member.objects.filter(name="陈明").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "words"),
+    [
+        ({"身份证号": "33030219801301123X"}, "身份证号", "不是有效日期"),
+        ({"手机": "1381234567"}, "手机", "11位数字"),
+        ({"手机": "23812345678"}, "手机", "11位数字"),
+        ({"界别": ""}, "界别", "必须指定界别活动组"),
+        ({"性别": "未知"}, "性别", "未知"),
+        ({"界内职务": "秘书长"}, "界内职务", "秘书长"),
+    ],
+)
+def test_it_rejects_a_bad_row_naming_its_column(cells, column, words, admin_client_role, group_a):
+    headers = ["编号", "姓名", "性别", "界别", "界内职务", "手机", "身份证号"]
+    good = {"编号": "W001", "姓名": "陈明", "性别": "男", "界别": "民盟", "界内职务": "", "手机": "", "身份证号": ""}
+    bad = {**good, "编号": "W002", "姓名": "错误行", **cells}
+    upload(admin_client_role, sheets.xlsx([headers, [good[h] for h in headers], [bad[h] for h in headers]]))
+    run = last_run()
+    assert (run.created_count, run.rejected_count) == (1, 1)
+    ((row, rejected_column, reason),) = run.report["rejections"]
+    assert (row, rejected_column) == (3, column) and words in reason, reason
+
+
+def test_it_refuses_an_id_card_another_member_has(admin_client_role, group_a):
+    make_member(group_a, "已有委员", member_number="W008", id_card=ID_1)
+    make_member(group_a, "陈明", member_number="W009")
+    rows = [["编号", "姓名", "性别", "界别", "身份证号"], ["W009", "陈明", "男", "民盟", ID_1]]
+    upload(admin_client_role, sheets.xlsx(rows))
+    ((row, column, reason),) = last_run().report["rejections"]
+    assert (row, column) == (2, "身份证号") and "已有委员" in reason and "W008" in reason
+    assert Member.objects.get(member_number="W009").id_card == ""
+
+
+def test_it_reads_back_the_admins_member_export(admin_client_role, group_a):
+    from sectors.roster.resources import MEMBER_COLUMNS
+
+    make_member(group_a, "陈明", member_number="W001", gender="M", birth_date=datetime.date(1980, 5, 9), id_card=ID_1)
+    fields = {f"memberresource_{name}": "on" for name in MEMBER_COLUMNS}
+    export = admin_client_role.post(reverse("admin:sectors_member_export"), {"format": "0", "resource": "0", **fields})
+    assert export.status_code == 200
+    run = import_file(admin_client_role, export.content, "委员.xlsx")
+    assert (run.created_count, run.updated_count, run.rejected_count) == (0, 0, 0), run.report
+    assert run.unchanged_count == Member.objects.count() == 2  # with the fixtures' group leader

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
@@ -27,7 +28,7 @@ from portal import clock, roles
 from portal.importing import cells
 from portal.importing.base import Column, Importer, Plan, Row, RowError, Table
 from portal.importing.bulk import insert_with_history
-from portal.validators import id_card_birth_date
+from portal.validators import birth_date_by_id_card
 from sectors.importers.lookups import Groups
 from sectors.models import GroupMembership, ImportRun, Member, SectorGroup
 
@@ -126,22 +127,18 @@ def _parse(row: Row) -> tuple[dict, list[RowError]]:
 
 
 def _complete(values: dict, errors: list[RowError]) -> None:
-    """Gender and birth date from the ID card when the sheet leaves them empty."""
+    """Gender and birth date from the ID card when the sheet leaves them empty; a birth
+    date that disagrees with the card is refused (the members' one rule, in portal.validators)."""
     id_card = values.get("id_card")
-    from_card = id_card_birth_date(id_card) if id_card else None
-    if from_card:
-        if not values.get("birth_date") or values["birth_date"] == from_card.replace(day=1):
-            values["birth_date"] = from_card  # 出生年月 gives the month; the card gives the day
-        elif values["birth_date"] != from_card and values["birth_date"] != from_card.replace(day=1):
-            errors.append(
-                RowError(
-                    "birth_date",
-                    _("The birth date does not match the one in the ID-card number (%(date)s).")
-                    % {"date": from_card.isoformat()},
-                )
-            )
-        if not values.get("gender"):
-            values["gender"] = Member.Gender.MALE if int(id_card[16]) % 2 else Member.Gender.FEMALE
+    if not id_card:
+        return
+    try:
+        # 出生年月 gives the month only; the card gives the day.
+        values["birth_date"] = birth_date_by_id_card(id_card, values.get("birth_date"), month_only=True)
+    except ValidationError as error:
+        errors.append(RowError("birth_date", error.messages[0]))
+    if not values.get("gender"):
+        values["gender"] = Member.Gender.MALE if int(id_card[16]) % 2 else Member.Gender.FEMALE
 
 
 class MemberImporter(Importer):

@@ -1,9 +1,10 @@
 """Forms for keeping the roster in the browser: a member, and their group.
 
-The forms check what a person can get wrong by typing (number shapes, an ID
-card that disagrees with the birth date, numbers another member has, a second
-group leader, dates) with the services' own checks, so every problem shows
-next to its field at once; the services check again when saving.
+The forms check what a person can get wrong by typing (number shapes, numbers
+another member has, a second group leader, dates) with the services' own checks,
+and the model's (an ID card that disagrees with the birth date, Member.clean()),
+so every problem shows next to its field at once; the services check again when
+saving.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock, roles
-from portal.validators import id_card_birth_date, normalize_id_card, validate_id_card, validate_mobile
+from portal.validators import normalize_id_card, validate_id_card, validate_mobile
 from sectors.models import GroupMembership, Member, SectorGroup, committee_for_portal
 from sectors.roster import services
 from sectors.submissions import add_key_field
@@ -79,15 +80,13 @@ class MemberForm(forms.ModelForm):
         return self.cleaned_data["member_number"].strip()
 
     def clean(self) -> dict:
+        # The birth date against the ID card is checked (and an empty one filled)
+        # by the model's clean(), which the form runs after this.
         cleaned = super().clean()
-        id_card = cleaned.get("id_card") or ""
-        if id_card and "birth_date" not in self.errors and not cleaned.get("birth_date"):
-            cleaned["birth_date"] = id_card_birth_date(id_card)
         clashes = services.member_clashes(
             committee=self.instance.committee,
             member_number=cleaned.get("member_number") or "",
-            id_card=id_card,
-            birth_date=cleaned.get("birth_date"),
+            id_card=cleaned.get("id_card") or "",
             exclude_pk=self.instance.pk,
         )
         for field, message in clashes.items():

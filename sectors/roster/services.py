@@ -1,8 +1,8 @@
 """Writes to the roster: members and their dated group memberships.
 
-Every service validates (the model's full_clean plus the rules a person can
-break by typing: duplicate numbers, an ID card that disagrees with the birth
-date, a second group leader) and saves inside one transaction. The checks
+Every service validates (the model's full_clean, with the ID card's birth-date
+rule, plus the rules a person can break by typing: duplicate numbers, a second
+group leader) and saves inside one transaction. The checks
 are also offered on their own (`member_clashes`, `leader_clash`) so that a
 form can show every problem next to its field before anything is saved.
 django-simple-history records who changed what.
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import clock
-from portal.validators import id_card_birth_date, normalize_id_card
+from portal.validators import normalize_id_card
 from sectors.models import Committee, GroupMembership, Member, SectorGroup, committee_for_portal
 
 # The member's own fields a service may set; committee and history are not among them.
@@ -43,24 +43,17 @@ def member_clashes(
     committee: Committee,
     member_number: str,
     id_card: str,
-    birth_date: datetime.date | None,
     exclude_pk: int | None = None,
 ) -> dict[str, str]:
-    """Problems with a member's numbers, by field: taken numbers, a birth
-    date other than the one in the ID card."""
+    """Numbers another member of the committee already has, by field. (A birth
+    date other than the ID card's is the model's own rule, Member.clean().)"""
     errors: dict[str, str] = {}
     others = Member.objects.filter(committee=committee).exclude(pk=exclude_pk)
     if member_number and others.filter(member_number=member_number).exists():
         errors["member_number"] = _("Another member already has this member number.")
     id_card = normalize_id_card(id_card)
-    if id_card:
-        if others.filter(id_card=id_card).exists():
-            errors["id_card"] = _("Another member already has this ID-card number.")
-        from_card = id_card_birth_date(id_card)
-        if birth_date and from_card and birth_date != from_card:
-            errors["birth_date"] = _("The birth date does not match the one in the ID-card number (%(date)s).") % {
-                "date": from_card.isoformat()
-            }
+    if id_card and others.filter(id_card=id_card).exists():
+        errors["id_card"] = _("Another member already has this ID-card number.")
     return errors
 
 
@@ -101,8 +94,8 @@ def _raise(errors: dict[str, str]) -> None:
 
 
 def _settle(member: Member, *, exclude_pk: int | None) -> None:
-    """Normalise the ID card, take the birth date from it when none is given,
-    and check everything before the row is written."""
+    """Normalise the numbers and check everything before the row is written;
+    the model's clean() takes the birth date from the ID card when none is given."""
     member.id_card = normalize_id_card(member.id_card)
     member.mobile = (member.mobile or "").strip()
     member.member_number = (member.member_number or "").strip()
@@ -112,7 +105,6 @@ def _settle(member: Member, *, exclude_pk: int | None) -> None:
             committee=member.committee,
             member_number=member.member_number,
             id_card=member.id_card,
-            birth_date=member.birth_date,
             exclude_pk=exclude_pk,
         ).items()
     }
@@ -123,8 +115,6 @@ def _settle(member: Member, *, exclude_pk: int | None) -> None:
         errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    if member.birth_date is None and member.id_card:
-        member.birth_date = id_card_birth_date(member.id_card)
 
 
 def _check_fields(data: dict) -> None:
