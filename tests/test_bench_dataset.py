@@ -84,3 +84,66 @@ def test_it_plans_the_same_rows_for_the_same_seed(db):
 
     assert plans(168) == plans(168)
     assert plans(168) != plans(169)
+
+
+def test_it_writes_the_outcomes_and_the_members_side_within_the_portal_rules(data):
+    from django.db.models import Exists, OuterRef
+
+    from activities.models import (
+        ACCEPTED_STATES,
+        ADOPTION_RANK,
+        LEVEL_STATUS,
+        CheckIn,
+        ConsultationOutcome,
+        Instruction,
+        MeetingAnswer,
+        OpinionAdoption,
+        Proposal,
+        ProposalHandling,
+        SelfReport,
+    )
+    from members.models import Notice, NoticeRecipient
+    from reports.points.models import PointAppeal, PointYear
+
+    counts = data.counts
+    for name in ("proposal_handlings", "consultation_outcomes", "member_accounts", "meeting_answers", "check_ins"):
+        assert counts[name] > 0, name
+    for name in ("self_reports", "notices", "notice_recipients", "point_appeals"):
+        assert counts[name] > 0, name
+    assert ProposalHandling.objects.count() == counts["proposal_handlings"]
+    assert MeetingAnswer.objects.count() == counts["meeting_answers"]
+    assert NoticeRecipient.objects.count() == counts["notice_recipients"]
+    # Proposals: handling units only once assigned, a lead unit each; merged ones name their target.
+    assigned = Proposal.objects.filter(status__in=["assigned", "answered", "handled"])
+    assert not assigned.exclude(Exists(ProposalHandling.objects.filter(proposal=OuterRef("pk"), is_lead=True))).exists()
+    assert not ProposalHandling.objects.exclude(proposal__in=assigned).exists()
+    assert not Proposal.objects.filter(status="merged", merged_into__isnull=True).exists()
+    assert not Proposal.objects.exclude(status="submitted").filter(decided_on__isnull=True).exists()
+    assert not Proposal.objects.filter(status="handled").filter(Q(closed_on__isnull=True) | Q(satisfaction="")).exists()
+    assert not Proposal.objects.filter(is_key=True).exclude(status__in=[*ACCEPTED_STATES, "submitted"]).exists()
+    # Nothing after today.
+    assert not Proposal.objects.filter(Q(answered_on__gt=TODAY) | Q(closed_on__gt=TODAY)).exists()
+    assert not Instruction.objects.filter(dated__gt=TODAY).exists()
+    assert not ConsultationOutcome.objects.filter(responded_on__gt=TODAY).exists()
+    assert not ConsultationOutcome.objects.exclude(activity__kind="consultation").exists()
+    assert not SelfReport.objects.filter(date__gt=TODAY).exists()
+    assert not Notice.objects.filter(sent_at__date__gt=TODAY).exists()
+    assert not PointAppeal.objects.filter(raised_at__date__gt=TODAY).exists()
+    # A report's status and adoption date are its highest rung's.
+    for report in OpinionReport.objects.exclude(status="submitted").prefetch_related("adoptions"):
+        top = max(report.adoptions.all(), key=lambda rung: (ADOPTION_RANK[rung.level], -rung.adopted_on.toordinal()))
+        assert (LEVEL_STATUS[top.level], top.adopted_on) == (report.status, report.adopted_on)
+    assert not OpinionAdoption.objects.filter(report__status="submitted").exists()
+    # Check-ins only for members present; answers on the study days.
+    present = Attendance.objects.filter(activity=OuterRef("activity"), member=OuterRef("member"), status="present")
+    assert CheckIn.objects.exists() and not CheckIn.objects.exclude(Exists(present)).exists()
+    assert MeetingAnswer.objects.filter(activity__status="planned").exists()
+    assert not MeetingAnswer.objects.exclude(activity__kind="study").exists()
+    # Member accounts: today's members of 致公党 (its leader is bench-leader-07), in the 委员 role.
+    assert len(data.member_users) == counts["member_accounts"]
+    assert {user.role for user in data.member_users.values()} == {roles.MEMBER}
+    zhigong = next(g for g in data.groups if g.short_name == "致公党")
+    assert GroupMembership.objects.filter(
+        group=zhigong, member__in=data.member_users, end_date__isnull=True
+    ).count() == len(data.member_users)
+    assert set(PointYear.objects.values_list("year", "preset")) == {(2024, "minhang"), (2025, "minhang")}
