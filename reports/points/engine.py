@@ -36,6 +36,7 @@ import datetime
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import NamedTuple
 
 from .items import (
@@ -53,6 +54,9 @@ FIRST, CO, GROUP = "first", "co", "group"
 # Plain strings for the hot loops (an enum member's .value costs a descriptor call).
 _ATTENDANCE = Category.ATTENDANCE.value
 _LEAVE, _ABSENCE = Item.LEAVE.value, Item.ABSENCE.value
+_LEAVE_KEY, _ABSENCE_KEY = "\0leave", "\0absence"  # not a kind of activity
+# Items in date order, then by key: the order of every member's list.
+_BY_DATE = itemgetter(5, 0)
 
 
 class AttendanceFact(NamedTuple):
@@ -208,23 +212,36 @@ def _in_year(day: datetime.date | None, year: int) -> bool:
 
 
 def _attendance_items(facts: MemberFacts, rules: RuleSet) -> Iterable[PointItem]:
+    # The hot loop (tens of thousands of rows a year): each rule's points looked up once,
+    # the tuples built without the NamedTuple's Python-level __new__.
     points, year = rules.points, rules.year
+    values: dict[str, tuple[str, float]] = {}
+    make = tuple.__new__
     for a in facts.attendance:
         if a.date.year != year:
             continue
-        item = ATTEND_PREFIX + a.kind if a.present else (_LEAVE if a.reason else _ABSENCE)
-        value = points.get(item, 0.0)
+        kind = a.kind if a.present else (_LEAVE_KEY if a.reason else _ABSENCE_KEY)
+        found = values.get(kind)
+        if found is None:
+            item = ATTEND_PREFIX + kind if a.present else (_LEAVE if a.reason else _ABSENCE)
+            found = values[kind] = (item, points.get(item, 0.0))
+        item, value = found
         if value:
-            yield PointItem(
-                f"activity:{a.activity_id}:{item}",
-                item,
-                _ATTENDANCE,
-                "activity",
-                a.activity_id,
-                a.date,
-                a.title,
-                value,
-                value,
+            yield make(
+                PointItem,
+                (
+                    f"activity:{a.activity_id}:{item}",
+                    item,
+                    _ATTENDANCE,
+                    "activity",
+                    a.activity_id,
+                    a.date,
+                    a.title,
+                    value,
+                    value,
+                    False,
+                    "",
+                ),
             )
 
 
@@ -408,15 +425,16 @@ def capped(items: list[PointItem], cap: float | None) -> list[PointItem]:
         return items
     left = cap
     result = []
-    for item in sorted(items, key=lambda i: (i.date, i.key)):
-        if item.points <= 0:
+    make = tuple.__new__
+    for item in sorted(items, key=_BY_DATE):
+        points = item.points
+        if points <= 0 or left >= points:
+            left -= max(points, 0.0)
             result.append(item)
             continue
-        counted = max(0.0, min(item.points, left))
-        left -= counted
-        if counted != item.points:
-            item = PointItem(*item[:8], round(counted, 2), True, item.note)
-        result.append(item)
+        counted = left if left > 0 else 0.0
+        left = 0.0
+        result.append(make(PointItem, (*item[:8], round(counted, 2) if counted else 0.0, True, item.note)))
     return result
 
 
@@ -443,7 +461,7 @@ def member_points(facts: MemberFacts, rules: RuleSet) -> MemberPoints:
             round(sum(i.counted for i in judged), 2),
             cap,
         )
-    items.sort(key=lambda i: (i.date, i.key))
+    items.sort(key=_BY_DATE)
     total = round(sum(c.counted for c in categories.values()), 2)
     grade = grade_of(total, rules.grades)
     return MemberPoints(
