@@ -9,9 +9,9 @@ On a dataset built by bench/dataset.py: starts gunicorn (--workers, 127.0.0.1:--
 idle, then again from the moment --exports users each ask for one year's activities export at
 once until every file is written (the first --samples rounds also on their own: the burst of
 requests). A year is above EXPORT_INLINE_ROWS (--inline-rows), so with Redis the exports go to
-the worker; without Redis Celery runs them eagerly inside the web workers, as before. Prints p50/p95 of each phase, the ratio, the time
-until every export's file was ready, and the load average (the machine is shared). Stops
-everything it started.
+the worker; without Redis Celery runs them eagerly inside the web workers, as before. Prints
+p50/p95 of each phase, the ratio, the time until every export's file was ready, and the load
+average (the machine is shared). Stops everything it started.
 """
 
 from __future__ import annotations

@@ -233,6 +233,29 @@ def test_an_edit_of_attendance_only_shows_on_the_home_page_and_the_member_record
     assert _present(staff_client, record) == 1
 
 
+def test_the_group_pages_member_figures_are_kept_until_an_attendance_changes(
+    staff_client, group_a, this_year, monkeypatch
+):
+    """Computed once per page of members and records version, not per request (issue 20)."""
+    from reports.selectors import pages
+
+    computed = []
+    figure = pages.group_member_years
+    monkeypatch.setattr(pages, "group_member_years", lambda **kw: computed.append(kw) or figure(**kw))
+    url = f"/groups/{group_a.pk}/"
+
+    def present() -> int:
+        rows = staff_client.get(url).context["member_rows"]
+        return next(year.present for membership, year in rows if membership.member_id == this_year.pk)
+
+    assert present() == present() == 1
+    assert len(computed) == 1
+    day = Activity.objects.get().date + datetime.timedelta(days=1)
+    make_activity([group_a], date=day, title="民盟调研", attendees=[this_year])
+    assert present() == 2
+    assert len(computed) == 2
+
+
 def _present(client, url: str) -> int:
     return client.get(url).context["record"].present
 

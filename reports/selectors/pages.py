@@ -9,6 +9,7 @@ which members a leader may open at all is sectors.roster.selectors.visible_membe
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
@@ -209,13 +210,18 @@ def group_member_rows(
     *, page: GroupPage, memberships: list[GroupMembership]
 ) -> list[tuple[GroupMembership, MemberYear | None]]:
     """A page of the group's current members, each with their year in the group
-    (attendance rate, constituents): figured for that page's members only."""
-    start, end = year_bounds(page.year)
-    years = group_member_years(
-        group_id=page.group.pk,
+    (attendance rate, constituents): figured for that page's members only, and kept
+    until the year's records change (portal.cache), as the scorecard's table is."""
+    reference_day = year_reference_day(page.year)
+    member_ids = sorted(m.member_id for m in memberships)
+    digest = hashlib.blake2b(",".join(map(str, member_ids)).encode(), digest_size=12).hexdigest()
+    years = freshness.cached(
+        "member-years-page",
+        (page.group.pk, reference_day, digest),
+        lambda: group_member_years(
+            group_id=page.group.pk, year=page.year, reference_day=reference_day, member_ids=member_ids
+        ),
         year=page.year,
-        reference_day=year_reference_day(page.year),
-        member_ids=[m.member_id for m in memberships],
     )
     by_member = {row.member.pk: row for row in years}
     return [(m, by_member.get(m.member_id)) for m in memberships]
