@@ -82,6 +82,19 @@ def test_the_leader_accepts_a_contact_and_the_figures_count_it_at_once(leader_cl
     assert ConstituentContact.objects.count() == 1
 
 
+def test_the_groups_scorecard_reflects_an_accepted_contact_at_once(leader_client, group_a, contact_item):
+    """Issue 21's walk: the leader's scorecard (kept in the cache) shows the accepted contact."""
+    url = f"{reverse('scorecard', args=[group_a.pk])}?year={DAY.year}"
+
+    def contacts() -> int:
+        rows = leader_client.get(url).context["card"].members
+        return next(row.year.contacts for row in rows if row.year.member.pk == contact_item.member_id)
+
+    assert contacts() == contacts() == 0  # the second one read from the cache
+    leader_client.post(reverse("self_report_review", args=[contact_item.pk]), {"decision": "accept"})
+    assert contacts() == 1
+
+
 def test_a_returned_item_needs_a_comment_and_counts_nowhere(staff_client, member_client, contact_item):
     response = staff_client.post(
         reverse("self_report_review", args=[contact_item.pk]), {"decision": "return", "comment": ""},
