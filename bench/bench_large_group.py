@@ -134,6 +134,7 @@ def main() -> None:
         ("scorecard, cold", leader, card, cache.clear),
         ("activity form, new", leader, f"{reverse('activity_create')}?date={day.date.isoformat()}"),
         ("activity edit form", leader, reverse("activity_edit", args=[day.pk])),
+        ("activity page (all attend)", leader, reverse("activity_detail", args=[day.pk])),
         ("attendance options", leader, options),
         ("home", leader, reverse("home")),
         ("home, cold", leader, reverse("home"), cache.clear),
