@@ -2,15 +2,18 @@
 
 Django renders every <option> of a <select> through a template of its own: a
 filter bar of five selects (29 groups, ten years, the kinds…) costs a third of
-a list page's time. `QuickSelect` writes the same markup with format_html, and
+a list page's time. `QuickSelect` writes the same markup in plain Python, and
 `quick_selects(form)` puts it on every plain single-choice select of a form.
 """
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 
 
 class QuickSelect(forms.Select):
@@ -18,22 +21,32 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]
-        groups = []
+        parts = [f'<select name="{conditional_escape(context["name"])}"{flatatt(context["attrs"])}>']
         for group_name, options, _index in context["optgroups"]:
-            rendered = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((o["value"] if o["value"] is not None else "", flatatt(o["attrs"]), o["label"]) for o in options),
-            )
             if group_name:
-                rendered = format_html('<optgroup label="{}">{}</optgroup>', group_name, rendered)
-            groups.append(rendered)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            context["name"],
-            flatatt(context["attrs"]),
-            format_html_join("", "{}", ((g,) for g in groups)),
-        )
+                parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
+            parts += [_option(o) for o in options]
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped above
+
+
+def _option(option: dict) -> str:
+    """One <option>, as format_html would write it (plain strings: the filter bar's
+    hundred options cost a millisecond through format_html)."""
+    value = "" if option["value"] is None else option["value"]
+    attrs = option["attrs"]
+    marks = " selected" if attrs == _SELECTED else "" if not attrs else flatatt(attrs)
+    return f'<option value="{_escape(value)}"{marks}>{_escape(option["label"])}</option>'
+
+
+_SELECTED = {"selected": True}
+
+
+def _escape(text) -> str:
+    """conditional_escape without its lazy-string wrapper (a tenth of the option's time)."""
+    return str(text) if isinstance(text, SafeData) else html.escape(str(text))
 
 
 def quick_selects(form: forms.BaseForm) -> None:
