@@ -12,7 +12,6 @@ import html
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
 
@@ -21,15 +20,18 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(context["name"])}"{flatatt(context["attrs"])}>']
+        parts = [f'<select name="{_escape(context["name"])}"{flatatt(context["attrs"])}>']
         for group_name, options, _index in context["optgroups"]:
             if group_name:
-                parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
+                parts.append(f'<optgroup label="{_escape(group_name)}">')
             parts += [_option(o) for o in options]
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped above
+
+
+_SELECTED = {"selected": True}
 
 
 def _option(option: dict) -> str:
@@ -41,11 +43,8 @@ def _option(option: dict) -> str:
     return f'<option value="{_escape(value)}"{marks}>{_escape(option["label"])}</option>'
 
 
-_SELECTED = {"selected": True}
-
-
 def _escape(text) -> str:
-    """conditional_escape without its lazy-string wrapper (a tenth of the option's time)."""
+    """django.utils.html.conditional_escape without its lazy-string wrapper (a tenth of an option's time)."""
     return str(text) if isinstance(text, SafeData) else html.escape(str(text))
 
 

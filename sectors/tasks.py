@@ -18,9 +18,9 @@ def import_step(run_id: int, step: str) -> None:
 @shared_task(ignore_result=True)
 def export_step(run_id: int) -> None:
     """Write a large Excel export (sectors.ops.exports)."""
-    from sectors.ops import exports as export_jobs
+    from sectors.ops import exports
 
-    export_jobs.run_export(run_id=run_id)
+    exports.run_export(run_id=run_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)

@@ -11,13 +11,13 @@ from django.urls import path
 from portal import roles
 from portal.access import portal_view
 from portal.spreadsheets import XLSX_CONTENT_TYPE
-from sectors.ops import exports as export_jobs
+from sectors.ops import exports
 
 from ..models import ExportRun
 
 
 def _own_run(request: HttpRequest, export_id: int) -> ExportRun:
-    run = export_jobs.export_for(user=request.user, export_id=export_id)
+    run = exports.export_for(user=request.user, export_id=export_id)
     if run is None:
         raise Http404
     return run
@@ -34,9 +34,9 @@ def export_progress(request: HttpRequest, export_id: int) -> HttpResponse:
 @portal_view(roles.ALL_ROLES)
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     run = _own_run(request, export_id)
-    if run.status != ExportRun.Status.DONE or not export_jobs.file_path(run).is_file():
+    if run.status != ExportRun.Status.DONE or not exports.file_path(run).is_file():
         raise Http404
-    response = FileResponse(export_jobs.file_path(run).open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response = FileResponse(exports.file_path(run).open("rb"), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(run.file_name)}"
     response["Cache-Control"] = "no-store"
     return response
