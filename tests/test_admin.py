@@ -431,3 +431,10 @@ def test_it_checks_and_describes_an_attachment_uploaded_in_the_admin(admin_clien
         "application/pdf",
     )
     assert attachment.uploaded_by == users[roles.ADMIN]
+
+
+def test_the_admins_hidden_table_headers_are_read_in_chinese(admin_client_role):
+    """Screen readers read the app list's hidden headers; Django's Chinese catalogue lacks them."""
+    html = admin_client_role.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "修改或查看列表链接" in html and "新增链接" in html
+    assert "Change or view list link" not in html and "Add link" not in html
