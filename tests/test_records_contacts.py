@@ -229,7 +229,7 @@ def test_it_filters_the_list(staff_client, group_a, group_b, member_a, member_b,
 
     def notes(**params) -> set[str]:
         response = staff_client.get(reverse("contact_list"), params)
-        return {record.note for record, _cells in response.context["rows"]}
+        return {row.record.note for row in response.context["rows"]}
 
     assert notes() == {"民盟二五年", "民盟二四年", "医卫微信"}
     assert notes(group=group_b.pk) == {"医卫微信"}

@@ -216,7 +216,7 @@ def test_it_filters_the_list(staff_client, group_a, group_b):
 
     def titles(**params) -> set[str]:
         response = staff_client.get(reverse("document_list"), params)
-        return {record.title for record, _cells in response.context["rows"]}
+        return {row.record.title for row in response.context["rows"]}
 
     assert titles() == {"民盟二五计划", "民盟二四总结", "医卫二五总结"}
     assert titles(group=group_b.pk) == {"医卫二五总结"}

@@ -169,7 +169,7 @@ def test_it_filters_the_list(staff_client, group_a, group_b, member_a, member_b,
 
     def titles(**params) -> set[str]:
         response = staff_client.get(reverse("dutyreport_list"), params)
-        return {record.title for record, _cells in response.context["rows"]}
+        return {row.record.title for row in response.context["rows"]}
 
     assert titles() == {"民盟二四年", "民盟二五年", "医卫述职"}
     assert titles(group=group_a.pk) == {"民盟二四年", "民盟二五年"}

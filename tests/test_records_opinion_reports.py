@@ -201,13 +201,44 @@ def test_it_filters_the_list(staff_client, group_a, group_b, member_a, member_b)
 
     def titles(**params) -> set[str]:
         response = staff_client.get(reverse("opinionreport_list"), params)
-        return {record.title for record, _cells in response.context["rows"]}
+        return {row.record.title for row in response.context["rows"]}
 
     assert titles() == {"民盟二五年", "民盟二四年", "医卫采用"}
     assert titles(group=group_a.pk) == {"民盟二五年", "民盟二四年"}
     assert titles(year=2024) == {"民盟二四年"}
     assert titles(choice=OpinionReport.Status.ADOPTED_PROVINCE) == {"医卫采用"}
     assert titles(q="二五") == {"民盟二五年"}
+
+
+def test_the_list_links_the_title_and_shortens_long_cells_to_80_characters(staff_client, group_a):
+    many = [make_member(group_a, f"第{n:02d}位提交委员") for n in range(12)]  # 12 × 7 + 11 、 = 95 characters
+    long_title = "关于" + "加快" * 50 + "的建议"
+    report = make_report(group_a, many, title=long_title)
+
+    response = staff_client.get(reverse("opinionreport_list"))
+
+    row = response.context["rows"][0]
+    assert row.record == report and row.url == reverse("opinionreport_detail", args=[report.pk])
+    assert row.title == long_title  # the link keeps the whole title
+    submitters = next(text for text in row.cells if "第00位提交委员" in text)
+    assert len(submitters) == 80 and submitters.endswith("…")
+    html = response.content.decode()
+    assert f'<a href="{row.url}">{long_title}</a>' in html and f"<td>{submitters}</td>" in html
+
+
+def test_a_refused_filter_is_marked_and_explained_next_to_its_control(staff_client, group_a):
+    make_report(group_a, [], title="民盟二五年")
+
+    with translation.override("zh-hans"):
+        response = staff_client.get(reverse("opinionreport_list"), {"year": "二〇二五", "group": group_a.pk})
+
+    html = response.content.decode()
+    assert {row.record.title for row in response.context["rows"]} == {"民盟二五年"}  # the valid filter still applies
+    year_input = next(tag for tag in html.split("<input") if 'name="year"' in tag)
+    assert "is-invalid" in year_input and 'aria-describedby="id_year_error"' in year_input
+    assert '<div id="id_year_error" class="invalid-feedback">' in html
+    group_select = html.split('<select name="group"', 1)[1].split("</select>", 1)[0]
+    assert "is-invalid" not in group_select and f'<option value="{group_a.pk}" selected>' in group_select
 
 
 def test_it_lists_with_the_same_number_of_queries_for_3_or_20_rows(staff_client, group_a, member_a, station_a):

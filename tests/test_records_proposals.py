@@ -191,7 +191,7 @@ def test_it_filters_the_list(staff_client, group_a, group_b, member_a, member_b)
 
     def titles(**params) -> set[str]:
         response = staff_client.get(reverse("proposal_list"), params)
-        return {record.title for record, _cells in response.context["rows"]}
+        return {row.record.title for row in response.context["rows"]}
 
     assert titles() == {"民盟二五年", "民盟二四年", "医卫已办"}
     assert titles(group=group_b.pk) == {"医卫已办"}

@@ -219,7 +219,7 @@ def test_it_filters_the_list(staff_client, group_a, group_b):
 
     def names(**params) -> set[str]:
         response = staff_client.get(reverse("workstation_list"), params)
-        return {record.name for record, _cells in response.context["rows"]}
+        return {row.record.name for row in response.context["rows"]}
 
     assert names() == {"民盟工作室", "民盟单位站", "医卫驿站"}
     assert names(group=group_a.pk) == {"民盟工作室", "民盟单位站"}

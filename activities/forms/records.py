@@ -429,10 +429,28 @@ class GroupDocumentForm(RecordForm):
 class RecordFilterForm(forms.Form):
     """The filter bar of every record list: group, year, one choice field, text."""
 
-    group = forms.ModelChoiceField(queryset=SectorGroup.objects.none(), required=False, label=_("sector group"))
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("year"))
-    choice = forms.ChoiceField(required=False, label=_("status"))
-    q = forms.CharField(required=False, max_length=100, label=_("search"))
+    group = forms.ModelChoiceField(
+        queryset=SectorGroup.objects.none(),
+        required=False,
+        label=_("sector group"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        label=_("year"),
+        widget=forms.NumberInput(attrs={"class": "filter-year input-year form-control form-control-sm"}),
+    )
+    choice = forms.ChoiceField(
+        required=False, label=_("status"), widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("search"),
+        widget=forms.SearchInput(attrs={"class": "form-control form-control-sm"}),
+    )
 
     def __init__(self, *args, user, choice_field=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -105,8 +105,8 @@ class Cell:
     long: bool = False
 
 
-def cell(record: Model, name: str) -> Cell:
-    """One field of a record as a person reads it."""
+def cell(record: Model, name: str, *, linked: bool = True) -> Cell:
+    """One field of a record as a person reads it (`linked`: with the page of what it names)."""
     model_field = record._meta.get_field(name)
     label = str(model_field.verbose_name)
     if model_field.many_to_many:
@@ -120,9 +120,31 @@ def cell(record: Model, name: str) -> Cell:
     if value is None or value == "":
         return Cell(label, "—")
     url_name = LINKED_MODELS.get(type(value))
-    url = reverse(url_name, args=[value.pk]) if url_name else ""
+    url = reverse(url_name, args=[value.pk]) if url_name and linked else ""
     text = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
     return Cell(label, text, url=url, long=isinstance(model_field, TextField))
+
+
+@dataclass
+class ListRow:
+    record: Model
+    url: str
+    title: str
+    cells: list[str]
+
+
+LIST_CHARS = 80  # a list's cell shows this many characters at most
+
+
+def _shortened(text: str) -> str:
+    """truncatechars:80 without the template filter (a tenth of a list page's time)."""
+    return text if len(text) <= LIST_CHARS else text[: LIST_CHARS - 1] + "…"
+
+
+def list_row(record: Model, rt: RecordType) -> ListRow:
+    """A record as a row of its list: the first column links to its page, the others are shortened."""
+    first, *rest = (cell(record, name, linked=False).text for name in rt.list_columns)
+    return ListRow(record, reverse(rt.url_name("detail"), args=[record.pk]), first, [_shortened(t) for t in rest])
 
 
 def export_value(record: Model, name: str, labels: dict | None = None) -> object:
@@ -173,7 +195,7 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
         page_obj=page_obj,
         querystring_without_page=querystring,
         headers=[str(rt.model._meta.get_field(name).verbose_name) for name in rt.list_columns],
-        rows=[(record, [cell(record, name) for name in rt.list_columns]) for record in page_obj],
+        rows=[list_row(record, rt) for record in page_obj],
     )
     if rt.list_extra:
         context.update(rt.list_extra(request, filters))

@@ -35,3 +35,14 @@ def filter_field(field: BoundField) -> SafeString:
         field.as_widget(attrs=attrs),
         errors,
     )
+
+
+@register.simple_tag
+def filter_control(field: BoundField) -> SafeString:
+    """A filter's control alone, its widget's classes marked invalid when the value was refused
+    (the record lists' compact bar; the widget, a QuickSelect for choices, writes the options).
+    Django adds aria-invalid and aria-describedby="<id>_error" to a refused field's control."""
+    if not field.errors:
+        return field.as_widget()
+    classes = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{classes} is-invalid".strip()})
