@@ -31,6 +31,10 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped above
 
 
+class QuickSelectMultiple(QuickSelect, forms.SelectMultiple):
+    """QuickSelect for several choices (Django adds the `multiple` attribute)."""
+
+
 _SELECTED = {"selected": True}
 
 
@@ -48,8 +52,12 @@ def _escape(text) -> str:
     return str(text) if isinstance(text, SafeData) else html.escape(str(text))
 
 
+_QUICK = {forms.Select: QuickSelect, forms.SelectMultiple: QuickSelectMultiple}
+
+
 def quick_selects(form: forms.BaseForm) -> None:
     """Render the form's plain selects with QuickSelect (same markup, a fraction of the time)."""
     for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget.__class__ = QuickSelect
+        quick = _QUICK.get(type(field.widget))
+        if quick:
+            field.widget.__class__ = quick

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from portal.widgets import QuickSelect, quick_selects
+from portal.widgets import QuickSelect, QuickSelectMultiple, quick_selects
 
 
 class _Form(forms.Form):
@@ -31,12 +31,31 @@ def test_it_escapes_labels():
     assert "甲 &amp; &lt;乙&gt;" in QuickSelect(choices=_Form().fields["plain"].choices).render("plain", "")
 
 
+@pytest.mark.parametrize("value", [["x"], [], ["x", "y"], None])
+def test_the_multiple_choice_writes_the_same_markup_as_djangos(value):
+    choices = [("x", "X 甲"), ("y", "Y & 乙"), ("z", "Z")]
+    attrs = {"id": "id_many", "class": "form-select", "data-searchable": "", "required": True}
+    django_html = forms.SelectMultiple(choices=choices).render("many", value, attrs)
+    quick_html = QuickSelectMultiple(choices=choices).render("many", value, attrs)
+    assert parse_html(quick_html) == parse_html(django_html)
+    assert (' multiple' in quick_html) and quick_html.count(" selected") == len(value or [])
+
+
+class _Checkboxes(forms.Form):
+    ticks = forms.MultipleChoiceField(choices=[("x", "X")], widget=forms.CheckboxSelectMultiple)
+    own = forms.ChoiceField(choices=[("x", "X")], widget=type("OwnSelect", (forms.Select,), {}))
+
+
 def test_quick_selects_changes_only_plain_selects():
     form = _Form()
     quick_selects(form)
     assert type(form.fields["plain"].widget) is QuickSelect
     assert type(form.fields["typed"].widget) is QuickSelect
-    assert type(form.fields["many"].widget) is forms.SelectMultiple
+    assert type(form.fields["many"].widget) is QuickSelectMultiple
+    others = _Checkboxes()
+    quick_selects(others)  # checkboxes and a select of its own (its own options) stay as they are
+    assert type(others.fields["ticks"].widget) is forms.CheckboxSelectMultiple
+    assert type(others.fields["own"].widget).__name__ == "OwnSelect"
 
 
 def test_the_activity_filter_keeps_the_chosen_values(staff_client, group_a):

@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock, roles
-from portal.widgets import quick_selects
+from portal.widgets import QuickSelect, quick_selects
 from sectors.models import SectorGroup, Workstation
 from sectors.scope import visible_groups
 from sectors.submissions import add_key_field
@@ -49,7 +49,7 @@ class GroupCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
-class WorkstationSelect(forms.Select):
+class WorkstationSelect(QuickSelect):
     """A select whose options carry their group, so the page can hide other groups' stations."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
@@ -140,6 +140,7 @@ class ActivityForm(forms.ModelForm):
         if not can_set_highlight(user):
             del self.fields["is_highlight"]
             del self.fields["highlight_note"]
+        quick_selects(self)
 
     def clean_groups(self):
         if self.is_leader:
