@@ -38,7 +38,7 @@ def test_the_multiple_choice_writes_the_same_markup_as_djangos(value):
     django_html = forms.SelectMultiple(choices=choices).render("many", value, attrs)
     quick_html = QuickSelectMultiple(choices=choices).render("many", value, attrs)
     assert parse_html(quick_html) == parse_html(django_html)
-    assert (' multiple' in quick_html) and quick_html.count(" selected") == len(value or [])
+    assert (" multiple" in quick_html) and quick_html.count(" selected") == len(value or [])
 
 
 class _Checkboxes(forms.Form):
