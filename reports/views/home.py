@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from activities.models import Activity
+from activities.selectors.activity import label_groups
 from portal import clock, roles
 from portal.access import portal_view
 from sectors.scope import scope
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         scope(
             request.user, Activity.objects.filter(status=Activity.Status.HELD, date__range=(start, last_day)), "groups"
         )
-        .prefetch_related("groups")
+        .only("id", "date", "kind", "title")
         .order_by("-date", "-id")[:8]
     )
     context = {
@@ -38,6 +39,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "carriers": carrier_summary(user=request.user, year=year, year_figures=year_figures),
         "activity_count": year_figures.activities_held,
         "participant_times": year_figures.participant_times,
-        "recent": recent,
+        "recent": label_groups(list(recent)),
     }
     return render(request, "reports/home.html", context)
