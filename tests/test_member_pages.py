@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -441,3 +442,36 @@ def test_reception_days_without_attendance_rows_are_listed_but_not_counted(staff
     assert 'data-figure="attendance-rate">60.0%' in html
     summary = html.split("data-attendance-summary>")[1].split("</span>")[0]
     assert summary == "出席 3 次，请假 1 次，无故缺席 1 次；未登记 7 次（列出，不计入出勤率）。"
+
+
+def _attendance_cells(html: str) -> dict[str, list[str]]:
+    """The attendance table's rows: title → the text of each cell."""
+    table = html.split('id="attendance"')[1].split("</table>")[0]
+    rows = {}
+    for row in re.findall(r"<tr data-activity=.*?</tr>", table, flags=re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        rows[" ".join(cells[2])] = [" ".join(cell) for cell in cells]
+    return rows
+
+
+def test_the_attendance_table_marks_each_row_and_links_its_activity(staff_client, group_a, group_b):
+    member = make_member(group_a, "钱委员")
+    studied = make_activity([group_a], title="学习会", date=datetime.date(2024, 3, 1), attendees=[member])
+    Attendance.objects.filter(activity=studied).update(status=Attendance.Status.PRESENT)
+    missed = make_activity([group_a], title="缺席的学习", date=datetime.date(2024, 4, 1))
+    Attendance.objects.create(activity=missed, member=member, status=Attendance.Status.ABSENT)
+    on_leave = make_activity([group_a, group_b], title="请假的联合调研", date=datetime.date(2024, 4, 15))
+    Attendance.objects.create(
+        activity=on_leave, member=member, status=Attendance.Status.ABSENT, absence_reason=Attendance.AbsenceReason.LEAVE
+    )
+    make_activity([group_a], kind=ActivityKind.OTHER, title="接待日", date=datetime.date(2024, 5, 1))
+
+    html = staff_client.get(member_url(member), {"year": 2024}).content.decode()
+
+    rows = _attendance_cells(html)
+    assert rows["学习会"] == ["2024-03-01", str(ActivityKind.STUDY.label), "学习会", group_a.short_name, "出席"]
+    assert rows["缺席的学习"][4] == "缺席"
+    assert rows["请假的联合调研"][3] == f"{group_a.short_name}、{group_b.short_name}"
+    assert rows["请假的联合调研"][4] == f"请假 {Attendance.AbsenceReason.LEAVE.label}"
+    assert rows["接待日"][4] == "未登记"
+    assert f'href="{reverse("activity_detail", args=[studied.pk])}"' in html

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from activities.models import Attendance
 from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, list_export, year_period
@@ -14,8 +19,10 @@ from portal.paging import paginate
 from sectors.audit import events as audit
 from sectors.audit.history import member_history
 from sectors.roster.selectors import committee_name
+from sectors.templatetags.portal import group_names_html
 
 from ..selectors import pages as selectors
+from ..selectors.pages import AttendanceRow
 
 
 def _year(request: HttpRequest) -> int:
@@ -95,6 +102,58 @@ def group_print(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(request, "reports/group_print.html", context)
 
 
+@dataclass(frozen=True, slots=True)
+class AttendanceLine:
+    """One row of a duty record's attendance table, ready to print: a record lists a
+    hundred activities a year, so the template looks nothing up per row."""
+
+    activity_id: int
+    date: str
+    kind: str
+    url: str
+    title: str
+    groups: SafeString
+    mark: SafeString
+
+
+def _attendance_marks() -> dict[tuple[str | None, str], SafeString]:
+    """Each (status, absence reason) as its badge, translated once per page."""
+
+    def badge(tone: str, label) -> str:
+        return f'<span class="badge {tone}">{escape(str(label))}</span>'
+
+    present, absent = Attendance.Status.PRESENT, Attendance.Status.ABSENT
+    marks = {
+        (present, ""): badge("text-bg-success", _("Present")),
+        (absent, ""): badge("text-bg-danger", _("Absent")),
+        (None, ""): badge("text-bg-light border", _("Not recorded")),
+    }
+    leave = badge("text-bg-warning", _("On leave"))
+    for reason, label in Attendance.AbsenceReason.choices:
+        marks[(absent, reason)] = f'{leave} <small class="text-muted">{escape(str(label))}</small>'
+    return {key: mark_safe(html) for key, html in marks.items()}  # noqa: S308 (escaped above)
+
+
+def attendance_lines(rows: list[AttendanceRow], request: HttpRequest) -> list[AttendanceLine]:
+    marks = _attendance_marks()
+    lines = []
+    for row in rows:
+        activity = row.activity
+        mark = marks.get((row.status, row.absence_reason)) or marks[(row.status, "")]
+        lines.append(
+            AttendanceLine(
+                activity_id=activity.pk,
+                date=activity.date.isoformat(),
+                kind=activity.kind_label,
+                url=activity.url,
+                title=activity.title,
+                groups=group_names_html(activity.group_names, request),
+                mark=mark,
+            )
+        )
+    return lines
+
+
 def _member_context(request: HttpRequest, member_id: int) -> dict:
     year = _year(request)
     record = selectors.member_record(user=request.user, member_id=member_id, year=year)
@@ -104,6 +163,7 @@ def _member_context(request: HttpRequest, member_id: int) -> dict:
         "year": year,
         "years": _year_choices(year),
         "show_personal": request.user.has_perm(roles.PERSONAL_DATA_PERM),
+        "attendance_lines": attendance_lines(record.attendance, request),
         "history": member_history(
             member=record.member,
             group_id=record.scoped_to_group.pk if record.scoped_to_group else None,
