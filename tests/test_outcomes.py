@@ -379,6 +379,28 @@ def test_the_proposal_list_warns_of_overdue_answers(staff_client, leader_client,
     assert "proposal-overdue" in staff_client.get(url("proposal_detail", proposal.pk)).content.decode()
 
 
+def test_the_deadline_box_follows_answers_and_the_days(staff_client, proposal, settings):
+    """The box is cached, yet an answer takes a proposal off it at once, and a
+    deadline that passes overnight moves it from due soon to overdue."""
+    proposal.status, proposal.answer_due = Proposal.Status.ASSIGNED, D(2025, 12, 10)
+    proposal.save()
+
+    def box() -> str:
+        page = staff_client.get(url("proposal_list")).content.decode()
+        return (
+            page.split('id="proposal-deadlines"', 1)[1].split("</div>\n</div>", 1)[0]
+            if "proposal-deadlines" in page
+            else ""
+        )
+
+    assert proposal.title in box() and "text-danger" not in box()  # due within two weeks
+    settings.PORTAL_TODAY = "2025-12-11"
+    assert proposal.title in box() and "text-danger" in box()  # overdue since yesterday
+    proposal.answered_on = D(2025, 12, 11)
+    proposal.save()
+    assert box() == ""  # answered: off the box, though the list was cached a moment ago
+
+
 def test_the_deadline_reminder_goes_once_to_staff_and_the_groups_leader(users, proposal):
     from reports.tasks import send_outcome_reminders
 

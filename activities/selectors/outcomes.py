@@ -9,8 +9,9 @@ import datetime
 from django.db.models import Q, QuerySet
 
 from activities.models import ACCEPTED_STATES, Instruction, OpinionReport, Proposal
+from portal import cache as freshness
 from portal import roles
-from sectors.scope import scope
+from sectors.scope import scope, scope_key
 
 DUE_SOON_DAYS = 14
 
@@ -52,6 +53,22 @@ def due_soon_proposals(user, today: datetime.date) -> QuerySet[Proposal]:
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     waiting = awaiting_answer(scope(user, Proposal.objects.select_related("group")))
     return waiting.filter(answer_due__gte=today, answer_due__lte=soon).order_by("answer_due", "id")
+
+
+def answers_awaited(user, today: datetime.date, shown: int = 10) -> dict:
+    """What the proposal list shows above its rows: how many answers are overdue, the
+    first `shown` of them and of those due soon; cached until the proposals change
+    (and by day, since a deadline passes without any write)."""
+
+    def compute() -> dict:
+        overdue = overdue_proposals(user, today)
+        return {
+            "overdue_count": overdue.count(),
+            "overdue": list(overdue[:shown]),
+            "due_soon": list(due_soon_proposals(user, today)[:shown]),
+        }
+
+    return freshness.cached("answers-awaited", (scope_key(user), today, shown), compute)
 
 
 def proposal_outcome(proposal: Proposal) -> dict:

@@ -371,13 +371,7 @@ def _report_outcome(report: OpinionReport) -> dict:
 def _overdue_answers(request: HttpRequest, filters: dict) -> dict:
     """The proposals whose answer is overdue or due soon, above the list."""
     today = clock.today()
-    overdue = outcome_selectors.overdue_proposals(request.user, today)
-    return {
-        "overdue_count": overdue.count(),
-        "overdue": list(overdue[:10]),
-        "due_soon": list(outcome_selectors.due_soon_proposals(request.user, today)[:10]),
-        "today": today,
-    }
+    return {**outcome_selectors.answers_awaited(request.user, today), "today": today}
 
 
 RECORD_TYPES = [
