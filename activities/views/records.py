@@ -105,24 +105,39 @@ class Cell:
     long: bool = False
 
 
-def cell(record: Model, name: str, *, linked: bool = True) -> Cell:
-    """One field of a record as a person reads it (`linked`: with the page of what it names)."""
-    model_field = record._meta.get_field(name)
-    label = str(model_field.verbose_name)
+EMPTY = "—"
+
+
+def text_reader(model_field) -> Callable[[Model], str]:
+    """How one field of a record reads as text ("—" when empty), its choice labels and
+    yes/no translated once for a whole page or export rather than once a row."""
+    name = model_field.name
     if model_field.many_to_many:
-        items = [str(item) for item in getattr(record, name).all()]
-        return Cell(label, "、".join(items) or "—")
+        return lambda record: "、".join(str(item) for item in getattr(record, name).all()) or EMPTY
     if model_field.choices:
-        return Cell(label, getattr(record, f"get_{name}_display")() or "—")
-    value = getattr(record, name)
+        labels = choice_labels(model_field)
+        return lambda record: _text(labels.get(getattr(record, name), getattr(record, name)))
     if isinstance(model_field, BooleanField):
-        return Cell(label, _("Yes") if value else _("No"))
+        yes, no = _("Yes"), _("No")
+        return lambda record: yes if getattr(record, name) else no
+    return lambda record: _text(getattr(record, name))
+
+
+def _text(value) -> str:
     if value is None or value == "":
-        return Cell(label, "—")
-    url_name = LINKED_MODELS.get(type(value))
-    url = reverse(url_name, args=[value.pk]) if url_name and linked else ""
-    text = value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
-    return Cell(label, text, url=url, long=isinstance(model_field, TextField))
+        return EMPTY
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+
+
+def cell(record: Model, name: str) -> Cell:
+    """One field of a record as its page shows it, linked to the page of what it names."""
+    model_field = record._meta.get_field(name)
+    url = ""
+    if not (model_field.many_to_many or model_field.choices):
+        url_name = LINKED_MODELS.get(type(value := getattr(record, name)))
+        url = reverse(url_name, args=[value.pk]) if url_name else ""
+    text = text_reader(model_field)(record)
+    return Cell(str(model_field.verbose_name), text, url=url, long=isinstance(model_field, TextField))
 
 
 @dataclass
@@ -141,24 +156,24 @@ def _shortened(text: str) -> str:
     return text if len(text) <= LIST_CHARS else text[: LIST_CHARS - 1] + "…"
 
 
-def list_row(record: Model, rt: RecordType) -> ListRow:
-    """A record as a row of its list: the first column links to its page, the others are shortened."""
-    first, *rest = (cell(record, name, linked=False).text for name in rt.list_columns)
-    return ListRow(record, reverse(rt.url_name("detail"), args=[record.pk]), first, [_shortened(t) for t in rest])
+def list_rows(records, rt: RecordType) -> list[ListRow]:
+    """Records as rows of their list: the first column links to the record's page, the
+    others are shortened."""
+    first, *rest = (text_reader(rt.model._meta.get_field(name)) for name in rt.list_columns)
+    detail = reverse(rt.url_name("detail"), args=[0]).removesuffix("0/")
+    return [
+        ListRow(record, f"{detail}{record.pk}/", first(record), [_shortened(read(record)) for read in rest])
+        for record in records
+    ]
 
 
-def export_value(record: Model, name: str, labels: dict | None = None) -> object:
-    """One field of a record as an Excel cell: dates stay dates, the rest reads as on the page
-    (`labels`: the field's choice labels, looked up once per export)."""
-    model_field = record._meta.get_field(name)
+def export_reader(model_field) -> Callable[[Model], object]:
+    """One field of a record as an Excel cell: dates stay dates, the rest reads as on the page."""
     if isinstance(model_field, DateField) and not model_field.choices:
-        value = getattr(record, name)
-        return value if isinstance(value, datetime.date) else None
-    if labels is not None:
-        value = getattr(record, name)
-        return labels.get(value, value) if value not in (None, "") else ""
-    text = cell(record, name).text
-    return "" if text == "—" else text
+        name = model_field.name
+        return lambda record: value if isinstance(value := getattr(record, name), datetime.date) else None
+    read = text_reader(model_field)
+    return lambda record: "" if (text := read(record)) == EMPTY else text
 
 
 def _context(rt: RecordType, **extra) -> dict:
@@ -195,7 +210,7 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
         page_obj=page_obj,
         querystring_without_page=querystring,
         headers=[str(rt.model._meta.get_field(name).verbose_name) for name in rt.list_columns],
-        rows=[list_row(record, rt) for record in page_obj],
+        rows=list_rows(page_obj, rt),
     )
     if rt.list_extra:
         context.update(rt.list_extra(request, filters))
@@ -203,8 +218,7 @@ def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
 
 
 def _export_column(model_field) -> Column:
-    labels = choice_labels(model_field) if model_field.choices else None
-    return Column(capfirst(model_field.verbose_name), lambda record: export_value(record, model_field.name, labels))
+    return Column(capfirst(model_field.verbose_name), export_reader(model_field))
 
 
 def record_export(request: HttpRequest, rt: RecordType) -> HttpResponse:
