@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Attendance, ConstituentContact, DutyReport, OpinionReport, Proposal
@@ -76,6 +77,9 @@ def test_it_lists_only_the_leaders_group_members_masked(leader_client, li, qian,
     html = response.content.decode()
     assert "李委员" in html and "王组长" in html
     assert "孙委员" in html  # a former member of the leader's group stays readable
+    [moved_line] = [line for line in response.context["member_lines"] if line.name == "孙委员"]
+    assert moved_line.group == "" and gettext("Left the group") in html  # never the group they moved to
+    assert "医卫" not in html.split("孙委员", 1)[1].split("</tr>", 1)[0]
     assert "钱委员" not in html
     assert "138****5678" in html and MOBILE not in html
     assert [str(g) for g in response.context["form"].fields["group"].queryset] == ["中国民主同盟界别"]
@@ -91,7 +95,9 @@ def test_it_shows_each_members_current_group_and_role(staff_client, li, group_a,
 
     [member] = response.context["members"]
     assert [m.group.short_name for m in member.current_memberships] == ["医卫"]
-    assert "医卫" in response.content.decode()
+    [line] = response.context["member_lines"]
+    assert (line.group, line.role) == ("医卫", str(GroupMembership.Role.DEPUTY.label))
+    assert f"<td>医卫</td>\n          <td>{line.role}</td>" in response.content.decode()
 
 
 def test_it_searches_by_name_and_by_member_number(staff_client, li, qian):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, filter_description, list_export, sees_personal_data
-from portal.paging import paginate
+from portal.paging import paginate, url_maker
 from portal.widgets import quick_selects
 from sectors.audit import events as audit
 from sectors.audit.events import audit_personal_data
+from sectors.models import GroupMembership
 from sectors.roster import selectors
 from sectors.scope import is_leader, visible_groups
 
@@ -63,6 +66,41 @@ def _filtered_members(request: HttpRequest):
     return form, members
 
 
+@dataclass(frozen=True, slots=True)
+class MemberLine:
+    """One row of the member list, ready to print (the template looks nothing up per row)."""
+
+    url: str
+    number: str
+    name: str
+    group: str  # "" when the member has no current place in the user's scope
+    role: str
+    employer: str
+    mobile: str
+    active: bool
+
+
+def member_lines(members, *, show_personal: bool) -> list[MemberLine]:
+    role_labels = {value: str(label) for value, label in GroupMembership.Role.choices}
+    url = url_maker("member_detail")
+    lines = []
+    for member in members:
+        current = member.current_memberships[0] if member.current_memberships else None
+        lines.append(
+            MemberLine(
+                url=url(member.pk),
+                number=member.member_number,
+                name=member.name,
+                group=current.group.short_name if current else "",
+                role=role_labels.get(current.role, current.role) if current else "",
+                employer=member.employer,
+                mobile=member.mobile if show_personal else member.masked_mobile,
+                active=member.is_active,
+            )
+        )
+    return lines
+
+
 @portal_view(roles.ALL_ROLES)
 def member_list(request: HttpRequest) -> HttpResponse:
     form, members = _filtered_members(request)
@@ -76,6 +114,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         # A leader sees memberships of their own group only: no current one there means "left".
         "own_group_only": is_leader(request.user),
     }
+    context["member_lines"] = member_lines(page_obj.object_list, show_personal=context["show_personal"])
     if context["show_personal"]:
         audit.record_personal_data(request=request, people=[m for m in page_obj.object_list if m.mobile])
     return render(request, "sectors/member_list.html", context)
