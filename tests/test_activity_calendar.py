@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.carriers import ActivityKind
+from activities.models import Activity
 
 from .factories import make_activity
 
@@ -115,3 +116,21 @@ def test_a_leader_sees_only_their_groups_activities_of_the_day(leader_client, gr
 def test_a_wrong_day_falls_back_to_today_without_an_error(staff_client):
     response = staff_client.get(f"{reverse('activity_calendar_day')}?date=2025-13-45")
     assert response.context["day"] == timezone.localdate()
+
+
+def test_each_entry_shows_its_type_groups_and_state_with_the_title_escaped(staff_client, group_a, group_b):
+    joint = make_activity(
+        [group_a, group_b], kind=ActivityKind.CONSULTATION, title="<b>协商</b>", date=datetime.date(2025, 12, 3)
+    )
+    make_activity(
+        [group_a], title="走访计划", date=datetime.date(2025, 12, 4), status=Activity.Status.PLANNED, is_highlight=True
+    )
+    page = staff_client.get(f"{URL}?year=2025&month=12").content.decode()
+    detail = reverse("activity_detail", args=[joint.pk])
+    line = page.split(f'<a href="{detail}"', 1)[0].rsplit('<div class="mt-1', 1)[1]
+    assert 'title="民盟、医卫：&lt;b&gt;协商&lt;/b&gt;"' in line and "text-bg-danger" in line
+    assert str(ActivityKind.CONSULTATION.label) in line
+    assert "<b>协商</b>" not in page and "<strong>民盟、医卫</strong> &lt;b&gt;协商&lt;/b&gt;</a>" in page
+    assert 'class="fst-italic"><strong>民盟</strong> 走访计划</a> <i class="bi bi-star-fill' in page
+    day = staff_client.get(reverse("activity_calendar_day"), {"date": "2025-12-03"}, HTTP_HX_REQUEST="true")
+    assert "&lt;b&gt;协商&lt;/b&gt;" in day.content.decode() and "<html" not in day.content.decode()
