@@ -109,6 +109,26 @@ def test_it_counts_the_activities_of_the_chosen_year_on_the_list(staff_client, y
     assert _cells(_row(response.content.decode(), "民盟"))[-1] == "1"
 
 
+def test_the_list_is_kept_but_shows_every_change_at_once(staff_client, leader_client, year_data, group_a):
+    """The list is cached until the records change: a new activity, a member who
+    leaves and a new leader show on the next request, and a leader's list is
+    never the one cached for the staff."""
+    assert _cells(_row(staff_client.get(reverse("group_list")).content.decode(), "民盟"))[2:] == [
+        "王组长",
+        "3",
+        "1",
+        "2",
+    ]
+    make_activity([group_a], title="新的学习会", date=datetime.date(this_year(), 2, 1))
+    GroupMembership.objects.filter(member__name="张委员").update(end_date=datetime.date(this_year() - 1, 12, 31))
+    today = timezone.localdate()
+    GroupMembership.objects.filter(member__name="王组长").update(end_date=today - datetime.timedelta(days=1))
+    make_member(group_a, "周组长", role=GroupMembership.Role.LEADER, since=today)
+    html = staff_client.get(reverse("group_list")).content.decode()
+    assert _cells(_row(html, "民盟"))[2:] == ["周组长", "2", "1", "3"]
+    assert [g.short_name for g in leader_client.get(reverse("group_list")).context["groups"]] == ["民盟"]
+
+
 def test_it_sends_anonymous_visitors_to_login_from_the_group_pages(clients, group_a):
     for url in (reverse("group_list"), reverse("group_detail", kwargs={"group_id": group_a.pk})):
         response = clients["anonymous"].get(url)

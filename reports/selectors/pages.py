@@ -81,10 +81,17 @@ def group_list_for(*, user, year: int) -> list[SectorGroup]:
     Three queries however many groups and years: the groups with their member and
     station counts as subqueries, the leaders, and the year's activities counted
     per group in one grouped query over that year's rows only (a join of groups,
-    memberships and every activity ever held multiplied into 659,240 rows).
+    memberships and every activity ever held multiplied into 659,240 rows);
+    kept until the records change (the list is shared: callers only read it).
     """
-    start, end = year_bounds(year)
     day = year_reference_day(year)
+    return freshness.cached(
+        "group-list", (scope_key(user), day), lambda: _group_list(user=user, year=year, day=day), year=year
+    )
+
+
+def _group_list(*, user, year: int, day: datetime.date) -> list[SectorGroup]:
+    start, end = year_bounds(year)
     leaders = GroupMembership.objects.filter(membership_covers(day), role=GroupMembership.Role.LEADER).select_related(
         "member"
     )
