@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -30,6 +31,17 @@ def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
     page_obj.other_params = [(name, value) for name, values in params.lists() for value in values]
     encoded = params.urlencode()
     return page_obj, f"{encoded}&" if encoded else ""
+
+
+def paginate_by_keys(request: HttpRequest, items: QuerySet, per_page: int) -> tuple[Page, str]:
+    """`paginate` for a list of wide or joined rows: the page is cut from the ids alone
+    (a deep page's OFFSET then skips index entries, not joined rows with their text),
+    and only that page's rows are loaded, with their joins and prefetches, in order."""
+    page_obj, querystring = paginate(request, items.prefetch_related(None).values_list("pk", flat=True), per_page)
+    ids = list(page_obj.object_list)
+    by_id = {row.pk: row for row in items.order_by().filter(pk__in=ids)}
+    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page_obj, querystring
 
 
 def url_maker(name: str) -> Callable[[int], str]:

@@ -6,12 +6,14 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.carriers import ActivityKind
 from activities.models import Activity
-from portal.paging import paginate
+from portal.paging import paginate, paginate_by_keys
 
 from .factories import make_activity
 
@@ -67,3 +69,18 @@ def test_it_shows_no_pagination_for_a_short_list(staff_client, group_a):
     make_activity([group_a], title="唯一的活动")
     page = staff_client.get(reverse("activity_list")).content.decode()
     assert "data-page-jump" not in page
+
+
+def test_a_page_by_keys_holds_the_rows_of_its_ids_in_order_with_their_prefetches(many):
+    """paginate_by_keys cuts the page from the ids, then loads those rows only, joins and
+    prefetches included, in the list's order; an out-of-range page is the last."""
+    listed = Activity.objects.prefetch_related("groups").order_by("-date", "-id")
+    request = RequestFactory().get("/activities/", {"page": 3, "q": "学习"})
+    with CaptureQueriesContext(connection) as queries:
+        page_obj, querystring = paginate_by_keys(request, listed, 25)
+        titles = [(a.title, [g.short_name for g in a.groups.all()]) for a in page_obj.object_list]
+    assert titles == [(f"学习{n:03d}", ["民盟"]) for n in range(199, 174, -1)]
+    assert len(queries) == 4 and querystring == "q=%E5%AD%A6%E4%B9%A0&"  # count, ids, rows, groups
+    assert "LIMIT 25 OFFSET 50" in queries[1]["sql"] and '"title"' not in queries[1]["sql"]
+    last, _ = paginate_by_keys(RequestFactory().get("/", {"page": 99}), listed, 25)
+    assert last.number == 10 and [a.title for a in last.object_list][-1] == "学习000"

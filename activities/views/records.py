@@ -33,7 +33,7 @@ from activities.uploads import served_type
 from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
-from portal.paging import paginate
+from portal.paging import paginate_by_keys
 from sectors.audit import events as audit
 from sectors.audit.events import audit_personal_data
 from sectors.audit.history import history_rows, viewer_scope
@@ -203,7 +203,7 @@ def _filtered(request: HttpRequest, rt: RecordType):
 
 def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
     filter_form, filters, records = _filtered(request, rt)
-    page_obj, querystring = paginate(request, records, PAGE_SIZE)
+    page_obj, querystring = paginate_by_keys(request, records, PAGE_SIZE)
     context = _context(
         rt,
         filter_form=filter_form,
