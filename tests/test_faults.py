@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from activities.models import Activity
-from portal.faults import run_later
+from portal.faults import TolerantRedisCache, run_later
 
 from .factories import make_member
 
@@ -150,3 +150,10 @@ def test_an_error_on_a_working_connection_is_an_ordinary_500(rf, db, error):
     assert "Retry-After" not in response
     assert "数据库暂时无法连接" not in response.content.decode()
     assert connection.is_usable()  # nothing was closed
+
+
+def test_the_redis_cache_builds_one_client_per_pool_and_stays_tolerant():
+    cache = TolerantRedisCache(CLOSED_PORT, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    first = cache._cache.get_client(write=True)
+    assert cache._cache.get_client("key") is first and cache._cache.get_client(write=True) is first
+    assert cache.get("summary", "missing") == "missing" and cache.add("lock", 1) is False  # Redis is down

@@ -368,7 +368,8 @@ def _member_record(*, user, member: Member, year: int) -> MemberRecord:
     today = clock.today()
     left_group = leader_group is not None and not any(m.end_date is None or m.end_date >= today for m in memberships)
 
-    expected = label_groups(list(expected_activities(memberships, start, end).order_by("date", "id")))
+    listed = ("id", "date", "kind", "title")  # what the record shows of an activity (and keeps in the cache)
+    expected = label_groups(list(expected_activities(memberships, start, end).only(*listed).order_by("date", "id")))
     marks = {
         row.activity_id: row
         for row in Attendance.objects.filter(member=member, activity__in=[a.pk for a in expected]).only(
@@ -395,6 +396,7 @@ def _member_record(*, user, member: Member, year: int) -> MemberRecord:
             "groups",
         )
         .exclude(pk__in=[a.pk for a in expected])
+        .only(*listed)
         .order_by("date", "id")
     )
     label_groups(other_attended)
