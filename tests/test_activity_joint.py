@@ -16,13 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attachment, Attendance
 from activities.services import activity as activity_services
 from portal import roles
+from sectors.models import GroupMembership
 
-from .factories import make_activity, make_member
+from .factories import make_activity, make_group, make_member
 
 DAY = datetime.date(2025, 3, 1)
 
@@ -249,6 +251,22 @@ def test_it_shows_everyone_else_all_attendance(clients, joint, role):
     assert "仅显示本组委员" not in page
     has_buttons = reverse("activity_edit", args=[joint.pk]) in page
     assert has_buttons == (role != roles.CHAIRMAN)
+
+
+def test_it_lists_each_attendee_under_their_group_on_the_day(staff_client, group_a, group_b, joint, committee):
+    """A member who moved from A to B after the day stands under A; one of neither group
+    under "members of other groups"; each group's present members in one line."""
+    moved = make_member(group_a, "孙迁出", until=DAY + datetime.timedelta(days=30))
+    GroupMembership.objects.create(member=moved, group=group_b, start_date=DAY + datetime.timedelta(days=31))
+    guest = make_member(make_group(committee, "经济界别", "经济", order=30), "周来宾")
+    Attendance.objects.bulk_create([Attendance(activity=joint, member=m) for m in (moved, guest)])
+    response = staff_client.get(reverse("activity_detail", args=[joint.pk]))
+    lines = {g.name: (g.present, [name for name, _ in g.absent]) for g in response.context["attendance_groups"]}
+    assert lines == {
+        "民盟": ("张一、孙迁出", []),
+        "医卫": ("赵医生", ["钱护士"]),
+        gettext("Members of other groups"): ("周来宾", []),
+    }
 
 
 # --- Staff change joint activities -------------------------------------------------------------

@@ -287,13 +287,25 @@ def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
         own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
         rows = rows.filter(Exists(own))
     groups = list(activity.groups.all())  # prefetched in order by activity_get
-    group_of = GroupMembership.objects.filter(
-        membership_covers(activity.date), member_id=OuterRef("member_id"), group_id__in=[g.pk for g in groups]
-    ).values("group_id")[:1]
-    rows = rows.annotate(in_group=Subquery(group_of)).order_by(
-        F("status").desc(), "absence_reason", "member__member_number"
-    )
-    values = rows.values_list("in_group", "status", "absence_reason", "member__name")
+    # Each member's group on the day, read once (not a subquery per attendance row).
+    group_of: dict[int, int] = {}
+    for member_id, group_id in (
+        GroupMembership.objects.filter(
+            membership_covers(activity.date),
+            group_id__in=[g.pk for g in groups],
+            member_id__in=rows.values("member_id"),
+        )
+        .order_by("id")
+        .values_list("member_id", "group_id")
+    ):
+        group_of.setdefault(member_id, group_id)
+    ordered = rows.order_by(F("status").desc(), "absence_reason", "member__member_number")
+    values = [
+        (group_of.get(member_id), status, reason, name)
+        for member_id, status, reason, name in ordered.values_list(
+            "member_id", "status", "absence_reason", "member__name"
+        )
+    ]
     return AttendanceSummary(
         groups=_attendance_groups(values, groups), other_participants=activity.other_participants, partial=partial
     )
