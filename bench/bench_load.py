@@ -76,6 +76,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a Redis database of the benchmark's own: it is emptied (FLUSHDB) before each run",
     )
     parser.add_argument("--reuse", action="store_true", help="keep a dataset already built by an earlier run")
+    parser.add_argument(
+        "--no-writes",
+        action="store_true",
+        help="the users open the activity form but save nothing: the reads alone, every summary staying cached "
+        "(the mixed workload otherwise saves about 1.4 activities a second, each replacing the year's summaries)",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--plan", help=argparse.SUPPRESS)  # internal: write the locust plan (run with Django)
     parser.add_argument("--cleanup", action="store_true", help=argparse.SUPPRESS)  # internal
@@ -378,7 +384,11 @@ def run_locust(args: argparse.Namespace, env: dict[str, str], plan_path: Path, c
         "--loglevel",
         "WARNING",
     ]
-    locust_env = env | {"BENCH_PLAN": str(plan_path), "BENCH_MAX_REQUESTS": str(args.max_requests)}
+    locust_env = env | {
+        "BENCH_PLAN": str(plan_path),
+        "BENCH_MAX_REQUESTS": str(args.max_requests),
+        "BENCH_WRITES": "0" if args.no_writes else "1",
+    }
     with open(f"{out}.log", "w", encoding="utf-8") as log:
         subprocess.run(command, env=locust_env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, check=False)
     rows = {}
@@ -399,7 +409,8 @@ def print_tables(kind: str, args: argparse.Namespace, result: dict) -> None:
     baseline = result["baseline"].get("Aggregated", {})
     mixed = result["mixed"]
     single = result["single"]
-    print(f"\n### {kind}: {args.users} users, {args.duration} s per phase, {args.workers} gunicorn workers\n")
+    writes = "reads only (--no-writes)" if args.no_writes else "with writes"
+    print(f"\n### {kind}: {args.users} users, {args.duration} s per phase, {args.workers} gunicorn workers, {writes}\n")
     print("| page | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     if baseline:

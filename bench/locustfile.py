@@ -24,6 +24,7 @@ from locust.contrib.fasthttp import FastHttpUser
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8")) if os.environ.get("BENCH_PLAN") else {}
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "0"))
+WRITES = os.environ.get("BENCH_WRITES", "1") != "0"  # 0: the create task opens the form but saves nothing
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _sent = 0
 
@@ -145,6 +146,8 @@ class PortalUser(FastHttpUser):
         group = self.account["own_group"] or random.choice(self.account["group_choices"])
         day = PLAN["create_day"]
         self.page(f"/activities/attendance-options/?groups={group}&date={day}", "attendance options")
+        if not WRITES:
+            return
         data = {
             "csrfmiddlewaretoken": found.group(1),
             "groups": str(group),
