@@ -49,9 +49,12 @@ def scope(user, queryset: QuerySet, group_path: str = "group") -> QuerySet:
     if role is None:
         return queryset.none()
     if role == roles.LEADER:
-        filtered = queryset.filter(**{f"{group_path}__id": user.sector_group_id})
-        # A joint activity matches once per group; keep each row once.
-        return filtered.distinct() if "groups" in group_path else filtered
+        own = {f"{group_path}__id": user.sector_group_id}
+        if "groups" not in group_path:
+            return queryset.filter(**own)
+        # Rows reached through a many-to-many (a joint activity's groups): a semi-join keeps
+        # each row once without DISTINCT over the whole query (counts and pages stay cheap).
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(**own).values("pk"))
     return queryset
 
 
