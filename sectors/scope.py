@@ -54,8 +54,20 @@ def scope(user, queryset: QuerySet, group_path: str = "group") -> QuerySet:
             return queryset.filter(**own)
         # Rows reached through a many-to-many (a joint activity's groups): a semi-join keeps
         # each row once without DISTINCT over the whole query (counts and pages stay cheap).
-        return queryset.filter(pk__in=queryset.model._base_manager.filter(**own).values("pk"))
+        return queryset.filter(pk__in=_rows_of_group(queryset.model, group_path, user.sector_group_id))
     return queryset
+
+
+def _rows_of_group(model, group_path: str, group_id: int) -> QuerySet:
+    """The ids of `model`'s rows that reach the group through `group_path`: from the
+    many-to-many's own table when the path is that one field (no join), else by the path."""
+    if "__" not in group_path:
+        field = model._meta.get_field(group_path)
+        through = field.remote_field.through
+        return through.objects.filter(**{f"{field.m2m_reverse_field_name()}_id": group_id}).values(
+            f"{field.m2m_field_name()}_id"
+        )
+    return model._base_manager.filter(**{f"{group_path}__id": group_id}).values("pk")
 
 
 def scope_key(user) -> str:
