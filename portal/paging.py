@@ -33,14 +33,20 @@ def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
     return page_obj, f"{encoded}&" if encoded else ""
 
 
-def paginate_by_keys(request: HttpRequest, items: QuerySet, per_page: int) -> tuple[Page, str]:
+def paginate_by_keys(
+    request: HttpRequest, items: QuerySet, per_page: int, load: Callable[[list], list] | None = None
+) -> tuple[Page, str]:
     """`paginate` for a list of wide or joined rows: the page is cut from the ids alone
     (a deep page's OFFSET then skips index entries, not joined rows with their text),
-    and only that page's rows are loaded, with their joins and prefetches, in order."""
+    and only that page's rows are loaded, in order: by `load(ids)` when given, else
+    from `items` with their joins and prefetches."""
     page_obj, querystring = paginate(request, items.prefetch_related(None).values_list("pk", flat=True), per_page)
     ids = list(page_obj.object_list)
-    by_id = {row.pk: row for row in items.order_by().filter(pk__in=ids)}
-    page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    if load is not None:
+        page_obj.object_list = load(ids)
+    else:
+        by_id = {row.pk: row for row in items.order_by().filter(pk__in=ids)}
+        page_obj.object_list = [by_id[pk] for pk in ids if pk in by_id]
     return page_obj, querystring
 
 

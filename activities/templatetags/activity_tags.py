@@ -7,6 +7,8 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from activities.models import Activity
+
 register = template.Library()
 
 # Study sessions (the study day) and consultations stand out; see activity_kind_badge.html.
@@ -34,7 +36,7 @@ def _entry(activity) -> str:
     return (
         f'<div class="mt-1 text-truncate" title="{groups}：{title}">'
         f'<span class="badge badge-kind {kind_badge(activity.kind)}">{escape(activity.kind_label)}</span> '
-        f'<a href="{escape(activity.url)}"{_PLANNED if activity.status == "planned" else ""}>'
+        f'<a href="{escape(activity.url)}"{_PLANNED if activity.status == Activity.Status.PLANNED else ""}>'
         f"<strong>{groups}</strong> {title}</a>{_HIGHLIGHT if activity.is_highlight else ''}</div>"
     )
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import EXPORT_CHUNK, Column, choice_labels, filter_description, list_export, year_period
-from portal.paging import paginate
+from portal.paging import paginate_by_keys
 from sectors.models import SectorGroup
 from sectors.roster.selectors import committee_name
 from sectors.submissions import save_once
@@ -52,8 +52,7 @@ def _filtered_activities(request: HttpRequest):
 def activity_list(request: HttpRequest) -> HttpResponse:
     form, _kwargs, activities = _filtered_activities(request)
     # Numbered pages are cut from the ids alone; only the shown rows are loaded and counted.
-    page_obj, querystring = paginate(request, selectors.page_keys(activities), PER_PAGE)
-    page_obj.object_list = selectors.activity_page(list(page_obj.object_list))
+    page_obj, querystring = paginate_by_keys(request, activities, PER_PAGE, load=selectors.activity_page)
     context = {
         "filter_form": form,
         "page_obj": page_obj,

@@ -33,7 +33,7 @@ from activities.uploads import served_type
 from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data, year_period
-from portal.paging import paginate_by_keys
+from portal.paging import paginate_by_keys, url_maker
 from sectors.audit import events as audit
 from sectors.audit.events import audit_personal_data
 from sectors.audit.history import history_rows, viewer_scope
@@ -160,9 +160,9 @@ def list_rows(records, rt: RecordType) -> list[ListRow]:
     """Records as rows of their list: the first column links to the record's page, the
     others are shortened."""
     first, *rest = (text_reader(rt.model._meta.get_field(name)) for name in rt.list_columns)
-    detail = reverse(rt.url_name("detail"), args=[0]).removesuffix("0/")
+    url = url_maker(rt.url_name("detail"))
     return [
-        ListRow(record, f"{detail}{record.pk}/", first(record), [_shortened(read(record)) for read in rest])
+        ListRow(record, url(record.pk), first(record), [_shortened(read(record)) for read in rest])
         for record in records
     ]
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock, roles
 from portal.access import portal_view
-from portal.exports import Column, filter_description, list_export, sees_personal_data
+from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data
 from portal.paging import paginate, url_maker
 from portal.widgets import quick_selects
 from sectors.audit import events as audit
@@ -81,7 +81,7 @@ class MemberLine:
 
 
 def member_lines(members, *, show_personal: bool) -> list[MemberLine]:
-    role_labels = {value: str(label) for value, label in GroupMembership.Role.choices}
+    role_labels = choice_labels(GroupMembership._meta.get_field("role"))
     url = url_maker("member_detail")
     lines = []
     for member in members:
