@@ -46,12 +46,14 @@ This module imports no app: it is platform code.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import TypeVar
 
 from django.core.cache import cache, caches
@@ -338,3 +340,42 @@ def cached_by_year(
         cache.set_many({names[y]: fresh[y] for y in missing}, _entry_seconds())
         values |= {names[y]: fresh[y] for y in missing}
     return [values[names[y]] for y in years]
+
+
+# --- a list's count ----------------------------------------------------------------------
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+@lru_cache(maxsize=1)
+def _model_tables() -> frozenset[str]:
+    from django.apps import apps
+
+    return frozenset(model._meta.db_table.lower() for model in apps.get_models(include_auto_created=True))
+
+
+def _reads_records_only(sql: str) -> bool:
+    """Whether every table the statement names is one whose writes replace the version."""
+    named = {name.lower() for name in _QUOTED.findall(sql)} & _model_tables()
+    return bool(named) and named <= _watched
+
+
+def count_of(queryset) -> int:
+    """`queryset.count()`, kept until the records change: every page of a list counts its
+    whole filter, and on PostgreSQL the COUNT(*) over ten years of activities is the
+    slowest query of the page. The key is the query's own SQL and parameters, so any
+    filter or scope gives its own entry. Counted each time when the cache is not shared
+    (each process's versions are its own) or when the query reads a table outside the
+    records (the audit trail, notifications: their writes replace no version)."""
+    if not _shared():
+        return queryset.count()
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    if not _reads_records_only(sql):
+        return queryset.count()
+    digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()[:32]
+    key = f"count:{records_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = queryset.count()
+        cache.set(key, value, _entry_seconds())
+    return value

@@ -15,14 +15,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
+from portal.cache import count_of
+
 
 def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
     """The requested page, and the query string of the other filters for its links.
+    A query's count is kept until the records change (`portal.cache.count_of`).
 
     The page also carries `page_links` (numbers, with Paginator.ELLIPSIS for a
     gap) and `other_params` ((name, value) pairs for the jump box's hidden fields).
     """
     paginator = Paginator(items, per_page)
+    if isinstance(items, QuerySet):
+        paginator.count = count_of(items)  # a cached_property: Paginator does not count again
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

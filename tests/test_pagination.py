@@ -12,10 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.carriers import ActivityKind
-from activities.models import Activity
+from activities.models import Activity, Constituent, ConstituentContact
+from portal import cache as freshness
+from portal import roles
 from portal.paging import paginate, paginate_by_keys
+from sectors.notifications.services import notification_send
 
-from .factories import make_activity
+from .factories import make_activity, make_member
 
 
 @pytest.fixture
@@ -84,3 +87,69 @@ def test_a_page_by_keys_holds_the_rows_of_its_ids_in_order_with_their_prefetches
     assert "LIMIT 25 OFFSET 50" in queries[1]["sql"] and '"title"' not in queries[1]["sql"]
     last, _ = paginate_by_keys(RequestFactory().get("/", {"page": 99}), listed, 25)
     assert last.number == 10 and [a.title for a in last.object_list][-1] == "学习000"
+
+
+# --- a list's count, kept until the records change (portal.cache.count_of) -----------------
+
+
+@pytest.fixture
+def shared_cache(monkeypatch):
+    """The cache as with Redis: shared by every process, so a count may be kept."""
+    monkeypatch.setattr(freshness, "_shared", lambda: True)
+
+
+def _counts(client, url: str, table: str) -> tuple[int, int]:
+    """The list's total, and how many COUNT queries on `table` the request made."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    counted = [q for q in queries if q["sql"].startswith("SELECT COUNT(*)") and f'"{table}"' in q["sql"]]
+    return response.context["page_obj"].paginator.count, len(counted)
+
+
+def test_a_lists_count_is_kept_until_an_activity_is_recorded(staff_client, many, group_a, shared_cache):
+    url = reverse("activity_list")
+    assert _counts(staff_client, url, "activities_activity") == (250, 1)
+    assert _counts(staff_client, url, "activities_activity") == (250, 0)  # kept
+    make_activity([group_a], date=datetime.date(2025, 12, 1), title="新的学习")
+    assert _counts(staff_client, url, "activities_activity") == (251, 1)  # at once
+    page = staff_client.get(url).content.decode()
+    assert "251" in page and "新的学习" in page
+
+
+def test_each_filter_and_scope_has_its_own_count(staff_client, leader_client, many, group_a, group_b, shared_cache):
+    make_activity([group_b], date=datetime.date(2025, 3, 1), title="医卫调研")
+    url = reverse("activity_list")
+    assert _counts(staff_client, url, "activities_activity")[0] == 251
+    assert _counts(leader_client, url, "activities_activity")[0] == 250  # group A's leader: not group B's
+    assert _counts(staff_client, f"{url}?group={group_b.pk}", "activities_activity")[0] == 1
+    assert _counts(staff_client, f"{url}?q=医卫", "activities_activity")[0] == 1
+    assert _counts(staff_client, url, "activities_activity") == (251, 0)
+
+
+def test_a_record_lists_count_follows_a_deleted_record(staff_client, group_a, shared_cache):
+    member = make_member(group_a, "甲委员")
+    constituent = Constituent.objects.create(committee=group_a.committee, name="群众甲")
+    ConstituentContact.objects.create(
+        group=group_a, member=member, constituent=constituent, way="phone", contacted_on=datetime.date(2025, 3, 1)
+    )
+    url = reverse("contact_list")
+    assert _counts(staff_client, url, "activities_constituentcontact") == (1, 1)
+    assert _counts(staff_client, url, "activities_constituentcontact") == (1, 0)
+    ConstituentContact.objects.all().delete()
+    assert _counts(staff_client, url, "activities_constituentcontact") == (0, 1)
+
+
+def test_a_list_outside_the_records_is_counted_every_time(users, staff_client, shared_cache):
+    """Notifications are bookkeeping: their writes replace no version, so their count is never kept."""
+    notification_send(user=users[roles.STAFF], title="第一条")
+    url = reverse("notification_list")
+    assert _counts(staff_client, url, "sectors_notification")[0] == 1
+    notification_send(user=users[roles.STAFF], title="第二条")
+    assert _counts(staff_client, url, "sectors_notification")[0] == 2
+
+
+def test_without_a_shared_cache_each_request_counts(staff_client, many):
+    """Each process's own memory cache has its own versions: a count kept there could miss another's write."""
+    url = reverse("activity_list")
+    assert _counts(staff_client, url, "activities_activity") == (250, 1)
+    assert _counts(staff_client, url, "activities_activity") == (250, 1)

@@ -9,11 +9,12 @@ import logging
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal import roles
 
-from .factories import make_activity, make_group, make_member
+from .factories import log_in, make_activity, make_group, make_member, make_user
 
 
 @pytest.fixture
@@ -43,6 +44,39 @@ def test_it_highlights_only_the_calendar_in_the_menu(staff_client):
     assert f'nav-link active" href="{reverse("activity_list")}"' not in nav
     page = staff_client.get(reverse("activity_list")).content.decode()
     assert f'nav-link active" href="{reverse("activity_list")}"' in page
+
+
+def _menu(client, url: str) -> str:
+    page = client.get(url).content.decode()
+    return page.split('id="mainnav"', 1)[1].split('class="d-flex me-2 portal-language"', 1)[0]
+
+
+def test_the_menu_kept_from_one_page_to_the_next_follows_role_group_page_and_language(
+    clients, committee, group_a, group_b, settings
+):
+    """The menu is rendered once per role, group, page and language (fragment_once):
+    what one user got is never what another should not see."""
+    settings.DEBUG = False
+    leader_b = make_user(roles.LEADER, group=group_b, username="leader-b")
+    other_leader = Client()
+    log_in(other_leader, leader_b)
+    home = reverse("home")
+    for _ in range(2):  # the second time from memory
+        ours, theirs = _menu(clients[roles.LEADER], home), _menu(other_leader, home)
+        assert reverse("scorecard", args=[group_a.pk]) in ours and reverse("scorecard", args=[group_b.pk]) in theirs
+        assert reverse("scorecard", args=[group_b.pk]) not in ours
+        staff, admin = _menu(clients[roles.STAFF], home), _menu(clients[roles.ADMIN], home)
+        assert reverse("import_index") in staff and reverse("audit_log") not in staff
+        assert reverse("audit_log") in admin
+        assert f'href="{reverse("import_index")}"' not in ours and f'href="{reverse("committee_points")}"' not in ours
+        assert f'nav-link active" href="{home}"' in staff
+        assert f'nav-link active" href="{reverse("dashboard")}"' in _menu(clients[roles.STAFF], reverse("dashboard"))
+        assert f'nav-link active" href="{home}"' not in _menu(clients[roles.STAFF], reverse("dashboard"))
+    assert "首页" in staff
+    clients[roles.STAFF].post(reverse("set_language"), {"language": "en", "next": home})
+    english = _menu(clients[roles.STAFF], home)
+    assert "Home" in english and "首页" not in english
+    assert "首页" in _menu(clients[roles.CHAIRMAN], home)
 
 
 def test_it_marks_highlights_instead_of_an_empty_column(staff_client, group_a):
