@@ -386,3 +386,20 @@ def test_a_joint_meetings_attendance_is_grouped_by_group_and_folded(users, staff
         (group_b.short_name, 1, 1),
     ]
     assert all(isinstance(reason, str) for g in summary.groups for _name, reason in g.absent)
+
+
+def test_the_attendance_blocks_escape_names_and_read_their_counts_in_the_users_language(
+    staff_client, group_a, zhang
+):
+    odd = make_member(group_a, "<b>怪名</b>")
+    activity = make_activity([group_a], title="单组学习", date=DAY, attendees=[zhang, odd])
+    Attendance.objects.filter(activity=activity, member=odd).update(status="absent", absence_reason="leave")
+    url = reverse("activity_detail", args=[activity.pk])
+    html = staff_client.get(url).content.decode()
+    block = re.search(r'<details class="attendance-group[^"]*" open>(.*?)</details>', html, flags=re.S).group(1)
+    assert "&lt;b&gt;怪名&lt;/b&gt;（请假）" in block and "<b>怪名" not in html
+    assert ">出席 1 人</span>" in block and ">缺席 1 人</span>" in block and "张一" in block
+    staff_client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = staff_client.get(url).content.decode()
+    english = re.search(r'<details class="attendance-group[^"]*" open>(.*?)</details>', english, flags=re.S).group(1)
+    assert ">1 present</span>" in english and ">1 absent</span>" in english and "（Asked for leave）" in english

@@ -6,6 +6,7 @@ from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from activities.models import Activity
 
@@ -48,3 +49,38 @@ def calendar_entries(activities) -> SafeString:
     included once a day, since a December month draws 35 days of them (every value
     escaped, hence safe)."""
     return mark_safe("".join(_entry(activity) for activity in activities))  # noqa: S308
+
+
+def _attendance_block(block, opened: bool, present_label: str, absent_label: str) -> str:
+    present = _("%(present_count)s present") % {"present_count": block.present_count}
+    lines = [
+        f'<details class="attendance-group border-bottom px-3 py-2"{" open" if opened else ""}>'
+        f'<summary><strong>{escape(block.name)}</strong> <span class="badge text-bg-success ms-1">{escape(present)}</span>'
+    ]
+    if block.absent_count:
+        absent = _("%(absent_count)s absent") % {"absent_count": block.absent_count}
+        lines.append(f' <span class="badge text-bg-secondary">{escape(absent)}</span>')
+    lines.append("</summary>")
+    if block.present:
+        lines.append(
+            f'<p class="small mb-1 mt-2"><span class="text-success">{escape(present_label)}</span>：'
+            f"{escape(block.present)}</p>"
+        )
+    if block.absent:
+        names = "、".join(
+            f"{escape(name)}（{escape(reason)}）" if reason else escape(name) for name, reason in block.absent
+        )
+        lines.append(f'<p class="small mb-0"><span class="text-danger">{escape(absent_label)}</span>：{names}</p>')
+    lines.append("</details>")
+    return "".join(lines)
+
+
+@register.simple_tag
+def attendance_blocks(groups, present_label: str, absent_label: str) -> SafeString:
+    """An activity's attendance by group, each folded in a <details> (open when there is
+    only one): written here, not by the template once a group, since a meeting of all 29
+    groups draws 29 of them with their translated counts (every value escaped, hence safe)."""
+    opened = len(groups) == 1
+    return mark_safe(  # noqa: S308
+        "".join(_attendance_block(block, opened, present_label, absent_label) for block in groups)
+    )
