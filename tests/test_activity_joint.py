@@ -388,9 +388,7 @@ def test_a_joint_meetings_attendance_is_grouped_by_group_and_folded(users, staff
     assert all(isinstance(reason, str) for g in summary.groups for _name, reason in g.absent)
 
 
-def test_the_attendance_blocks_escape_names_and_read_their_counts_in_the_users_language(
-    staff_client, group_a, zhang
-):
+def test_the_attendance_blocks_escape_names_and_read_their_counts_in_the_users_language(staff_client, group_a, zhang):
     odd = make_member(group_a, "<b>怪名</b>")
     activity = make_activity([group_a], title="单组学习", date=DAY, attendees=[zhang, odd])
     Attendance.objects.filter(activity=activity, member=odd).update(status="absent", absence_reason="leave")

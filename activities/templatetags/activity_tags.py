@@ -55,7 +55,8 @@ def _attendance_block(block, opened: bool, present_label: str, absent_label: str
     present = _("%(present_count)s present") % {"present_count": block.present_count}
     lines = [
         f'<details class="attendance-group border-bottom px-3 py-2"{" open" if opened else ""}>'
-        f'<summary><strong>{escape(block.name)}</strong> <span class="badge text-bg-success ms-1">{escape(present)}</span>'
+        f"<summary><strong>{escape(block.name)}</strong> "
+        f'<span class="badge text-bg-success ms-1">{escape(present)}</span>'
     ]
     if block.absent_count:
         absent = _("%(absent_count)s absent") % {"absent_count": block.absent_count}
