@@ -223,3 +223,19 @@ def test_it_shows_the_change_history_after_an_edit(staff_client, group_a, member
     assert str(newest.who) == "staff"
     assert any(old == "初稿" and new == "定稿" for _label, old, new in newest.changes)
     assert "初稿" in response.content.decode()
+
+
+def test_the_list_loads_only_the_columns_it_shows(staff_client, group_a, member_a, leader_member):
+    """Not the proposal's text, first proposer or merged-into proposal (the detail page's joins),
+    and each column still reads as on the detail page."""
+    proposal = make_proposal(group_a, [member_a, leader_member], title="交通提案", content="很长的正文" * 200)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("proposal_list"))
+    rows = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"activities_proposal"."id" IN (' in q["sql"]]
+    assert len(rows) == 1
+    assert '"activities_proposal"."content"' not in rows[0] and "first_proposer_id" not in rows[0]
+    assert "merged_into" not in rows[0] and '"sectors_sectorgroup"' in rows[0]
+    row = response.context["rows"][0]
+    assert (row.title, row.url) == (proposal.number or "—", reverse("proposal_detail", args=[proposal.pk]))
+    proposers = "、".join(member.name for member in proposal.proposers.all())
+    assert row.cells[:3] == ["交通提案", group_a.name, proposers] and "、" in proposers

@@ -7,7 +7,7 @@ Every queryset here is already limited to the groups the user may see
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
@@ -19,6 +19,7 @@ from activities.models import Activity, OpinionReport
 from activities.selectors.duty import duty_contacts
 from portal import clock
 from portal.importing.cells import compact
+from portal.paging import in_order
 from sectors.models import Constituent, GroupMembership, Member, SectorGroup, Workstation, membership_covers
 from sectors.scope import is_leader, scope, visible_groups
 
@@ -40,6 +41,21 @@ def records_visible(
 ) -> QuerySet:
     queryset = model.objects.select_related(*select_related).prefetch_related(*prefetch_related)
     return scope(user, queryset, group_path)
+
+
+def list_loader(records: QuerySet, columns: Sequence[str]) -> Callable[[list], list[Model]]:
+    """How a list page loads its rows by id: only the columns the list shows, with the
+    rows they name (a proposal's list: not its text, first proposer or merged-into
+    proposal, which the detail page's queryset joins)."""
+    fields = [records.model._meta.get_field(name) for name in columns]
+    narrow = (
+        records.select_related(None)
+        .select_related(*(field.name for field in fields if field.many_to_one))
+        .prefetch_related(None)
+        .prefetch_related(*(field.name for field in fields if field.many_to_many))
+        .only(*(field.name for field in fields if not field.many_to_many))
+    )
+    return lambda ids: in_order(narrow, ids)
 
 
 def records_filter(

@@ -203,7 +203,9 @@ def _filtered(request: HttpRequest, rt: RecordType):
 
 def record_list(request: HttpRequest, rt: RecordType) -> HttpResponse:
     filter_form, filters, records = _filtered(request, rt)
-    page_obj, querystring = paginate_by_keys(request, records, PAGE_SIZE)
+    page_obj, querystring = paginate_by_keys(
+        request, records, PAGE_SIZE, load=selectors.list_loader(records, rt.list_columns)
+    )
     context = _context(
         rt,
         filter_form=filter_form,
