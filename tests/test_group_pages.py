@@ -249,6 +249,21 @@ def test_it_shows_a_joint_activity_on_every_participating_groups_page(staff_clie
     assert own_url not in page_b
 
 
+def test_each_activity_line_shows_date_title_partners_and_highlight_escaped(staff_client, group_a, group_b):
+    year = timezone.localdate().year
+    joint = make_activity(
+        [group_a, group_b], title="<i>联合</i>调研", date=datetime.date(year, 2, 3), is_highlight=True
+    )
+    page = staff_client.get(reverse("group_detail", kwargs={"group_id": group_a.pk})).content.decode()
+    line = re.search(r'<a class="list-group-item[^"]*" href="([^"]+)">(.*?)</a>', page, flags=re.S)
+    assert line.group(1) == reverse("activity_detail", kwargs={"activity_id": joint.pk})
+    text = line.group(2)
+    assert f'<span class="text-muted me-2">{year}-02-03</span>' in text
+    assert '<span class="activity-title">&lt;i&gt;联合&lt;/i&gt;调研</span>' in text
+    assert f'联合举办: <span class="group-names">{group_a.short_name}、{group_b.short_name}</span>' in text
+    assert '<span class="badge text-bg-warning ms-1">亮点</span>' in text
+
+
 def test_it_shows_the_chosen_years_activities(staff_client, year_data, group_a):
     response = staff_client.get(reverse("group_detail", kwargs={"group_id": group_a.pk}), {"year": this_year() - 1})
 
