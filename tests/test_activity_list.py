@@ -53,6 +53,22 @@ def test_it_lists_activities_with_counts_and_groups(staff_client, activities):
     assert reverse("activity_create") in page
 
 
+def test_each_row_reads_date_type_title_groups_and_counts_escaped(staff_client, activities, group_a):
+    planned = make_activity(
+        [group_a], title="<script>计划</script>", date=datetime.date(2025, 12, 20), status=Activity.Status.PLANNED
+    )
+    rows = staff_client.get(URL).content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    first, *_rest = rows.split("</tr>")
+    assert '<td class="text-nowrap">2025-12-20 <span class="badge text-bg-light border">计划中</span></td>' in first
+    assert f'<a href="{reverse("activity_detail", args=[planned.pk])}">&lt;script&gt;计划&lt;/script&gt;</a>' in first
+    assert "<script>计划" not in rows
+    joint = next(row for row in rows.split("</tr>") if "医疗联合协商会" in row)
+    assert '<span class="badge badge-kind text-bg-danger">协商会</span>' in joint
+    assert '<span class="group-names">民盟、医卫</span>' in joint and "data-highlight-mark" in joint
+    study = next(row for row in rows.split("</tr>") if "三月学习会" in row)
+    assert '<td class="text-end">2</td>\n<td class="text-end">6</td>' in study and "data-highlight-mark" not in study
+
+
 @pytest.mark.parametrize(
     ("query", "titles"),
     [
