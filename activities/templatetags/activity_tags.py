@@ -89,7 +89,8 @@ def attendance_blocks(groups, present_label: str, absent_label: str) -> SafeStri
 
 
 def _list_row(activity, planned: str, highlight: str, request) -> str:
-    mark = f' <span class="badge text-bg-light border">{planned}</span>' if activity.status == Activity.Status.PLANNED else ""
+    is_planned = activity.status == Activity.Status.PLANNED
+    mark = f' <span class="badge text-bg-light border">{planned}</span>' if is_planned else ""
     star = (
         f' <i class="bi bi-star-fill text-warning" title="{highlight}" data-highlight-mark></i>'
         f'<span class="visually-hidden">{highlight}</span>'
