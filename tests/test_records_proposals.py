@@ -240,3 +240,11 @@ def test_the_list_loads_only_the_columns_it_shows(staff_client, group_a, member_
     assert (row.title, row.url) == (proposal.number or "—", reverse("proposal_detail", args=[proposal.pk]))
     proposers = "、".join(member.name for member in proposal.proposers.all())
     assert row.cells[:3] == ["交通提案", group_a.name, proposers] and "、" in proposers
+
+
+def test_the_list_rows_are_escaped_and_link_to_each_record(staff_client, group_a, member_a):
+    proposal = make_proposal(group_a, [member_a], title="<img src=x>停车难")
+    body = staff_client.get(reverse("proposal_list")).content.decode().split("<tbody>", 1)[1].split("</tbody>")[0]
+    assert f'<tr><td><a href="{reverse("proposal_detail", args=[proposal.pk])}">' in body
+    assert "<td>&lt;img src=x&gt;停车难</td>" in body and "<img" not in body
+    assert f"<td>{group_a.name}</td><td>{member_a.name}</td>" in body
