@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +93,23 @@ def test_a_busy_day_shows_its_count_the_first_three_and_a_link_to_the_rest(staff
     page = response.content.decode()
     assert "7 项活动" in page and "+4" in page and "第3场" not in page
     assert f'hx-get="{reverse("activity_calendar_day")}?date=2025-12-10"' in page
+
+
+def test_a_days_cell_reads_its_number_marks_count_and_more_link_with_the_group(staff_client, group_a):
+    _busy_day(group_a, datetime.date(2025, 12, 1), 4)
+    make_activity([group_a], date=datetime.date(2025, 12, 2), title="单场")
+    page = staff_client.get(f"{URL}?year=2025&month=12&group={group_a.pk}").content.decode()
+    cells = re.findall(r"<td class=\"([^\"]*)\">(.*?)</td>", page.split("<tbody>", 1)[1], flags=re.S)
+    first = next(body for kind, body in cells if kind == "study-day")
+    assert '<span class="fw-semibold">1</span>' in first and '<span class="badge text-bg-info">界别学习日</span>' in first
+    assert '<span class="badge rounded-pill text-bg-light calendar-count">4 项活动</span>' in first
+    link = f"{reverse('activity_calendar_day')}?date=2025-12-01&amp;group={group_a.pk}"
+    assert f'href="{link}" hx-get="{link}"' in first and ">+1</a></div>" in first
+    second = next(body for _kind, body in cells if '<span class="fw-semibold">2</span>' in body)
+    assert "1 项活动" in second and "calendar-more" not in second
+    staff_client.post(reverse("set_language"), {"language": "en", "next": URL})
+    english = staff_client.get(f"{URL}?year=2025&month=12").content.decode()
+    assert ">4 activities</span>" in english and ">1 activity</span>" in english
 
 
 def test_the_day_lists_every_activity_for_htmx_and_as_a_page(staff_client, group_a, group_b):

@@ -7,6 +7,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity
 from sectors.templatetags.portal import group_names_html
@@ -115,3 +116,41 @@ def activity_rows(context, activities) -> SafeString:
     planned, highlight = escape(_("Planned")), escape(_("Highlight"))
     request = context.get("request")
     return mark_safe("".join(_list_row(activity, planned, highlight, request) for activity in activities))  # noqa: S308
+
+
+def _day_cell(day, today, link: tuple[str, str], labels: dict[str, str]) -> str:
+    kind = "other-month" if not day.in_month else "study-day" if day.is_study_day else ""
+    lines = [
+        f'<td class="{kind}">',
+        '<div class="d-flex justify-content-between">',
+        f'<span class="fw-semibold{" text-danger" if day.date == today else ""}">{day.date.day}</span>',
+    ]
+    if day.is_study_day and day.in_month:
+        lines.append(f'<span class="badge text-bg-info">{labels["study"]}</span>')
+    if day.count:
+        counted = ngettext("%(counter)s activity", "%(counter)s activities", day.count) % {"counter": day.count}
+        lines.append(f'<span class="badge rounded-pill text-bg-light calendar-count">{escape(counted)}</span>')
+    lines.append("</div>")
+    entries = f'<div class="calendar-entries">{calendar_entries(day.activities)}'
+    if day.more:
+        url = escape(f"{link[0]}{day.date.isoformat()}{link[1]}")
+        lines.append(entries)
+        lines.append(
+            f'<a class="small calendar-more" href="{url}" hx-get="{url}" hx-target="closest .calendar-entries" '
+            f'hx-swap="innerHTML" title="{labels["more"]}">+{day.more}</a></div>'
+        )
+    else:
+        lines.append(f"{entries}</div>")
+    lines.append("</td>")
+    return "\n".join(lines)
+
+
+@register.simple_tag
+def calendar_weeks(weeks, today, day_base: str, group_param: str) -> SafeString:
+    """The month's table rows (from `activity_month`): each day's number, the study-day mark,
+    its count of activities, the first few and "+N" for the rest of the day (htmx). Written
+    here, not by a template loop of a dozen tags a day (every value escaped, hence safe)."""
+    labels = {"study": escape(_("Sector study day")), "more": escape(_("Show all the activities of the day"))}
+    link = (day_base, group_param)
+    rows = ("<tr>\n" + "\n".join(_day_cell(day, today, link, labels) for day in week) + "\n</tr>" for week in weeks)
+    return mark_safe("\n".join(rows))  # noqa: S308
