@@ -481,3 +481,12 @@ def test_the_attendance_table_marks_each_row_and_links_its_activity(staff_client
     assert rows["请假的联合调研"][4] == f"请假 {Attendance.AbsenceReason.LEAVE.label}"
     assert rows["接待日"][4] == "未登记"
     assert f'href="{reverse("activity_detail", args=[studied.pk])}"' in html
+    assert f'<tr data-activity="{studied.pk}">' in html
+
+
+def test_the_attendance_table_escapes_titles(staff_client, group_a):
+    member = make_member(group_a, "孙委员")
+    make_activity([group_a], title="<script>x</script>调研", date=datetime.date(2024, 6, 1), attendees=[member])
+    html = staff_client.get(member_url(member), {"year": 2024}).content.decode()
+    table = html.split('id="attendance"')[1].split("</table>")[0]
+    assert "&lt;script&gt;x&lt;/script&gt;调研</a>" in table and "<script>" not in table

@@ -1,6 +1,7 @@
-"""A group page's activity lines, made in Python: a group's year lists a hundred
-activities or more, and a template loop with a date filter per line cost most of
-the page's time."""
+"""Long lists of a group's and a member's pages, made in Python: a group's year lists
+a hundred activities or more, a member's record a line for each of them, and a
+template loop with a lookup, a filter and an escape per value cost most of those
+pages' time."""
 
 from __future__ import annotations
 
@@ -38,3 +39,19 @@ def activity_items(context: template.Context, activities) -> SafeString:
     joint, highlight = escape(_("Joint")), escape(_("highlight"))
     request = context.get("request")
     return mark_safe("".join(_item(activity, joint, highlight, request) for activity in activities))  # noqa: S308
+
+
+def _attendance_row(line) -> str:
+    return (
+        f'<tr data-activity="{line.activity_id}">\n<td class="text-nowrap">{escape(line.date)}</td>\n'
+        f"<td>{escape(line.kind)}</td>\n"
+        f'<td><a href="{escape(line.url)}">{escape(line.title)}</a></td>\n'
+        f"<td>{line.groups}</td>\n<td>{line.mark}</td>\n</tr>\n"
+    )
+
+
+@register.simple_tag
+def attendance_rows(lines) -> SafeString:
+    """A member's record: one row per activity of their groups (`AttendanceLine`: its
+    `groups` and `mark` are markup already, the rest is escaped here)."""
+    return mark_safe("".join(_attendance_row(line) for line in lines))  # noqa: S308
