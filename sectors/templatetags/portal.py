@@ -9,7 +9,7 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from portal import cache as freshness
 from sectors.models import SectorGroup
@@ -55,3 +55,31 @@ def group_names_html(groups: Iterable[SectorGroup] | str, request=None) -> SafeS
 def group_names(context: template.Context, groups: Iterable[SectorGroup] | str) -> SafeString:
     """`{% group_names activity.groups.all %}`: see group_names_html."""
     return group_names_html(groups, context.get("request"))
+
+
+def _member_row(line, labels: dict[str, str], own_group_only: bool) -> str:
+    if line.group:
+        place = f"<td>{escape(line.group)}</td>\n<td>{escape(line.role)}</td>"
+    elif own_group_only:
+        place = f'<td colspan="2"><span class="text-muted">{labels["left"]}</span></td>'
+    else:
+        place = '<td><span class="text-muted">—</span></td>\n<td><span class="text-muted">—</span></td>'
+    state = labels["active"] if line.active else f'<span class="text-muted">{labels["inactive"]}</span>'
+    return (
+        f"<tr>\n<td>{escape(line.number)}</td>\n"
+        f'<td><a href="{escape(line.url)}">{escape(line.name)}</a></td>\n{place}\n'
+        f"<td>{escape(line.employer or '—')}</td>\n"
+        f'<td class="masked">{escape(line.mobile or "—")}</td>\n<td>{state}</td>\n</tr>\n'
+    )
+
+
+@register.simple_tag
+def member_rows(lines, own_group_only: bool) -> SafeString:
+    """The member list's rows (`MemberLine`s): a leader's list marks a member who left the
+    group, the others a dash (every value escaped, hence safe)."""
+    labels = {
+        "left": escape(gettext("Left the group")),
+        "active": escape(gettext("Active")),
+        "inactive": escape(gettext("Inactive")),
+    }
+    return mark_safe("".join(_member_row(line, labels, own_group_only) for line in lines))  # noqa: S308
