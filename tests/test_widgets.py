@@ -1,12 +1,15 @@
-"""QuickSelect writes the markup Django's Select writes, without a template per option."""
+"""The quick widgets write the markup Django's widgets write, without a template per option or input."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
-from portal.widgets import QuickSelect, QuickSelectMultiple, quick_selects
+from portal.widgets import QuickSelect, QuickSelectMultiple, quick_widgets
 
 
 class _Form(forms.Form):
@@ -46,14 +49,14 @@ class _Checkboxes(forms.Form):
     own = forms.ChoiceField(choices=[("x", "X")], widget=type("OwnSelect", (forms.Select,), {}))
 
 
-def test_quick_selects_changes_only_plain_selects():
+def test_quick_widgets_changes_only_plain_selects():
     form = _Form()
-    quick_selects(form)
+    quick_widgets(form)
     assert type(form.fields["plain"].widget) is QuickSelect
     assert type(form.fields["typed"].widget) is QuickSelect
     assert type(form.fields["many"].widget) is QuickSelectMultiple
     others = _Checkboxes()
-    quick_selects(others)  # checkboxes and a select of its own (its own options) stay as they are
+    quick_widgets(others)  # checkboxes and a select of its own (its own options) stay as they are
     assert type(others.fields["ticks"].widget) is forms.CheckboxSelectMultiple
     assert type(others.fields["own"].widget).__name__ == "OwnSelect"
 
@@ -70,3 +73,43 @@ def test_the_activity_filter_shows_a_bad_month_with_its_message(staff_client, gr
     assert 'name="month" value="2025-13"' in page and "is-invalid" in page
     assert '<div id="id_month_error" class="invalid-feedback">' in page and "请按 YYYY-MM 格式输入月份" in page
     assert '<label for="id_q" class="form-label">标题包含</label>' in page and 'value="学习"' in page
+
+
+_INPUTS = [
+    (forms.TextInput, '甲 & <乙> "引号"'),
+    (forms.TextInput, None),
+    (forms.TextInput, mark_safe("<b>已转义</b>")),
+    (forms.NumberInput, 12),
+    (forms.NumberInput, 0),
+    (forms.EmailInput, "a@b.cn"),
+    (forms.DateInput, datetime.date(2025, 3, 1)),
+    (forms.DateInput, "2025-13-40"),
+    (forms.HiddenInput, "[1, 2]"),
+    (forms.CheckboxInput, True),
+    (forms.CheckboxInput, False),
+    (forms.CheckboxInput, None),
+    (forms.Textarea, "第一行\n<第二行> & 'x'"),
+    (forms.Textarea, ""),
+    (forms.Textarea, None),
+]
+
+
+@pytest.mark.parametrize(("widget_class", "value"), _INPUTS)
+def test_the_quick_inputs_write_djangos_markup_byte_for_byte(widget_class, value):
+    attrs = {"id": "id_x", "class": "form-control", "required": True, "maxlength": "40", "disabled": False}
+    django_html = widget_class(attrs={"data-k": "v & w"}).render("x", value, attrs)
+    form = forms.Form()
+    form.fields["x"] = forms.Field(widget=widget_class(attrs={"data-k": "v & w"}))
+    quick_widgets(form)
+    quick = form.fields["x"].widget
+    assert type(quick) is not widget_class and isinstance(quick, widget_class)
+    assert quick.render("x", value, attrs) == django_html
+
+
+def test_a_widget_with_a_template_of_its_own_keeps_djangos():
+    form = forms.Form()
+    own = forms.TextInput()
+    own.template_name = "django/forms/widgets/textarea.html"
+    form.fields["x"] = forms.CharField(widget=own)
+    quick_widgets(form)
+    assert type(form.fields["x"].widget) is forms.TextInput

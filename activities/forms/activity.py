@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock, roles
-from portal.widgets import QuickSelect, quick_selects
+from portal.widgets import QuickSelect, quick_widgets
 from sectors.models import SectorGroup, Workstation
 from sectors.scope import visible_groups
 from sectors.submissions import add_key_field
@@ -140,7 +140,7 @@ class ActivityForm(forms.ModelForm):
         if not can_set_highlight(user):
             del self.fields["is_highlight"]
             del self.fields["highlight_note"]
-        quick_selects(self)
+        quick_widgets(self)
 
     def clean_groups(self):
         if self.is_leader:
@@ -245,7 +245,7 @@ class ActivityFilterForm(forms.Form):
         self.fields["group"].empty_label = _("All groups")
         years = range(clock.this_year(), clock.FIRST_YEAR - 1, -1)
         self.fields["year"].choices = [("", _("All years")), *((year, str(year)) for year in years)]
-        quick_selects(self)
+        quick_widgets(self)
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"].strip()
@@ -291,4 +291,4 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
         self.fields["group"].empty_label = _("All groups")
-        quick_selects(self)
+        quick_widgets(self)

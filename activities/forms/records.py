@@ -28,7 +28,7 @@ from activities.services.activity import can_set_highlight
 from activities.uploads import validate_upload
 from portal import clock
 from portal.importing import cells
-from portal.widgets import quick_selects
+from portal.widgets import quick_widgets
 from sectors.audit import events as audit
 from sectors.models import AuditEvent, Constituent, Member, SectorGroup, Workstation
 from sectors.scope import is_leader
@@ -463,7 +463,7 @@ class RecordFilterForm(forms.Form):
         else:
             self.fields["choice"].label = choice_field.verbose_name
             self.fields["choice"].choices = [("", _("All"))] + list(choice_field.choices)
-        quick_selects(self)
+        quick_widgets(self)
 
     def values(self) -> dict:
         """The valid filters (invalid ones are ignored, as if not given)."""

@@ -7,6 +7,8 @@ from django.forms import BoundField
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.widgets import widget_name
+
 register = template.Library()
 
 
@@ -55,8 +57,9 @@ _CRISPY_OWN = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.FileInput,
 
 def _crispy_classes(widget: forms.Widget, added: str) -> None:
     """What crispy's `{% crispy_field field 'class' added %}` does to the widget's classes:
-    its own class name in lower case, then each of `added`'s not there yet."""
-    own = type(widget).__name__.lower()
+    its own class name in lower case (a quick widget's: the Django widget's), then each of
+    `added`'s not there yet."""
+    own = widget_name(widget).lower()
     classes = widget.attrs.get("class", "")
     classes = (f"{classes} {own}" if own not in classes else classes) if classes else own
     for name in added.split():

@@ -15,7 +15,7 @@ from portal.access import portal_view
 from portal.exports import in_background
 from portal.paging import paginate
 from portal.spreadsheets import Sheet, workbook_response
-from portal.widgets import quick_selects
+from portal.widgets import quick_widgets
 from sectors.audit import trail as audit_trail
 from sectors.models import User
 
@@ -41,7 +41,7 @@ class TrailFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", _("All models")), *audit_trail.model_choices()]
         self.fields["action"].choices = [("", _("All actions")), *audit_trail.action_choices()]
-        quick_selects(self)
+        quick_widgets(self)
 
     def wanted(self) -> audit_trail.TrailFilter:
         if not self.is_bound or not self.is_valid():

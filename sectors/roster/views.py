@@ -15,7 +15,7 @@ from portal import clock, roles
 from portal.access import portal_view
 from portal.exports import Column, choice_labels, filter_description, list_export, sees_personal_data
 from portal.paging import paginate, url_maker
-from portal.widgets import quick_selects
+from portal.widgets import quick_widgets
 from sectors.audit import events as audit
 from sectors.audit.events import audit_personal_data
 from sectors.models import GroupMembership
@@ -49,7 +49,7 @@ class MemberFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = visible_groups(user).filter(is_active=True).order_by("sort_order", "id")
-        quick_selects(self)
+        quick_widgets(self)
 
 
 def _filtered_members(request: HttpRequest):
