@@ -401,3 +401,30 @@ def test_the_attendance_blocks_escape_names_and_read_their_counts_in_the_users_l
     english = staff_client.get(url).content.decode()
     english = re.search(r'<details class="attendance-group[^"]*" open>(.*?)</details>', english, flags=re.S).group(1)
     assert ">1 present</span>" in english and ">1 absent</span>" in english and "（Asked for leave）" in english
+
+
+def _blocks(client, activity) -> list[tuple[str, str]]:
+    html = client.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    found = re.findall(
+        r'<details class="attendance-group[^"]*"(?: open)?><summary><strong>(.*?)</strong>(.*?)</details>', html
+    )
+    return [(name, re.sub(r"<[^>]+>", "", body)) for name, body in found]
+
+
+def test_the_attendance_kept_for_the_page_follows_every_change_at_once(
+    clients, staff_client, leader_client, group_a, group_b, joint, zhang, zhao, qian, monkeypatch
+):
+    """Kept until the records change (issue 20): an attendance edit, a member moving group."""
+    from portal import cache as freshness
+
+    monkeypatch.setattr(freshness, "_shared", lambda: True)  # as with Redis: kept until a change
+    assert [name for name, _ in _blocks(staff_client, joint)] == [group_a.short_name, group_b.short_name]
+    assert [name for name, _ in _blocks(leader_client, joint)] == [group_a.short_name]  # the leader's own
+    Attendance.objects.filter(activity=joint, member=zhao).update(status="absent", absence_reason="leave")
+    body_b = dict(_blocks(staff_client, joint))[group_b.short_name]
+    assert "赵医生（请假）" in body_b and "出席：" not in body_b
+    GroupMembership.objects.filter(member=zhang, group=group_a).update(group=group_b)
+    assert [name for name, _ in _blocks(staff_client, joint)] == [group_b.short_name]
+    assert _blocks(leader_client, joint) == []  # 张一 is no longer of the leader's group
+    staff_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "赵医生（Asked for leave）" in dict(_blocks(staff_client, joint))[group_b.short_name]

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal import cache as freshness
 from portal import roles
 from portal.paging import url_maker
 from sectors.audit.history import HistoryRow, history_rows, viewer_scope
@@ -277,14 +279,25 @@ def activity_attendance(*, user, activity: Activity) -> AttendanceSummary:
     A group leader sees only the members of their own group (membership
     covering the activity's date), also on a joint activity; the counts are
     over those rows only, so the page reveals nothing of the partner groups'
-    members.
+    members. Kept until the records of the activity's year change (a meeting of
+    all 29 groups lists 500 members), per leader's group and language.
     """
+    group_id = None if _sees_all_attendance(user) else user.sector_group_id
+    return freshness.cached(
+        "activity-attendance",
+        (activity.pk, group_id, get_language()),
+        lambda: _attendance(activity, group_id),
+        year=activity.date.year,
+    )
+
+
+def _attendance(activity: Activity, own_group_id: int | None) -> AttendanceSummary:
     # The page shows each member's name only (no personal data); plain values, no model
     # instances: a joint meeting lists 500 members.
     rows = activity.attendance.all()
-    partial = not _sees_all_attendance(user)
+    partial = own_group_id is not None
     if partial:
-        own = _own_members_on(group_id=user.sector_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
+        own = _own_members_on(group_id=own_group_id, day=activity.date).filter(member_id=OuterRef("member_id"))
         rows = rows.filter(Exists(own))
     groups = list(activity.groups.all())  # prefetched in order by activity_get
     # Each member's group on the day, read once (not a subquery per attendance row).
