@@ -56,14 +56,14 @@ def rule_ratio(rule: RuleResult) -> str:
 
 @register.simple_tag
 def have_dots(score: GroupScore) -> str:
-    """The eight haves of a group as eight coloured dots, each titled with its name and score."""
-    return format_html_join(
-        "",
-        '<span class="have-dot verdict-{}" title="{}: {}"></span>',
-        (
-            (area.verdict, area.label, "—" if area.verdict == Verdict.NA else f"{area.score:.0f}%")
+    """The eight haves of a group as eight coloured dots, each titled with its name and score
+    (plain strings: 29 groups draw 232 of them)."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'<span class="have-dot verdict-{_e(area.verdict)}" '
+            f'title="{_e(area.label)}: {"—" if area.verdict == Verdict.NA else f"{area.score:.0f}%"}"></span>'
             for area in score.haves.values()
-        ),
+        )
     )
 
 
