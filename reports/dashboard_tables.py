@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -37,7 +37,7 @@ class Table:
     def html(self) -> str:
         """The table's markup, built once here: a template loop would localise and
         escape each of the ~2,000 cells one by one (most of the page's render time)."""
-        head = "".join(f'<th scope="col">{escape(h)}</th>' for h in self.headers)
+        head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in self.headers)
         body = "".join(
             "<tr>"
             + "".join(
@@ -48,12 +48,13 @@ class Table:
         )
         return mark_safe(  # noqa: S308 (every cell is escaped above)
             '<div class="table-responsive"><table class="table table-sm table-bordered dash-table mb-0">'
-            f'<caption class="visually-hidden">{escape(self.title)}</caption>'
+            f'<caption class="visually-hidden">{escape(str(self.title))}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
         )
 
 
 def _text(cell) -> str:
+    """A cell as escaped text (html.escape: Django's escape adds a lazy-string wrapper per call)."""
     return "–" if cell is None else escape(str(cell))
 
 
