@@ -27,13 +27,9 @@ sys.path.insert(0, str(BASE_DIR))
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sqlite", help="a SQLite file built by bench/dataset.py")
-    parser.add_argument("--database-url", help="a PostgreSQL database built by bench/dataset.py")
-    parser.add_argument("--today", default="2025-12-31")
-    parser.add_argument("--requests", type=int, default=7)
-    parser.add_argument("--only", default="", help="comma-separated substrings of the lines to run")
-    return parser.parse_args()
+    from bench.dataset import page_bench_arguments
+
+    return page_bench_arguments(__doc__, requests=7).parse_args()
 
 
 def timed(client, url: str, requests: int, before_each=None) -> dict:

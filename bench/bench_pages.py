@@ -30,14 +30,11 @@ sys.path.insert(0, str(BASE_DIR))
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sqlite", help="a SQLite file built by bench/dataset.py")
-    parser.add_argument("--database-url", help="a PostgreSQL database built by bench/dataset.py")
+    from bench.dataset import page_bench_arguments
+
+    parser = page_bench_arguments(__doc__, requests=15)
     parser.add_argument("--redis-url", help="a Redis database of the benchmark's own (emptied first)")
-    parser.add_argument("--today", default="2025-12-31")
-    parser.add_argument("--requests", type=int, default=15, help="timed requests per page (median)")
     parser.add_argument("--profiled", type=int, default=3, help="profiled requests per page (median of calls)")
-    parser.add_argument("--only", default="", help="comma-separated substrings of the pages to run")
     return parser.parse_args()
 
 

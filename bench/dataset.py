@@ -1516,6 +1516,17 @@ def _previous_term_ensure(committee, builder: _Builder) -> None:
         )
 
 
+def page_bench_arguments(doc: str, requests: int) -> argparse.ArgumentParser:
+    """The arguments of an in-process page benchmark on a dataset built here (bench_costs, bench_pages)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", help="a SQLite file built by bench/dataset.py")
+    parser.add_argument("--database-url", help="a PostgreSQL database built by bench/dataset.py")
+    parser.add_argument("--today", default="2025-12-31")
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per page (median)")
+    parser.add_argument("--only", default="", help="comma-separated substrings of the pages to run")
+    return parser
+
+
 def django_setup(*, sqlite_path: str | None = None, database_url: str | None = None, debug: bool = False) -> None:
     """Point Django at a database before it starts (SQLite file, or DATABASE_URL) and set it up."""
     if sqlite_path:

@@ -190,7 +190,7 @@ def _member_row(row, year: int, link, labels: dict[str, str]) -> str:
 
 
 @register.simple_tag
-def member_rows(rows, year: int) -> SafeString:
+def scorecard_member_rows(rows, year: int) -> SafeString:
     """The scorecard's members table: each member's attendance, constituents, reports and
     duty report, the ones below a rule marked (every value escaped, hence safe)."""
     labels = {"left": _e(_("left the group")), "reported": _e(_("reported")), "not_yet": _e(_("not yet"))}
