@@ -82,6 +82,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the users open the activity form but save nothing: the reads alone, every summary staying cached "
         "(the mixed workload otherwise saves about 1.4 activities a second, each replacing the year's summaries)",
     )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="also run the mixed workload at a user's pace: each user pauses THINK/2 to 3·THINK/2 seconds "
+        "between pages, and its latency is reported apart (0, the default: not run). Without pauses a "
+        "request's mean latency is users / throughput (Little's law), whatever the pages cost",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--plan", help=argparse.SUPPRESS)  # internal: write the locust plan (run with Django)
     parser.add_argument("--cleanup", action="store_true", help=argparse.SUPPRESS)  # internal
@@ -361,7 +369,9 @@ def one_request_times(args: argparse.Namespace, plan: dict) -> dict[str, dict]:
     return results
 
 
-def run_locust(args: argparse.Namespace, env: dict[str, str], plan_path: Path, classes: list[str], out: Path) -> dict:
+def run_locust(
+    args: argparse.Namespace, env: dict[str, str], plan_path: Path, classes: list[str], out: Path, think: float = 0
+) -> dict:
     command = [
         str(BIN / "locust"),
         "-f",
@@ -388,6 +398,7 @@ def run_locust(args: argparse.Namespace, env: dict[str, str], plan_path: Path, c
         "BENCH_PLAN": str(plan_path),
         "BENCH_MAX_REQUESTS": str(args.max_requests),
         "BENCH_WRITES": "0" if args.no_writes else "1",
+        "BENCH_THINK": str(think),
     }
     with open(f"{out}.log", "w", encoding="utf-8") as log:
         subprocess.run(command, env=locust_env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, check=False)
@@ -466,12 +477,34 @@ def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first:
         baseline = run_locust(args, env, plan_path, ["LoginPage"], workdir / f"{kind}-login")
         print("  locust: mixed workload …", flush=True)
         mixed = run_locust(args, env, plan_path, ["Staff", "Leader", "Chairman"], workdir / f"{kind}-mixed")
+        paced = {}
+        if args.think:
+            print(f"  locust: mixed workload, {args.think:g} s between pages …", flush=True)
+            users = ["Staff", "Leader", "Chairman"]
+            paced = run_locust(args, env, plan_path, users, workdir / f"{kind}-paced", think=args.think)
     finally:
         stop(server)
         subprocess.run([PYTHON, __file__, "--cleanup"], env=env, cwd=BASE_DIR, check=False)
-    result = {"single": single, "baseline": baseline, "mixed": mixed}
+    result = {"single": single, "baseline": baseline, "mixed": mixed, "paced": paced}
     print_tables(f"{kind}, {cache} cache", args, result)
+    print_paced(args, paced)
     return result
+
+
+def print_paced(args: argparse.Namespace, paced: dict) -> None:
+    """The mixed workload at a user's pace: what a user waits for when the server is not saturated."""
+    total = paced.get("Aggregated")
+    if not total:
+        return
+    worst_name, worst = max(
+        ((name, r) for name, r in paced.items() if name != "Aggregated"), key=lambda item: item[1]["p95"]
+    )
+    print(
+        f"\nat a user's pace ({args.users} users, {args.think / 2:g}–{args.think * 3 / 2:g} s between pages): "
+        f"{total['rps']:.1f} req/s, p50/p95/p99 {total['p50']:.0f}/{total['p95']:.0f}/{total['p99']:.0f} ms "
+        f"(target p95 < 300), errors {total['errors']} in {total['requests']}; "
+        f"worst page p95 {worst['p95']:.0f} ms ({worst_name})"
+    )
 
 
 def main() -> None:

@@ -3,9 +3,10 @@
 Not run by hand: bench_load.py writes the plan (logged-in session cookies, ids,
 the pages that exist) to a JSON file named by BENCH_PLAN and starts locust
 headless against 127.0.0.1. Requests are labelled by page, so the statistics
-come out per page. No think time: each user sends its next request as soon as
-the last one is answered (a closed loop, like wrk's connections), so the
-figures are the capacity of the server, not of the users.
+come out per page. No think time by default: each user sends its next request as
+soon as the last one is answered (a closed loop, like wrk's connections), so the
+figures are the capacity of the server, not of the users. BENCH_THINK=s gives
+each user a pause of s/2 to 3s/2 seconds between pages (bench_load.py --think).
 
 `LoginPage` alone is the baseline: the login page, a template without data.
 """
@@ -19,12 +20,13 @@ import re
 from http.cookiejar import Cookie
 from pathlib import Path
 
-from locust import constant, events, task
+from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8")) if os.environ.get("BENCH_PLAN") else {}
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "0"))
 WRITES = os.environ.get("BENCH_WRITES", "1") != "0"  # 0: the create task opens the form but saves nothing
+THINK = float(os.environ.get("BENCH_THINK", "0"))  # a user's pause between pages, seconds on average (0: none)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _sent = 0
 
@@ -57,7 +59,7 @@ def _cookie(name: str, value: str) -> Cookie:
 
 class PortalUser(FastHttpUser):
     abstract = True
-    wait_time = constant(0)
+    wait_time = between(THINK / 2, THINK * 3 / 2) if THINK else constant(0)
     role = ""
 
     def on_start(self) -> None:

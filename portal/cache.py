@@ -25,10 +25,14 @@ uncommitted rows is kept under keys no other connection asks for: a rollback
 leaves no trace in what others read.
 
 Years: a write made inside `confined_to(year, ...)` (recording or deleting one
-activity) replaces only the tokens of those years and the years either side:
-last year's pages stay cached while this year's activities are logged. Any other
-write replaces every token. Confinement is an optimisation only: a writer that
-does not declare it makes summaries be computed afresh more often, never stale.
+activity) replaces only the tokens of those years and of the year after each (a
+summary of a year compares it with the year before: the same span of last year,
+the previous period's figures). No summary of a year reads a later year's records,
+so last year's pages stay cached while this year's activities are logged. A
+summary that reads several years (the dashboard's trend since 2019) is kept under
+the tokens of all of them (`cached(..., years=...)`). Any other write replaces
+every token. Confinement is an optimisation only: a writer that does not declare
+it makes summaries be computed afresh more often, never stale.
 
 Once per change: when a value is missing, one process computes it while the
 others wait for it (`cache.add` lock, `WAIT_SECONDS` at most, then they compute
@@ -123,11 +127,12 @@ def _year_key(year: int) -> str:
 
 
 def _keys_changed(years: Iterable[int] | None) -> list[str]:
-    """The tokens a change replaces: every summary's, or (confined to years) those of the
-    years either side of each and of the summaries of no one year."""
+    """The tokens a change replaces: every summary's, or (confined to years) those of each
+    year and of the year after it (whose summaries compare with it), and of the summaries
+    of no one year."""
     if years is None:
         return [VERSION_KEY, UNDATED_KEY]
-    near = sorted({y + step for y in years for step in (-1, 0, 1)})
+    near = sorted({y + step for y in years for step in (0, 1)})
     return [VERSION_KEY, *(_year_key(y) for y in near)]
 
 
@@ -159,8 +164,8 @@ def records_changed(*, year: int | None = None) -> None:
 
     Writes through Django's cursor are seen without it (see the module's text); it
     remains for what bypasses the cursor (a restore of the database file). With
-    `year`, only the summaries of that year and the years either side, and those of
-    no one year; otherwise all of them."""
+    `year`, only the summaries of that year and the next, and those of no one year;
+    otherwise all of them."""
     keys = _keys_changed(None if year is None else [year])
     _renew(keys)
     transaction.on_commit(lambda: _renew(keys))
@@ -296,15 +301,25 @@ def _computed_once(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, year: int | None = None) -> T:
+def cached(
+    name: str,
+    parts: Iterable[Hashable],
+    compute: Callable[[], T],
+    *,
+    year: int | None = None,
+    years: Iterable[int] | None = None,
+) -> T:
     """`compute()`, or its value cached for these records: `parts` name what it depends
     on besides the records (group, language, today, the user's scope); `year`, for a
-    summary of one year, lets changes to other years' records leave it cached.
+    summary of one year, lets changes to other years' records leave it cached; `years`,
+    for a summary that reads the records of several years (a trend), those of the others,
+    and `years=()` for a value that reads none of the rows a write confined to a year
+    touches (the committee, its groups): only a change of no one year renews it.
 
     The value is shared: callers read it and never change it. Each process also keeps
     the last LOCAL_SIZE values it used, so a hit costs no unpickling (a year's scores
     are tens of thousands of objects)."""
-    key = ":".join([name, records_version(year), str(year), *(str(part) for part in parts)])
+    key = ":".join([name, *_version_and_label(year, years), *(str(part) for part in parts)])
     now = time.monotonic()
     local = _local.get(key)
     if local is not None and local[0] > now:
@@ -316,6 +331,20 @@ def cached(name: str, parts: Iterable[Hashable], compute: Callable[[], T], *, ye
         while len(_local) > LOCAL_SIZE:
             _local.pop(next(iter(_local)))
     return value
+
+
+def _version_and_label(year: int | None, years: Iterable[int] | None) -> tuple[str, str]:
+    """The records' token a summary is kept under, and the years it names in its key."""
+    if years is None:
+        return records_version(year), str(year)
+    if year is not None:
+        raise TypeError("cached() takes year or years, not both")
+    chosen = sorted(set(years))
+    keys = [UNDATED_KEY, *(_year_key(y) for y in chosen)]  # none: reads no year's activities
+    found = _tokens(keys)
+    tokens = ".".join([*(found[key] for key in keys), *_salts(keys)])
+    digest = hashlib.blake2b(tokens.encode(), digest_size=16).hexdigest()  # a short key for many years
+    return digest, ",".join(map(str, chosen))
 
 
 def _version_of_year(found: dict[str, str], year: int) -> str:

@@ -4,6 +4,10 @@ Long lists get numbered pages (first, last and two either side of the current
 one, "…" between) and a "jump to page" box; the other filters ride along in
 every link and in the box's hidden fields. Rows link to their pages through
 `url_maker`, which reverses the address once per list, not once per row.
+
+A page past the middle of a list is read from the other end (`Paginator` below):
+the last page of ten years of activities skips none of the rows before it, so
+it costs what the first page does, not an OFFSET over 30,000 rows.
 """
 
 from __future__ import annotations
@@ -18,6 +22,38 @@ from django.urls import reverse
 from portal.cache import count_of
 
 
+class MirroredPaginator(Paginator):
+    """Django's Paginator, reading a page in the list's second half in the reverse order
+    (a small OFFSET from the end), then turning its rows round. Only for a queryset
+    in a total order (its ordering ends with the primary key), whose reverse is then
+    exactly the list read backwards; any other list is read as Django reads it."""
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        items = self.object_list
+        if bottom <= self.count - top or not isinstance(items, QuerySet) or not in_total_order(items):
+            return super().page(number)
+        rows = list(items.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def in_total_order(items: QuerySet) -> bool:
+    """Whether the queryset's ordering ends with its primary key (no two rows tie)."""
+    query = items.query
+    if query.extra_order_by or query.distinct_fields:
+        return False
+    ordering = query.order_by or (items.model._meta.ordering if query.default_ordering else ())
+    if not ordering or not isinstance(ordering[-1], str):
+        return False
+    pk = items.model._meta.pk
+    return ordering[-1].lstrip("-") in {"pk", pk.name, pk.attname}
+
+
 def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
     """The requested page, and the query string of the other filters for its links.
     A query's count is kept until the records change (`portal.cache.count_of`).
@@ -25,7 +61,7 @@ def paginate(request: HttpRequest, items, per_page: int) -> tuple[Page, str]:
     The page also carries `page_links` (numbers, with Paginator.ELLIPSIS for a
     gap) and `other_params` ((name, value) pairs for the jump box's hidden fields).
     """
-    paginator = Paginator(items, per_page)
+    paginator = MirroredPaginator(items, per_page)
     if isinstance(items, QuerySet):
         paginator.count = count_of(items)  # a cached_property: Paginator does not count again
     page_obj = paginator.get_page(request.GET.get("page"))

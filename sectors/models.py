@@ -487,9 +487,10 @@ class ImportRun(models.Model):
 
 def committee_for_portal() -> Committee:
     """The committee this installation serves (settings.PORTAL_COMMITTEE_CODE); kept until
-    the records change (portal.cache), as nearly every page asks for it."""
+    the records change (portal.cache), as nearly every page asks for it. Recording an
+    activity (a change confined to its year) never writes the committee: it stays cached."""
     code = settings.PORTAL_COMMITTEE_CODE
-    return freshness.cached("committee", (code,), lambda: Committee.objects.get(code=code))
+    return freshness.cached("committee", (code,), lambda: Committee.objects.get(code=code), years=())
 
 
 class Notification(models.Model):

@@ -174,6 +174,68 @@ def test_a_summary_of_all_years_sees_a_change_to_one_year(db):
     assert freshness.cached("one-year", (), every_year, year=this - 5) == 4  # a change of no one year
 
 
+def test_a_change_to_one_year_renews_that_year_and_the_next_only(db):
+    """A year's summaries compare it with the year before (the same span of last year),
+    so a change to this year renews next year's; no summary reads a later year."""
+    this = timezone.localdate().year
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert [freshness.cached("one-year", (), count, year=year) for year in (this - 1, this, this + 1)] == [1, 2, 3]
+    freshness.records_changed(year=this)
+    assert freshness.cached("one-year", (), count, year=this - 1) == 1  # last year: kept
+    assert freshness.cached("one-year", (), count, year=this) == 4  # renewed
+    assert freshness.cached("one-year", (), count, year=this + 1) == 5  # compares with this year: renewed
+
+
+def test_a_summary_of_several_years_sees_a_change_to_any_of_them(db):
+    this = timezone.localdate().year
+    trend = list(range(this - 4, this + 1))
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert freshness.cached("trend", (), count, years=trend) == 1
+    assert freshness.cached("trend", (), count, years=trend) == 1  # cached
+    freshness.records_changed(year=this + 1)
+    assert freshness.cached("trend", (), count, years=trend) == 1  # a later year: kept
+    freshness.records_changed(year=this - 3)
+    assert freshness.cached("trend", (), count, years=trend) == 2  # a year of the trend
+    freshness.records_changed(year=this - 6)
+    assert freshness.cached("trend", (), count, years=trend) == 2  # two years before the first: kept
+    freshness.records_changed()
+    assert freshness.cached("trend", (), count, years=trend) == 3  # a change of no one year
+    with pytest.raises(TypeError):
+        freshness.cached("trend", (), count, year=this, years=trend)
+
+
+def test_last_years_dashboard_stays_cached_while_this_year_is_logged(staff_client, chairman_client, group_a, this_year):
+    this = timezone.localdate().year
+    url = f"/dashboard/data.json?year={this - 1}"
+    computed = _queries(chairman_client, url)
+    cached = _queries(chairman_client, url)
+    assert cached < computed
+    data = form_data([group_a], title="今年的协商会", date=datetime.date(this, 1, 5).isoformat())
+    assert staff_client.post(reverse("activity_create"), data).status_code == 302
+    assert _queries(chairman_client, url) == cached  # last year's figures and trend cannot change
+    assert _dashboard(chairman_client, this)["figures"]["activities_held"] == 2  # this year's: at once
+
+
+def test_an_activity_of_an_earlier_year_shows_in_this_years_trend_at_once(staff_client, chairman_client, group_a):
+    this = timezone.localdate().year
+    years = _dashboard(chairman_client, this)["years"]
+    column = years["years"].index(this - 3)
+    assert years["series"]["study_sessions"][column] == 0
+    data = form_data([group_a], kind="study", title="三年前的学习会", date=datetime.date(this - 3, 5, 6).isoformat())
+    assert staff_client.post(reverse("activity_create"), data).status_code == 302
+    assert _dashboard(chairman_client, this)["years"]["series"]["study_sessions"][column] == 1
+
+
 # --- every write path replaces the version, by construction (the SQL is watched) -----------
 
 

@@ -89,6 +89,40 @@ def test_a_page_by_keys_holds_the_rows_of_its_ids_in_order_with_their_prefetches
     assert last.number == 10 and [a.title for a in last.object_list][-1] == "学习000"
 
 
+def test_a_page_past_the_middle_is_read_from_the_end_with_the_same_rows(many):
+    """The last pages of a long list are read in the reverse order (a small OFFSET from the
+    end) and turned round: every page holds exactly the rows of the list read forwards."""
+    listed = Activity.objects.order_by("-date", "-id")
+    forwards = list(listed.values_list("title", flat=True))
+    pages = []
+    for number in range(1, 11):
+        with CaptureQueriesContext(connection) as queries:
+            page_obj, _ = paginate(RequestFactory().get("/", {"page": number}), listed, 25)
+            pages.append([a.title for a in page_obj.object_list])
+        if number == 10:
+            assert "OFFSET" not in queries[-1]["sql"] and '"date" ASC' in queries[-1]["sql"]
+        if number == 4:
+            assert "OFFSET 75" in queries[-1]["sql"]
+    assert [title for page in pages for title in page] == forwards
+    odd, _ = paginate(RequestFactory().get("/", {"page": 3}), listed, 120)
+    assert [a.title for a in odd.object_list] == forwards[240:]  # a last page shorter than the others
+
+
+def test_a_list_not_in_a_total_order_is_read_forwards(many):
+    """Rows tied on the ordering have no reverse order: such a list is read as Django reads it."""
+    listed = Activity.objects.order_by("kind")
+    with CaptureQueriesContext(connection) as queries:
+        page_obj, _ = paginate(RequestFactory().get("/", {"page": 10}), listed, 25)
+        assert len(list(page_obj.object_list)) == 25
+    assert "OFFSET 225" in queries[-1]["sql"]
+
+
+def test_the_activity_lists_last_page_ends_with_the_first_activity(staff_client, many):
+    page = staff_client.get(reverse("activity_list"), {"page": 10}).content.decode()
+    assert "学习000" in page and "学习024" in page and "学习025" not in page
+    assert page.index("学习001") < page.index("学习000")
+
+
 # --- a list's count, kept until the records change (portal.cache.count_of) -----------------
 
 

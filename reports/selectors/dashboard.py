@@ -132,7 +132,15 @@ def dashboard_data(*, committee: Committee, period: Period, group: SectorGroup |
         "dashboard",
         (*parts, get_language(), clock.today()),
         lambda: _compute(committee=committee, period=period, group=group),
+        years=_years_read(period),
     )
+
+
+def _years_read(period: Period) -> list[int]:
+    """The years whose records the dashboard of `period` states: the trend's (from
+    FIRST_YEAR), the period's and the previous period's. A change confined to a later
+    year (portal.cache) leaves it cached: last year's dashboard while this year is logged."""
+    return list(range(min(clock.FIRST_YEAR, period.previous().start.year), period.end.year + 1))
 
 
 def _compute(*, committee: Committee, period: Period, group: SectorGroup | None) -> dict:

@@ -26,7 +26,10 @@ def active_group_count(request) -> int:
     if count is None:
         code = settings.PORTAL_COMMITTEE_CODE
         count = freshness.cached(
-            "active-groups", (code,), lambda: SectorGroup.objects.filter(committee__code=code, is_active=True).count()
+            "active-groups",
+            (code,),
+            lambda: SectorGroup.objects.filter(committee__code=code, is_active=True).count(),
+            years=(),  # recording an activity never writes the groups
         )
         if request is not None:
             request._portal_active_groups = count
