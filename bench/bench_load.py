@@ -381,7 +381,8 @@ def run_locust(
         "--users",
         str(args.users),
         "--spawn-rate",
-        str(args.users),
+        # At a user's pace the users arrive over one pause, not all in the same instant.
+        str(args.users / think if think > 1 else args.users),
         "--run-time",
         f"{args.duration}s",
         "--host",

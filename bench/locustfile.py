@@ -28,6 +28,7 @@ MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "0"))
 WRITES = os.environ.get("BENCH_WRITES", "1") != "0"  # 0: the create task opens the form but saves nothing
 THINK = float(os.environ.get("BENCH_THINK", "0"))  # a user's pause between pages, seconds on average (0: none)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ONE_TIME_KEY = re.compile(r'name="submission_key" value="([^"]+)"')  # sectors.submissions, as a browser sends it
 _sent = 0
 
 
@@ -141,7 +142,7 @@ class PortalUser(FastHttpUser):
     def create_activity(self) -> None:
         """Open the form, load the attendance list for the group, save an activity with attendance."""
         with self.client.get("/activities/new/", name="activity form", catch_response=True) as r:
-            found = CSRF.search(r.text or "")
+            found, key = CSRF.search(r.text or ""), ONE_TIME_KEY.search(r.text or "")
             if r.status_code != 200 or not found:
                 r.failure(f"{r.status_code}, no form")
                 return
@@ -163,6 +164,7 @@ class PortalUser(FastHttpUser):
             "summary": "集中学习。",
             "other_participants": "2",
             "workstation": "",
+            "submission_key": key.group(1) if key else "",
         }
         for n, member in enumerate(PLAN["group_members"][str(group)]):
             data[f"att_{member}"] = "absent" if n % 7 == 3 else "present"
