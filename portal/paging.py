@@ -45,7 +45,7 @@ class MirroredPaginator(Paginator):
 def in_total_order(items: QuerySet) -> bool:
     """Whether the queryset's ordering ends with its primary key (no two rows tie)."""
     query = items.query
-    if query.extra_order_by or query.distinct_fields:
+    if query.is_sliced or query.combinator or query.extra_order_by or query.distinct_fields:
         return False
     ordering = query.order_by or (items.model._meta.ordering if query.default_ordering else ())
     if not ordering or not isinstance(ordering[-1], str):

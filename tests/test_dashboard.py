@@ -496,7 +496,8 @@ def test_the_workbook_stores_formula_like_names_as_text(chairman_client, committ
 
 def test_after_a_write_the_years_trend_reads_only_the_years_the_write_can_change(committee, group_a, monkeypatch):
     """Issue 20: each year's headline is cached on its own; recording a 2025 activity
-    recomputes 2024 and 2025 (a December meeting may count next door), not every year."""
+    recomputes 2025 alone (a year's figures read that year's rows only: a December meeting
+    counts in its own year, activities.carriers), not every year."""
     from reports import figures
     from reports.figures import Period
     from reports.selectors import dashboard
@@ -514,6 +515,6 @@ def test_after_a_write_the_years_trend_reads_only_the_years_the_write_can_change
     assert asked == [before["years"]] and len(before["years"]) > 3
     make_activity([group_a], kind=ActivityKind.STUDY, date=datetime.date(2025, 3, 1))
     after = dashboard._compute(committee=committee, period=period, group=None)["years"]
-    assert asked[-1] == [2024, 2025]
+    assert asked[-1] == [2025]
     assert after["series"]["study_sessions"][-1] == before["series"]["study_sessions"][-1] + 1
     assert after["series"]["study_sessions"][:-1] == before["series"]["study_sessions"][:-1]

@@ -115,6 +115,9 @@ def test_a_list_not_in_a_total_order_is_read_forwards(many):
         page_obj, _ = paginate(RequestFactory().get("/", {"page": 10}), listed, 25)
         assert len(list(page_obj.object_list)) == 25
     assert "OFFSET 225" in queries[-1]["sql"]
+    sliced = Activity.objects.order_by("-date", "-id")[:200]
+    page_obj, _ = paginate(RequestFactory().get("/", {"page": 8}), sliced, 25)
+    assert [a.title for a in page_obj.object_list][-1] == "学习050"  # a sliced list has no reverse: read forwards
 
 
 def test_the_activity_lists_last_page_ends_with_the_first_activity(staff_client, many):
