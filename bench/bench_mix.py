@@ -1,7 +1,7 @@
 """The mixed workload of bench_load.py replayed in one process: where its CPU time goes,
 and which summaries it computes afresh (portal.cache misses) because of its own saves.
 
-    .venv/bin/python bench/bench_load.py --db postgres --cache redis --duration 10   # once: dataset and plan
+    .venv/bin/python bench/bench_load.py --db postgres --cache redis --duration 10   # dataset and plan
     .venv/bin/python bench/bench_mix.py --tasks 3000 [--seed 7] [--no-writes]
 
 The same users (staff 5 : leaders 3 : chairman 2), tasks, weights and plan as the
@@ -119,7 +119,7 @@ def watch_summaries(recorder: Recorder) -> None:
     freshness._computed_once = counted
 
 
-def users(mix, plan: dict, count: int, recorder: Recorder, rng: random.Random) -> list:
+def users(mix, count: int, recorder: Recorder, rng: random.Random) -> list:
     """Locust users of the plan's roles by their weights, each with its own signed-in client."""
     from django.test import Client
 
@@ -128,7 +128,8 @@ def users(mix, plan: dict, count: int, recorder: Recorder, rng: random.Random) -
     for n in range(count):
         cls = rng.choices(classes, weights=[c.weight for c in classes])[0]
         client = Client(HTTP_HOST="127.0.0.1")
-        account = plan["sessions"][cls.role][n % len(plan["sessions"][cls.role])]
+        sessions = mix.PLAN["sessions"][cls.role]
+        account = sessions[n % len(sessions)]
         client.cookies["sessionid"] = account["sessionid"]
         user = cls.__new__(cls)
         user.client, user.account = ReplayClient(client, recorder), account
@@ -174,24 +175,25 @@ def main() -> None:
     args = parse_args()
     os.environ["BENCH_PLAN"] = args.plan
     os.environ["PORTAL_TODAY"] = args.today
+    # The plan's sessions may have waited longer than the portal's idle sign-out (30 minutes).
+    os.environ.setdefault("DJANGO_SESSION_IDLE_MINUTES", "600")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1"
     os.environ["BENCH_WRITES"] = "0" if args.no_writes else "1"
     # Locust patches the standard library (gevent) when imported: before anything opens a connection.
     import bench.locustfile as mix
+    from bench.bench_load import cleanup, empty_redis
     from bench.dataset import django_setup
 
     if args.redis_url != "none":
         os.environ["REDIS_URL"] = args.redis_url
-        import redis
-
-        redis.Redis.from_url(args.redis_url).flushdb()
+        empty_redis(args.redis_url)
 
     django_setup(database_url=args.database_url)
     recorder = Recorder()
     watch_summaries(recorder)
     rng = random.Random(args.seed)
     random.seed(args.seed)  # the locust users' own choices
-    crowd = users(mix, mix.PLAN, args.users, recorder, rng)
+    crowd = users(mix, args.users, recorder, rng)
     try:
         for n in range(args.warmup + args.tasks):
             recorder.on = n >= args.warmup
@@ -200,8 +202,6 @@ def main() -> None:
         recorder.on = False
         report(recorder, login_cpu())
     finally:
-        from bench.bench_load import cleanup
-
         cleanup()
 
 

@@ -140,8 +140,17 @@ def records_version(year: int | None = None) -> str:
     """The token of the records as a whole; with `year`, the tokens of what can change
     that year's summaries: the changes not confined to other years, and the year's own.
     Inside a transaction that wrote, the connection's own salt is added."""
-    keys = [VERSION_KEY] if year is None else [UNDATED_KEY, _year_key(year)]
-    found = _tokens(keys)
+    keys = _keys_read(None if year is None else [year])
+    return _joined(_tokens(keys), keys)
+
+
+def _keys_read(years: Iterable[int] | None) -> list[str]:
+    """The tokens a summary of these years' records is kept under (None: of all the records)."""
+    return [VERSION_KEY] if years is None else [UNDATED_KEY, *(_year_key(y) for y in years)]
+
+
+def _joined(found: dict[str, str], keys: list[str]) -> str:
+    """The tokens under `keys`, with this connection's uncommitted salts of them."""
     return ".".join([*(found[key] for key in keys), *_salts(keys)])
 
 
@@ -340,16 +349,9 @@ def _version_and_label(year: int | None, years: Iterable[int] | None) -> tuple[s
     if year is not None:
         raise TypeError("cached() takes year or years, not both")
     chosen = sorted(set(years))
-    keys = [UNDATED_KEY, *(_year_key(y) for y in chosen)]  # none: reads no year's activities
-    found = _tokens(keys)
-    tokens = ".".join([*(found[key] for key in keys), *_salts(keys)])
-    digest = hashlib.blake2b(tokens.encode(), digest_size=16).hexdigest()  # a short key for many years
+    keys = _keys_read(chosen)  # none: reads no year's activities
+    digest = hashlib.blake2b(_joined(_tokens(keys), keys).encode(), digest_size=16).hexdigest()  # short, for many
     return digest, ",".join(map(str, chosen))
-
-
-def _version_of_year(found: dict[str, str], year: int) -> str:
-    keys = [UNDATED_KEY, _year_key(year)]
-    return ".".join([*(found[key] for key in keys), *_salts(keys)])
 
 
 def cached_by_year(
@@ -359,9 +361,9 @@ def cached_by_year(
     to this year's records leaves the other years' values cached: `compute(missing)`
     gives the values of the years not cached, in their order, in one call (a trend
     over ten years then reads one year's rows after a write, not ten years')."""
-    found = _tokens([UNDATED_KEY, *(_year_key(year) for year in years)])
+    found = _tokens(_keys_read(years))
     suffix = [str(part) for part in parts]
-    names = {y: ":".join([name, _version_of_year(found, y), str(y), *suffix]) for y in years}
+    names = {y: ":".join([name, _joined(found, _keys_read([y])), str(y), *suffix]) for y in years}
     values = cache.get_many(list(names.values()))
     missing = [y for y in years if names[y] not in values]
     if missing:

@@ -5,7 +5,7 @@ one, "…" between) and a "jump to page" box; the other filters ride along in
 every link and in the box's hidden fields. Rows link to their pages through
 `url_maker`, which reverses the address once per list, not once per row.
 
-A page past the middle of a list is read from the other end (`Paginator` below):
+A page past the middle of a list is read from the other end (`MirroredPaginator`):
 the last page of ten years of activities skips none of the rows before it, so
 it costs what the first page does, not an OFFSET over 30,000 rows.
 """

@@ -174,16 +174,22 @@ def test_a_summary_of_all_years_sees_a_change_to_one_year(db):
     assert freshness.cached("one-year", (), every_year, year=this - 5) == 4  # a change of no one year
 
 
-def test_a_change_to_one_year_renews_that_year_and_the_next_only(db):
-    """A year's summaries compare it with the year before (the same span of last year),
-    so a change to this year renews next year's; no summary reads a later year."""
-    this = timezone.localdate().year
+def _counter():
+    """A computation that returns how many times it has run."""
     calls = []
 
     def count() -> int:
         calls.append(1)
         return len(calls)
 
+    return count
+
+
+def test_a_change_to_one_year_renews_that_year_and_the_next_only(db):
+    """A year's summaries compare it with the year before (the same span of last year),
+    so a change to this year renews next year's; no summary reads a later year."""
+    this = timezone.localdate().year
+    count = _counter()
     assert [freshness.cached("one-year", (), count, year=year) for year in (this - 1, this, this + 1)] == [1, 2, 3]
     freshness.records_changed(year=this)
     assert freshness.cached("one-year", (), count, year=this - 1) == 1  # last year: kept
@@ -194,12 +200,7 @@ def test_a_change_to_one_year_renews_that_year_and_the_next_only(db):
 def test_a_summary_of_several_years_sees_a_change_to_any_of_them(db):
     this = timezone.localdate().year
     trend = list(range(this - 4, this + 1))
-    calls = []
-
-    def count() -> int:
-        calls.append(1)
-        return len(calls)
-
+    count = _counter()
     assert freshness.cached("trend", (), count, years=trend) == 1
     assert freshness.cached("trend", (), count, years=trend) == 1  # cached
     freshness.records_changed(year=this + 1)

@@ -140,7 +140,7 @@ def _years_read(period: Period) -> list[int]:
     """The years whose records the dashboard of `period` states: the trend's (from
     FIRST_YEAR), the period's and the previous period's. A change confined to a later
     year (portal.cache) leaves it cached: last year's dashboard while this year is logged."""
-    return list(range(min(clock.FIRST_YEAR, period.previous().start.year), period.end.year + 1))
+    return list(range(min(_years(period)[0], period.previous().start.year), period.end.year + 1))
 
 
 def _compute(*, committee: Committee, period: Period, group: SectorGroup | None) -> dict:
