@@ -11,11 +11,12 @@ wrapper on every database connection (Django's `connection.execute_wrapper`,
 added when a connection opens). A statement that writes (INSERT, UPDATE, DELETE,
 TRUNCATE) to one of the *watched tables* replaces the version. The apps name
 their tables (`watch`, from `SectorsConfig.ready`): the records, not the
-bookkeeping (sign-ins, the audit trail, messages, history rows). So a model
-`save()`, `bulk_create`, `QuerySet.update()`, a many-to-many change, raw SQL
-through Django's cursor, `loaddata`, an import or an admin action all count,
-and a new writer needs nothing. What bypasses Django's cursor (a restore that
-replaces the database file, `pg_restore`) calls `records_changed()` itself.
+bookkeeping (sign-ins, the audit trail, messages, export runs, notice receipts,
+history rows: each app's `not_records`). So a model `save()`, `bulk_create`,
+`QuerySet.update()`, a many-to-many change, raw SQL through Django's cursor,
+`loaddata`, an import or an admin action all count, and a new writer needs nothing.
+What bypasses Django's cursor (a restore that replaces the database file,
+`pg_restore`) calls `records_changed()` itself.
 
 When: a write in autocommit replaces the version at once. A write inside a
 transaction replaces it when the transaction commits (`on_commit`); until then

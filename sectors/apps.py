@@ -23,19 +23,11 @@ def _sync_roles(sender, **kwargs) -> None:
 
 # The tables that hold the records summaries count (portal.cache): those of the
 # portal's own apps (any app in this repository, so a new app's tables count without
-# a list to keep), less the bookkeeping: sign-ins and roles, the audit trail, messages,
-# import runs' progress, form submission keys; history rows are the records' own history.
-NOT_RECORDS = frozenset(
-    {
-        "sectors.user",
-        "sectors.user_groups",
-        "sectors.user_user_permissions",
-        "sectors.auditevent",
-        "sectors.notification",
-        "sectors.importrun",
-        "sectors.submissionkey",
-    }
-)
+# a list to keep), less the bookkeeping each app names in its config's `not_records`
+# (model names): sign-ins and roles, the audit trail, messages, import and export runs'
+# progress, form submission keys; history rows are the records' own history. No
+# summary reads bookkeeping, and it is written by reading pages (a notice opened, an
+# export's progress), which must not make every summary be computed afresh.
 
 
 def _in_repository(path: Path, base: Path) -> bool:
@@ -44,17 +36,17 @@ def _in_repository(path: Path, base: Path) -> bool:
 
 def record_tables() -> list[str]:
     """The tables whose writes change the records: every model of the portal's apps, with
-    the many-to-many link tables, except NOT_RECORDS and the history models."""
+    the many-to-many link tables, except each app's `not_records` and the history models."""
     from django.apps import apps
     from django.conf import settings
 
-    ours = {config.label for config in apps.get_app_configs() if _in_repository(Path(config.path), settings.BASE_DIR)}
+    ours = [config for config in apps.get_app_configs() if _in_repository(Path(config.path), settings.BASE_DIR)]
+    bookkeeping = {f"{config.label}.{name}" for config in ours for name in getattr(config, "not_records", ())}
     return [
         model._meta.db_table
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in ours
-        and model._meta.label_lower not in NOT_RECORDS
-        and not model.__name__.startswith("Historical")
+        for config in ours
+        for model in config.get_models(include_auto_created=True)
+        if model._meta.label_lower not in bookkeeping and not model.__name__.startswith("Historical")
     ]
 
 
@@ -62,6 +54,16 @@ class SectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sectors"
     verbose_name = _("Sectors and members")
+    not_records = (
+        "user",
+        "user_groups",
+        "user_user_permissions",
+        "auditevent",
+        "notification",
+        "importrun",
+        "exportrun",
+        "submissionkey",
+    )
 
     def ready(self) -> None:
         from portal import lookups  # noqa: F401  (registers the range-checked `in` lookup)

@@ -20,12 +20,13 @@ from django.utils import timezone
 
 from activities.models import Activity, Attendance
 from activities.services.activity import activity_update
+from members.models import Notice, NoticeRecipient
 from portal import cache as freshness
 from portal import roles
 from reports.models import AssessmentYear, Requirement
 from reports.setup import assessment_year_ensure
 from sectors.audit import events as audit
-from sectors.models import Member, Notification
+from sectors.models import ExportRun, Member, Notification
 
 from . import sheets
 from .factories import log_in, make_activity, make_member, make_user, valid_id_card
@@ -395,6 +396,42 @@ def test_writes_to_bookkeeping_tables_leave_the_version(db):
     assert "django_session" not in freshness.watched()
     assert "activities_historicalactivity" not in freshness.watched()
     assert {"activities_activity", "activities_attendance", "activities_activity_groups"} <= freshness.watched()
+
+
+@pytest.fixture
+def eager_worker(settings):
+    from wenzhou_sectors.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def test_an_export_on_the_worker_leaves_the_summaries_cached(staff_client, group_a, this_year, settings, eager_worker):
+    """An export's run row (queued, running, done) is bookkeeping: ten people exporting
+    at once must not make every summary be computed afresh (bench_export_load.py)."""
+    settings.EXPORT_INLINE_ROWS = 0
+    figures = _home_figures(staff_client)
+    before = freshness.records_version()
+    response = staff_client.get(reverse("activity_export"))
+    run = ExportRun.objects.get()
+    assert response.status_code == 302 and run.status == "done"
+    assert freshness.records_version() == before
+    assert _queries(staff_client, "/") == _queries(staff_client, "/")  # still answered from the cache
+    assert _home_figures(staff_client) == figures
+    make_activity([group_a], date=datetime.date(timezone.localdate().year, 1, 5))
+    assert freshness.records_version() != before  # a record still renews it
+
+
+def test_a_member_opening_a_notice_leaves_the_summaries_cached(staff_client, member_client, member_user):
+    assert staff_client.post("/notices/new/", {"title": "学习材料", "body": "请阅读。"}).status_code == 302
+    notice = Notice.objects.get()
+    before = freshness.records_version()
+    assert member_client.get(f"/me/notices/{notice.pk}/").status_code == 200
+    assert NoticeRecipient.objects.get(member=member_user.member).read_at is not None  # the receipt was written
+    assert freshness.records_version() == before
+    assert {"members_noticerecipient", "sectors_exportrun"}.isdisjoint(freshness.watched())
 
 
 @pytest.mark.parametrize(
