@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from portal.spreadsheets import Sheet, workbook_bytes, workbook_response
@@ -49,3 +52,27 @@ def test_it_answers_a_chinese_file_name_and_no_store():
     assert response["Cache-Control"].startswith("no-store")
     assert "UTF-8''%E5%A7%94" in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith(".xlsx")
+
+
+def test_it_writes_each_value_as_what_it_is():
+    """Each cell goes through its type's own writer: numbers, booleans and dates stay
+    themselves, also as subclasses; lazy translations and other objects become text;
+    None and "" leave the cell empty; a text column keeps a number as text."""
+
+    class Day(datetime.date):
+        pass
+
+    aware = datetime.datetime(2025, 3, 1, 9, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    values = [
+        True, 7, 2.5, Decimal("1.25"), datetime.date(2025, 1, 2), Day(2025, 1, 3), aware,
+        gettext_lazy("Yes"), mark_safe("<b>"), None, "", 13812345678, "=1+1",
+    ]  # fmt: skip
+    data = workbook_bytes([Sheet(title="t", headers=list("abcdefghijklm"), rows=[values], text_columns=[11])])
+    book = load_workbook(io.BytesIO(data))
+    row = next(book.worksheets[0].iter_rows(min_row=2))
+    assert [cell.value for cell in row[:4]] == [True, 7, 2.5, 1.25]
+    assert [cell.value.date() for cell in row[4:6]] == [datetime.date(2025, 1, 2), datetime.date(2025, 1, 3)]
+    assert row[6].value == datetime.datetime(2025, 3, 1, 9, 30)  # the wall time, as shown on the page
+    assert [cell.value for cell in row[7:]] == [str(gettext_lazy("Yes")), "<b>", None, None, "13812345678", "=1+1"]
+    assert [cell.data_type for cell in row[11:]] == ["s", "s"]
+    assert row[11].number_format == "@"
