@@ -61,6 +61,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -80,6 +81,7 @@ WAIT_SECONDS = 10.0  # the longest a request waits for another's computation
 POLL_SECONDS = 0.05
 
 _watched: set[str] = set()
+_bookkeeping: set[str] = set()  # the apps' tables that no summary may read (`watch`)
 _state = threading.local()  # .years: the confinement stack of this thread
 _MISSING = object()
 
@@ -95,9 +97,41 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
 # --- what is watched, what a statement writes ---------------------------------------------
 
 
-def watch(tables: Iterable[str]) -> None:
-    """Writes to these tables change the records (the apps call it from `ready()`)."""
+def watch(tables: Iterable[str], *, bookkeeping: Iterable[str] = ()) -> None:
+    """Writes to these tables change the records (the apps call it from `ready()`).
+    `bookkeeping`: the apps' other tables, whose writes renew nothing, so that no summary
+    may read them (checked with `PORTAL_CHECK_SUMMARY_READS`, on in development and tests)."""
     _watched.update(table.lower() for table in tables)
+    _bookkeeping.update(table.lower() for table in bookkeeping)
+
+
+class ReadsBookkeeping(Exception):
+    """A summary read a bookkeeping table: its cached value would go stale on that table's writes."""
+
+
+@contextmanager
+def _reads_checked(name: str) -> Iterator[None]:
+    """While a summary is computed: a statement naming a bookkeeping table fails."""
+    if not _bookkeeping or not getattr(settings, "PORTAL_CHECK_SUMMARY_READS", False):
+        yield
+        return
+
+    def check(execute, sql, params, many, context):
+        named = {table.lower() for table in _QUOTED.findall(str(sql))} & _bookkeeping
+        if named:
+            raise ReadsBookkeeping(
+                f"the summary {name!r} reads {', '.join(sorted(named))}, whose writes renew no summary: "
+                "read it outside the cached computation, or make it a record (the app's not_records)"
+            )
+        return execute(sql, params, many, context)
+
+    with connections[DEFAULT_DB_ALIAS].execute_wrapper(check):
+        yield
+
+
+def _compute(name: str, compute: Callable[..., T], *args) -> T:
+    with _reads_checked(name):
+        return compute(*args)
 
 
 def watched() -> frozenset[str]:
@@ -334,7 +368,7 @@ def cached(
     local = _local.get(key)
     if local is not None and local[0] > now:
         return local[1]
-    value = _computed_once(key, compute)
+    value = _computed_once(key, lambda: _compute(name, compute))
     expires = now + LOCAL_SECONDS if not _shared() else float("inf")
     with _local_lock:  # the development server answers requests in threads
         _local[key] = (expires, value)
@@ -368,7 +402,7 @@ def cached_by_year(
     values = cache.get_many(list(names.values()))
     missing = [y for y in years if names[y] not in values]
     if missing:
-        fresh = dict(zip(missing, compute(missing), strict=True))
+        fresh = dict(zip(missing, _compute(name, compute, missing), strict=True))
         cache.set_many({names[y]: fresh[y] for y in missing}, _entry_seconds())
         values |= {names[y]: fresh[y] for y in missing}
     return [values[names[y]] for y in years]

@@ -34,20 +34,23 @@ def _in_repository(path: Path, base: Path) -> bool:
     return path.is_relative_to(base) and "site-packages" not in path.parts
 
 
-def record_tables() -> list[str]:
+def record_tables() -> tuple[list[str], list[str]]:
     """The tables whose writes change the records: every model of the portal's apps, with
-    the many-to-many link tables, except each app's `not_records` and the history models."""
+    the many-to-many link tables, except the history models and each app's `not_records`;
+    and those bookkeeping tables apart (no summary may read them)."""
     from django.apps import apps
     from django.conf import settings
 
-    ours = [config for config in apps.get_app_configs() if _in_repository(Path(config.path), settings.BASE_DIR)]
-    bookkeeping = {f"{config.label}.{name}" for config in ours for name in getattr(config, "not_records", ())}
-    return [
-        model._meta.db_table
-        for config in ours
-        for model in config.get_models(include_auto_created=True)
-        if model._meta.label_lower not in bookkeeping and not model.__name__.startswith("Historical")
-    ]
+    records, bookkeeping = [], []
+    for config in apps.get_app_configs():
+        if not _in_repository(Path(config.path), settings.BASE_DIR):
+            continue
+        named = {f"{config.label}.{name}" for name in getattr(config, "not_records", ())}
+        for model in config.get_models(include_auto_created=True):
+            if not model.__name__.startswith("Historical"):
+                kept = bookkeeping if model._meta.label_lower in named else records
+                kept.append(model._meta.db_table)
+    return records, bookkeeping
 
 
 class SectorsConfig(AppConfig):
@@ -78,6 +81,7 @@ class SectorsConfig(AppConfig):
         registry.register(MemberImporter)
         registry.register(WorkstationImporter)
         signals.connect()
-        freshness.watch(record_tables())
+        records, bookkeeping = record_tables()
+        freshness.watch(records, bookkeeping=bookkeeping)
         freshness.install()
         session_roles.connect()

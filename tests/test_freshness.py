@@ -434,6 +434,23 @@ def test_a_member_opening_a_notice_leaves_the_summaries_cached(staff_client, mem
     assert {"members_noticerecipient", "sectors_exportrun"}.isdisjoint(freshness.watched())
 
 
+def test_a_summary_that_reads_bookkeeping_fails_while_computed(db):
+    """An export run's or a notice receipt's writes renew no summary, so no summary may
+    read them: in development and the tests the computation fails, naming the table."""
+    assert "sectors_exportrun" in freshness._bookkeeping
+    with pytest.raises(freshness.ReadsBookkeeping, match="'runs-done' reads sectors_exportrun"):
+        freshness.cached("runs-done", (), lambda: ExportRun.objects.filter(status="done").count())
+    with pytest.raises(freshness.ReadsBookkeeping, match="members_noticerecipient"):
+        freshness.cached_by_year("receipts", (), [2025], lambda years: [NoticeRecipient.objects.count()])
+    assert freshness.cached("members", (), lambda: Member.objects.count()) == 0  # records are read freely
+    assert ExportRun.objects.count() == 0  # and outside a summary, bookkeeping too
+
+
+def test_production_does_not_check_what_summaries_read(db, settings):
+    settings.PORTAL_CHECK_SUMMARY_READS = False
+    assert freshness.cached("runs-done", (), lambda: ExportRun.objects.count()) == 0
+
+
 @pytest.mark.parametrize(
     ("sql", "tables"),
     [

@@ -179,6 +179,9 @@ else:
 # Role and permissions kept in the session (sectors.accounts.session_roles): only with a cache that
 # every worker shares, which carries the token that a change of roles replaces.
 PORTAL_SESSION_ROLES = env_bool("PORTAL_SESSION_ROLES", bool(REDIS_URL))
+# A cached summary that reads a bookkeeping table fails while computed (portal.cache): in
+# development and in the tests, where every summary is computed; off in production.
+PORTAL_CHECK_SUMMARY_READS = env_bool("PORTAL_CHECK_SUMMARY_READS", DEBUG)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
