@@ -17,6 +17,7 @@ from activities import checkin
 from activities.carriers import ActivityKind
 from activities.models import Activity, Attendance, CheckIn, MeetingAnswer
 from activities.services import meetings
+from portal import cache as freshness
 from portal import roles
 from reports.figures import period_figures
 from sectors.models import AuditEvent, Notification
@@ -404,6 +405,24 @@ def test_attendance_counts_only_after_the_roster_is_confirmed(
     log_in(late, make_user(roles.MEMBER, username="late", member=absent))
     assert late.get(_check_in_url(meeting)).status_code == 400
     assert CheckIn.objects.filter(member=absent).count() == 0
+
+
+def test_answers_and_check_ins_renew_no_summary_until_the_roster_is_confirmed(
+    staff_client, member_client, member_user, group_a, meeting
+):
+    """A meeting's answers and check-ins are read live (no summary reads them, as the
+    tests' read check makes sure), so 500 members checking in leave every page cached;
+    confirming the roster writes the attendance, and the figures show it at once."""
+    home = staff_client.get("/").context
+    held = home["activity_count"]
+    before = freshness.records_version()
+    member_client.post(reverse("member_meeting_answer", args=[meeting.pk]), {"answer": "attend"})
+    member_client.get(_check_in_url(meeting))
+    assert MeetingAnswer.objects.count() == CheckIn.objects.count() == 1
+    assert freshness.records_version() == before
+    assert staff_client.post(reverse("meeting_confirm", args=[meeting.pk])).status_code == 302
+    assert freshness.records_version() != before
+    assert staff_client.get("/").context["activity_count"] == held + 1
 
 
 def test_a_future_meeting_cannot_be_confirmed_yet(staff_client, group_a, users):
