@@ -330,3 +330,24 @@ def test_the_group_page_takes_the_same_number_of_queries_for_1_or_30_members(sta
     with CaptureQueriesContext(connection) as many:
         staff_client.get(url)
     assert len(many) == len(few)
+
+
+def test_an_activity_recorded_while_the_members_figures_are_read_is_left_out(group_a):
+    """PostgreSQL reads each query at its own moment: an activity saved between reading the
+    group's activities and their attendance is counted in neither (it was a server error)."""
+    from reports.selectors.members import group_member_years
+
+    year = this_year()
+    member = make_member(group_a, "甲委员", since=datetime.date(year, 1, 1))
+    make_activity([group_a], date=datetime.date(year, 2, 1), attendees=[member])
+    saved = []
+
+    def save_between(execute, sql, params, many, context):
+        if not saved and sql.startswith('SELECT "activities_attendance"."member_id"'):  # the marks, read second
+            saved.append(make_activity([group_a], date=datetime.date(year, 3, 1), attendees=[member]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(save_between):
+        rows = group_member_years(group_id=group_a.pk, year=year, reference_day=datetime.date(year, 6, 1))
+    assert saved
+    assert [(row.member.name, row.listed, row.present) for row in rows] == [("甲委员", 1, 1)]

@@ -120,7 +120,10 @@ def group_member_years(
     for member_id, activity_id, status, reason in marks.values_list(
         "member_id", "activity_id", "status", "absence_reason"
     ):
-        if not spans_cover(spans[member_id], activity_dates[activity_id]):
+        # An activity recorded between the two queries (PostgreSQL reads each at its own
+        # moment) is left out of both: the figures stay those of the activities listed.
+        day = activity_dates.get(activity_id)
+        if day is None or not spans_cover(spans[member_id], day):
             continue
         if status == Attendance.Status.PRESENT:
             tally[member_id]["present"] += 1
