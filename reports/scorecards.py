@@ -332,7 +332,9 @@ def scorecard_for(*, user, group_id: int, year: int, today: datetime.date | None
         raise Http404
     today = today or clock.today()
     scores = official_year_scores(committee_id=group.committee_id, year=year, today=today)
-    score = scores.by_group_id[group.pk]
+    score = scores.by_group_id.get(group.pk)
+    if score is None:  # deactivated since it was looked up (the scores read the groups again)
+        raise Http404
     reference_day = Context(year=year, today=today).reference_day
     constituents = _rule(score, Measure.CONSTITUENTS_PER_MEMBER)
     reporters = _rule(score, Measure.DUTY_REPORTERS)

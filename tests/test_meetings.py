@@ -347,6 +347,25 @@ def test_two_check_ins_at_once_leave_one_row(member_user, meeting):
     assert CheckIn.objects.filter(activity=meeting).count() == 1
 
 
+def test_a_check_in_that_lost_to_a_row_unticked_since_is_written_after_all(member_user, meeting, monkeypatch):
+    """The unique constraint refused this check-in, but the row that won was unticked before
+    it could be read: the check-in is written on the next try (it was a server error)."""
+    from django.db import IntegrityError
+
+    create, calls = CheckIn.objects.create, []
+
+    def lost_once(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("UNIQUE constraint failed")  # the winner, since unticked
+        return create(**kwargs)
+
+    monkeypatch.setattr(CheckIn.objects, "create", lost_once)
+    result = meetings._check_in(activity=meeting, member=member_user.member, method="qr", slot=1, by=member_user)
+    assert result.created and len(calls) == 2
+    assert CheckIn.objects.get().member == member_user.member
+
+
 def test_the_check_in_screen_shows_a_qr_code_for_organisers_only(staff_client, leader_client, chairman_client, meeting):
     page = staff_client.get(reverse("check_in_screen", args=[meeting.pk])).content.decode()
     assert "<svg" in page and 'hx-trigger="every 5s"' in page

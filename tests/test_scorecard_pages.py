@@ -90,6 +90,21 @@ def test_a_leader_gets_404_for_another_groups_scorecard(leader_client, group_b, 
     assert leader_client.get(reverse("scorecard_xlsx", args=[group_b.pk])).status_code == 404
 
 
+def test_a_group_deactivated_while_its_scorecard_is_read_answers_404(staff_client, group_a, season, monkeypatch):
+    """The scorecard looks the group up, then scores the committee's active groups: a group
+    deactivated in between is not among the scores (it was a server error)."""
+    from reports import scorecards
+
+    scored = scorecards.official_year_scores
+
+    def deactivated_first(**kwargs):
+        type(group_a).objects.filter(pk=group_a.pk).update(is_active=False)
+        return scored(**kwargs)
+
+    monkeypatch.setattr(scorecards, "official_year_scores", deactivated_first)
+    assert staff_client.get(_url(group_a)).status_code == 404
+
+
 def test_anonymous_users_are_sent_to_log_in(client, group_a, season):
     for url in (_url(group_a), reverse("scorecard_list"), reverse("scorecard_xlsx", args=[group_a.pk])):
         response = client.get(url)

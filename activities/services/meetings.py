@@ -238,13 +238,19 @@ class CheckInResult:
 
 
 def _check_in(*, activity: Activity, member: Member, method: str, slot: int | None, by) -> CheckInResult:
-    """One row per member and meeting: the unique constraint decides a race."""
-    try:
-        with transaction.atomic():
-            row = CheckIn.objects.create(activity=activity, member=member, method=method, slot=slot, recorded_by=by)
-    except IntegrityError:
-        return CheckInResult(CheckIn.objects.get(activity=activity, member=member), created=False)
-    return CheckInResult(row, created=True)
+    """One row per member and meeting: the unique constraint decides a race. The row that
+    won may be unticked before it is read: then this one is written after all."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                row = CheckIn.objects.create(activity=activity, member=member, method=method, slot=slot, recorded_by=by)
+        except IntegrityError:
+            existing = CheckIn.objects.filter(activity=activity, member=member).first()
+            if existing is not None:
+                return CheckInResult(existing, created=False)
+        else:
+            return CheckInResult(row, created=True)
+    raise ValidationError(_("The check-in could not be recorded; please try again."))
 
 
 def check_in_by_scan(*, request, user, activity: Activity, slot: int) -> CheckInResult:

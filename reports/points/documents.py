@@ -410,7 +410,9 @@ def batch_chunks(rows: Iterable[MemberPoints], year: int) -> Iterator[bytes]:
     members = {m.pk: m for m in Member.objects.filter(pk__in=[p.member_id for p in rows]).select_related("committee")}
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for p in rows:
-            member = members[p.member_id]
+            member = members.get(p.member_id)
+            if member is None:  # deleted since the points were read: no report to write
+                continue
             d = dossier(member=member, points=p, year=year)
             stem = f"{p.group_name or '-'}/{member.member_number}-{member.name}"
             archive.writestr(f"{stem}-{_('annual report')}.docx", member_report_docx(d))
