@@ -8,6 +8,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -364,6 +365,23 @@ def test_a_check_in_that_lost_to_a_row_unticked_since_is_written_after_all(membe
     result = meetings._check_in(activity=meeting, member=member_user.member, method="qr", slot=1, by=member_user)
     assert result.created and len(calls) == 2
     assert CheckIn.objects.get().member == member_user.member
+
+
+def test_a_check_in_read_before_the_roster_was_confirmed_is_refused(staff_client, users, member_user, meeting):
+    """A scan or a tick whose page read the meeting as planned, arriving after the roster was
+    confirmed, writes nothing: the attendance is already written without it."""
+    stale = Activity.objects.get(pk=meeting.pk)  # read as planned
+    meetings.roster_confirm(user=users[roles.STAFF], activity=meeting)
+    for write in (
+        lambda: meetings._check_in(activity=stale, member=member_user.member, method="qr", slot=1, by=member_user),
+        lambda: meetings.check_in_tick(
+            request=None, user=users[roles.STAFF], activity=stale, member_id=member_user.member.pk, present=False
+        ),
+    ):
+        with pytest.raises(ValidationError, match="签到已关闭"):
+            write()
+    assert not CheckIn.objects.exists()
+    assert Attendance.objects.get(activity=meeting, member=member_user.member).status == "absent"
 
 
 def test_the_check_in_screen_shows_a_qr_code_for_organisers_only(staff_client, leader_client, chairman_client, meeting):

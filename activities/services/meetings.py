@@ -237,12 +237,21 @@ class CheckInResult:
     created: bool
 
 
+def _still_planned(activity: Activity) -> None:
+    """Inside the transaction that writes a check-in: the meeting's row locked and its roster
+    not confirmed since the page read it (confirming locks the row too), so no check-in is
+    written after the attendance that should have counted it."""
+    if not Activity.objects.select_for_update().filter(pk=activity.pk, status=Activity.Status.PLANNED).exists():
+        raise ValidationError(_("This meeting's roster is already confirmed; check-in is closed."))
+
+
 def _check_in(*, activity: Activity, member: Member, method: str, slot: int | None, by) -> CheckInResult:
     """One row per member and meeting: the unique constraint decides a race. The row that
     won may be unticked before it is read: then this one is written after all."""
     for _attempt in range(3):
         try:
             with transaction.atomic():
+                _still_planned(activity)
                 row = CheckIn.objects.create(activity=activity, member=member, method=method, slot=slot, recorded_by=by)
         except IntegrityError:
             existing = CheckIn.objects.filter(activity=activity, member=member).first()
@@ -286,7 +295,9 @@ def check_in_tick(*, request, user, activity: Activity, member_id: int, present:
         if result.created:
             _audit_check_in(request=request, user=user, activity=activity, member=member, detail="ticked by staff")
         return
-    deleted, _rows = CheckIn.objects.filter(activity=activity, member=member).delete()
+    with transaction.atomic():
+        _still_planned(activity)
+        deleted, _rows = CheckIn.objects.filter(activity=activity, member=member).delete()
     if deleted:
         _audit_check_in(request=request, user=user, activity=activity, member=member, detail="unticked by staff")
 
