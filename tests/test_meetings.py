@@ -367,6 +367,20 @@ def test_a_check_in_that_lost_to_a_row_unticked_since_is_written_after_all(membe
     assert CheckIn.objects.get().member == member_user.member
 
 
+def test_a_check_in_refused_by_another_rule_fails_loudly(member_user, meeting, monkeypatch):
+    """An integrity error that leaves no row to read is not the one-row rule: after the
+    retries it is raised, not shown as a check-in."""
+    from django.db import IntegrityError
+
+    def broken(**kwargs):
+        raise IntegrityError("NOT NULL constraint failed")
+
+    monkeypatch.setattr(CheckIn.objects, "create", broken)
+    with pytest.raises(IntegrityError, match="NOT NULL"):
+        meetings._check_in(activity=meeting, member=member_user.member, method="qr", slot=1, by=member_user)
+    assert not CheckIn.objects.exists()
+
+
 def test_a_check_in_read_before_the_roster_was_confirmed_is_refused(staff_client, users, member_user, meeting):
     """A scan or a tick whose page read the meeting as planned, arriving after the roster was
     confirmed, writes nothing: the attendance is already written without it."""
@@ -382,6 +396,17 @@ def test_a_check_in_read_before_the_roster_was_confirmed_is_refused(staff_client
             write()
     assert not CheckIn.objects.exists()
     assert Attendance.objects.get(activity=meeting, member=member_user.member).status == "absent"
+
+
+def test_a_leave_decided_on_a_page_read_before_the_roster_was_confirmed_is_refused(member_user, users, meeting):
+    asked = meetings.meeting_answer(member=member_user.member, activity=meeting, answer="leave", reason="出差")
+    stale = MeetingAnswer.objects.select_related("activity").get(pk=asked.pk)  # its meeting read as planned
+    meetings.roster_confirm(user=users[roles.STAFF], activity=meeting)
+    with pytest.raises(ValidationError, match="名单已确认"):
+        meetings.leave_decide(user=users[roles.STAFF], answer=stale, approve=True)
+    assert MeetingAnswer.objects.get().leave_status == "pending"
+    row = Attendance.objects.get(activity=meeting, member=member_user.member)
+    assert (row.status, row.absence_reason) == ("absent", "")  # as confirmed: the leave was never approved
 
 
 def test_the_check_in_screen_shows_a_qr_code_for_organisers_only(staff_client, leader_client, chairman_client, meeting):

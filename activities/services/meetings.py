@@ -216,7 +216,9 @@ def leave_decide(*, user, answer: MeetingAnswer, approve: bool) -> MeetingAnswer
     answer.leave_status = MeetingAnswer.Leave.APPROVED if approve else MeetingAnswer.Leave.REFUSED
     answer.decided_by = user
     answer._history_user = user
-    answer.save(update_fields=["leave_status", "decided_by"])
+    with transaction.atomic():
+        _still_planned(answer.activity, _("This meeting's roster is already confirmed."))
+        answer.save(update_fields=["leave_status", "decided_by"])
     return answer
 
 
@@ -237,29 +239,37 @@ class CheckInResult:
     created: bool
 
 
-def _still_planned(activity: Activity) -> None:
-    """Inside the transaction that writes a check-in: the meeting's row locked and its roster
-    not confirmed since the page read it (confirming locks the row too), so no check-in is
-    written after the attendance that should have counted it."""
-    if not Activity.objects.select_for_update().filter(pk=activity.pk, status=Activity.Status.PLANNED).exists():
-        raise ValidationError(_("This meeting's roster is already confirmed; check-in is closed."))
+def _still_planned(activity: Activity, closed: str) -> None:
+    """Inside the transaction that writes a check-in or a leave decision: the meeting's row
+    locked and its roster not confirmed since the page read it (confirming locks the row
+    too), so nothing is written after the attendance that should have counted it. The lock
+    leaves members' answers free (no key update: their rows only refer to the meeting)."""
+    planned = Activity.objects.select_for_update(no_key=True).filter(pk=activity.pk, status=Activity.Status.PLANNED)
+    if not planned.exists():
+        raise ValidationError(closed)
+
+
+def _check_in_closed() -> str:
+    return _("This meeting's roster is already confirmed; check-in is closed.")
 
 
 def _check_in(*, activity: Activity, member: Member, method: str, slot: int | None, by) -> CheckInResult:
     """One row per member and meeting: the unique constraint decides a race. The row that
     won may be unticked before it is read: then this one is written after all."""
-    for _attempt in range(3):
+    for attempt in range(3):
         try:
             with transaction.atomic():
-                _still_planned(activity)
+                _still_planned(activity, _check_in_closed())
                 row = CheckIn.objects.create(activity=activity, member=member, method=method, slot=slot, recorded_by=by)
         except IntegrityError:
             existing = CheckIn.objects.filter(activity=activity, member=member).first()
+            if existing is None and attempt == 2:
+                raise  # not the one-row rule, which leaves a row to read: a real fault
             if existing is not None:
                 return CheckInResult(existing, created=False)
         else:
             return CheckInResult(row, created=True)
-    raise ValidationError(_("The check-in could not be recorded; please try again."))
+    raise AssertionError("unreachable: the third attempt returns or raises")
 
 
 def check_in_by_scan(*, request, user, activity: Activity, slot: int) -> CheckInResult:
@@ -296,7 +306,7 @@ def check_in_tick(*, request, user, activity: Activity, member_id: int, present:
             _audit_check_in(request=request, user=user, activity=activity, member=member, detail="ticked by staff")
         return
     with transaction.atomic():
-        _still_planned(activity)
+        _still_planned(activity, _check_in_closed())
         deleted, _rows = CheckIn.objects.filter(activity=activity, member=member).delete()
     if deleted:
         _audit_check_in(request=request, user=user, activity=activity, member=member, detail="unticked by staff")
