@@ -10,9 +10,11 @@ How a write is seen: by the SQL, not by remembering. `install()` puts an execute
 wrapper on every database connection (Django's `connection.execute_wrapper`,
 added when a connection opens). A statement that writes (INSERT, UPDATE, DELETE,
 TRUNCATE) to one of the *watched tables* replaces the version. The apps name
-their tables (`watch`, from `SectorsConfig.ready`): the records, not the
-bookkeeping (sign-ins, the audit trail, messages, export runs, notice receipts,
-history rows: each app's `not_records`). So a model `save()`, `bulk_create`,
+their tables (`watch`, from `SectorsConfig.ready`): the records, not the history
+rows, nor the bookkeeping each app names in its `not_records` (sign-ins, the audit
+trail, messages, import and export runs, notice receipts, a planned meeting's answers
+and check-ins), which no summary may read (`PORTAL_CHECK_SUMMARY_READS` fails a
+summary that does, in development and the tests). So a model `save()`, `bulk_create`,
 `QuerySet.update()`, a many-to-many change, raw SQL through Django's cursor,
 `loaddata`, an import or an admin action all count, and a new writer needs nothing.
 What bypasses Django's cursor (a restore that replaces the database file,
@@ -82,7 +84,7 @@ POLL_SECONDS = 0.05
 
 _watched: set[str] = set()
 _bookkeeping: set[str] = set()  # the apps' tables that no summary may read (`watch`)
-_state = threading.local()  # .years: the confinement stack of this thread
+_state = threading.local()  # .years: the confinement stack of this thread; .computing: the summaries
 _MISSING = object()
 
 # The table a statement writes to: INSERT [OR …] INTO t, REPLACE INTO t, UPDATE t, DELETE FROM t.
@@ -111,27 +113,38 @@ class ReadsBookkeeping(Exception):
 
 @contextmanager
 def _reads_checked(name: str) -> Iterator[None]:
-    """While a summary is computed: a statement naming a bookkeeping table fails."""
+    """While a summary is computed and stored (a lazy queryset runs when it is pickled): a
+    statement of Django's cursor naming a bookkeeping table fails, naming the innermost
+    summary being computed. Raw SQL that leaves its table names unquoted is not seen."""
     if not _bookkeeping or not getattr(settings, "PORTAL_CHECK_SUMMARY_READS", False):
         yield
         return
-
-    def check(execute, sql, params, many, context):
-        named = {table.lower() for table in _QUOTED.findall(str(sql))} & _bookkeeping
-        if named:
-            raise ReadsBookkeeping(
-                f"the summary {name!r} reads {', '.join(sorted(named))}, whose writes renew no summary: "
-                "read it outside the cached computation, or make it a record (the app's not_records)"
-            )
-        return execute(sql, params, many, context)
-
-    with connections[DEFAULT_DB_ALIAS].execute_wrapper(check):
-        yield
+    computing = _computing_stack()
+    computing.append(name)
+    try:
+        if len(computing) > 1:  # the outermost summary's check is in place
+            yield
+            return
+        with connections[DEFAULT_DB_ALIAS].execute_wrapper(_refuse_bookkeeping):
+            yield
+    finally:
+        computing.pop()
 
 
-def _compute(name: str, compute: Callable[..., T], *args) -> T:
-    with _reads_checked(name):
-        return compute(*args)
+def _computing_stack() -> list[str]:
+    if not hasattr(_state, "computing"):
+        _state.computing = []
+    return _state.computing
+
+
+def _refuse_bookkeeping(execute, sql, params, many, context):
+    named = {table.lower() for table in _QUOTED.findall(str(sql))} & _bookkeeping
+    if named:
+        raise ReadsBookkeeping(
+            f"the summary {_computing_stack()[-1]!r} reads {', '.join(sorted(named))}, whose writes renew no "
+            "summary: read it outside the cached computation, or make it a record (the app's not_records)"
+        )
+    return execute(sql, params, many, context)
 
 
 def watched() -> frozenset[str]:
@@ -368,7 +381,8 @@ def cached(
     local = _local.get(key)
     if local is not None and local[0] > now:
         return local[1]
-    value = _computed_once(key, lambda: _compute(name, compute))
+    with _reads_checked(name):
+        value = _computed_once(key, compute)
     expires = now + LOCAL_SECONDS if not _shared() else float("inf")
     with _local_lock:  # the development server answers requests in threads
         _local[key] = (expires, value)
@@ -402,8 +416,9 @@ def cached_by_year(
     values = cache.get_many(list(names.values()))
     missing = [y for y in years if names[y] not in values]
     if missing:
-        fresh = dict(zip(missing, _compute(name, compute, missing), strict=True))
-        cache.set_many({names[y]: fresh[y] for y in missing}, _entry_seconds())
+        with _reads_checked(name):
+            fresh = dict(zip(missing, compute(missing), strict=True))
+            cache.set_many({names[y]: fresh[y] for y in missing}, _entry_seconds())
         values |= {names[y]: fresh[y] for y in missing}
     return [values[names[y]] for y in years]
 

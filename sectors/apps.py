@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,10 @@ def record_tables() -> tuple[list[str], list[str]]:
         if not _in_repository(Path(config.path), settings.BASE_DIR):
             continue
         named = {f"{config.label}.{name}" for name in getattr(config, "not_records", ())}
-        for model in config.get_models(include_auto_created=True):
+        models = list(config.get_models(include_auto_created=True))
+        if unknown := named - {model._meta.label_lower for model in models}:  # a model renamed since
+            raise ImproperlyConfigured(f"not_records names no model: {', '.join(sorted(unknown))}")
+        for model in models:
             if not model.__name__.startswith("Historical"):
                 kept = bookkeeping if model._meta.label_lower in named else records
                 kept.append(model._meta.db_table)

@@ -57,6 +57,17 @@ def _fast_password_hashing():
 
 
 @pytest.fixture
+def eager_worker(settings):
+    """Celery runs tasks in the request, as without Redis (bin/run, the SQLite run)."""
+    from wenzhou_sectors.celery import app
+
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def committee(db):
     return make_committee()
 

@@ -25,15 +25,9 @@ def _workbook(response) -> openpyxl.Workbook:
 
 
 @pytest.fixture(autouse=True)
-def no_worker(settings):
+def no_worker(eager_worker):
     """Without Redis (bin/run, the SQLite run) Celery runs the task in the request; the
     PostgreSQL run has REDIS_URL, so each test says which case it is."""
-    from wenzhou_sectors.celery import app
-
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -398,16 +398,6 @@ def test_writes_to_bookkeeping_tables_leave_the_version(db):
     assert {"activities_activity", "activities_attendance", "activities_activity_groups"} <= freshness.watched()
 
 
-@pytest.fixture
-def eager_worker(settings):
-    from wenzhou_sectors.celery import app
-
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def test_an_export_on_the_worker_leaves_the_summaries_cached(staff_client, group_a, this_year, settings, eager_worker):
     """An export's run row (queued, running, done) is bookkeeping: ten people exporting
     at once must not make every summary be computed afresh (bench_export_load.py)."""
@@ -444,6 +434,28 @@ def test_a_summary_that_reads_bookkeeping_fails_while_computed(db):
         freshness.cached_by_year("receipts", (), [2025], lambda years: [NoticeRecipient.objects.count()])
     assert freshness.cached("members", (), lambda: Member.objects.count()) == 0  # records are read freely
     assert ExportRun.objects.count() == 0  # and outside a summary, bookkeeping too
+
+
+def test_the_read_check_sees_a_lazy_queryset_and_names_the_innermost_summary(db):
+    with pytest.raises(freshness.ReadsBookkeeping, match="'lazy' reads sectors_exportrun"):
+        freshness.cached("lazy", (), lambda: ExportRun.objects.filter(status="done"))  # runs when stored
+    with pytest.raises(freshness.ReadsBookkeeping, match="'inner' reads members_noticerecipient"):
+        freshness.cached(
+            "outer", (), lambda: [Member.objects.count(), freshness.cached("inner", (), NoticeRecipient.objects.count)]
+        )
+    assert freshness.cached("after", (), Member.objects.count) == 0  # the check was taken off
+    assert ExportRun.objects.count() == 0
+
+
+def test_a_bookkeeping_name_that_names_no_model_is_refused(monkeypatch):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    from sectors.apps import record_tables
+
+    monkeypatch.setattr(apps.get_app_config("members"), "not_records", ("noticereceipt",), raising=False)
+    with pytest.raises(ImproperlyConfigured, match="members.noticereceipt"):
+        record_tables()
 
 
 def test_production_does_not_check_what_summaries_read(db, settings):
