@@ -32,7 +32,11 @@ def parse_args() -> argparse.Namespace:
     parser = page_bench_arguments(__doc__, requests=0)
     parser.add_argument("--check-ins", type=int, default=100)
     parser.add_argument("--redis-url", default="")
+    parser.add_argument("--at-once", type=int, default=0, help="then this many ticks sent at the same moment")
     return parser.parse_args()
+
+
+TITLE = "bench: check-in"
 
 
 def cpu_ms(call) -> float:
@@ -41,6 +45,34 @@ def cpu_ms(call) -> float:
     if response.status_code not in (200, 302):
         raise SystemExit(f"answered {response.status_code}")
     return (time.process_time() - start) * 1000
+
+
+def ticks_at_once(user, url: str, member_ids: list[int]) -> list[float]:
+    """Each member ticked from a thread of its own (its own database connection), all
+    released together, as scans arriving at one moment: the wall time of each."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    barrier, waits, clients = threading.Barrier(len(member_ids), timeout=60), [], []
+    for _member in member_ids:  # signed in here, one after another: the sign-in writes the user
+        clients.append(Client())
+        clients[-1].force_login(user)
+
+    def one(client: Client, member_id: int) -> None:
+        barrier.wait()
+        start = time.perf_counter()
+        client.post(url, {"member": member_id, "present": "1"})
+        waits.append((time.perf_counter() - start) * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=one, args=pair) for pair in zip(clients, member_ids, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return waits
 
 
 def main() -> None:
@@ -59,6 +91,7 @@ def main() -> None:
     from django.urls import reverse
 
     from activities.carriers import ActivityKind
+    from activities.models import Activity
     from activities.services import meetings
     from portal import clock
     from sectors.models import SectorGroup, User
@@ -75,11 +108,12 @@ def main() -> None:
         (leader, f"{reverse('scorecard', args=[leader_user.sector_group_id])}?year={year}"),
         (chairman, f"{reverse('dashboard')}?year={year}"),
     ]
+    Activity.objects.filter(title=TITLE).delete()  # left by a run that was stopped
     meeting = meetings.meeting_plan(
         user=staff_user,
         groups=list(SectorGroup.objects.filter(committee__code=settings.PORTAL_COMMITTEE_CODE)),
         kind=ActivityKind.CONSULTATION,
-        title="bench: check-in",
+        title=TITLE,
         date=clock.today(),
     )
     try:
@@ -98,6 +132,11 @@ def main() -> None:
         print(f"home + scorecard + dashboard, CPU ms per round: median {statistics.median(rounds):.1f}, "
               f"mean {statistics.fmean(rounds):.1f}")  # fmt: skip
         print(f"a tick, CPU ms: median {statistics.median(ticks):.1f}")
+        if args.at_once:
+            rest = list(meetings.expected_members(meeting).exclude(pk__in=expected).values_list("pk", flat=True))
+            waits = ticks_at_once(staff_user, tick, rest[: args.at_once])
+            print(f"{len(waits)} ticks sent at once, wall ms: median {statistics.median(waits):.0f}, "
+                  f"slowest {max(waits):.0f}; check-ins written {meeting.check_ins.count()}")  # fmt: skip
     finally:
         meeting.delete()
 
