@@ -332,7 +332,8 @@ def _entry_seconds() -> int:
 
 def _computed_once(key: str, compute: Callable[[], T]) -> T:
     """The value under `key`, computed by one process at a time: the others wait for it
-    (at most WAIT_SECONDS, then compute it themselves)."""
+    (at most WAIT_SECONDS, then compute it themselves). Computing and storing it, the
+    summary's reads are checked (its name begins the key)."""
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
         return value
@@ -350,8 +351,9 @@ def _computed_once(key: str, compute: Callable[[], T]) -> T:
         if value is not _MISSING:
             return value
     try:
-        value = compute()
-        cache.set(key, value, _entry_seconds())
+        with _reads_checked(key.split(":", 1)[0]):
+            value = compute()
+            cache.set(key, value, _entry_seconds())
     finally:
         if held:
             cache.delete(lock)
@@ -381,8 +383,7 @@ def cached(
     local = _local.get(key)
     if local is not None and local[0] > now:
         return local[1]
-    with _reads_checked(name):
-        value = _computed_once(key, compute)
+    value = _computed_once(key, compute)
     expires = now + LOCAL_SECONDS if not _shared() else float("inf")
     with _local_lock:  # the development server answers requests in threads
         _local[key] = (expires, value)

@@ -22,6 +22,10 @@ def _sync_roles(sender, **kwargs) -> None:
     sync_role_groups(Group, Permission)
 
 
+def _in_repository(path: Path, base: Path) -> bool:
+    return path.is_relative_to(base) and "site-packages" not in path.parts
+
+
 # The tables that hold the records summaries count (portal.cache): those of the
 # portal's own apps (any app in this repository, so a new app's tables count without
 # a list to keep), less the bookkeeping each app names in its config's `not_records`
@@ -29,12 +33,6 @@ def _sync_roles(sender, **kwargs) -> None:
 # progress, form submission keys; history rows are the records' own history. No
 # summary reads bookkeeping, and it is written by reading pages (a notice opened, an
 # export's progress), which must not make every summary be computed afresh.
-
-
-def _in_repository(path: Path, base: Path) -> bool:
-    return path.is_relative_to(base) and "site-packages" not in path.parts
-
-
 def record_tables() -> tuple[list[str], list[str]]:
     """The tables whose writes change the records: every model of the portal's apps, with
     the many-to-many link tables, except the history models and each app's `not_records`;

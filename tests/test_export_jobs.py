@@ -24,10 +24,9 @@ def _workbook(response) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
-@pytest.fixture(autouse=True)
-def no_worker(eager_worker):
-    """Without Redis (bin/run, the SQLite run) Celery runs the task in the request; the
-    PostgreSQL run has REDIS_URL, so each test says which case it is."""
+# Without Redis (bin/run, the SQLite run) Celery runs the task in the request; the
+# PostgreSQL run has REDIS_URL, so each test says which case it is.
+pytestmark = pytest.mark.usefixtures("eager_worker")
 
 
 @pytest.fixture

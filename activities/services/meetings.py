@@ -261,14 +261,13 @@ def _check_in(*, activity: Activity, member: Member, method: str, slot: int | No
             with transaction.atomic():
                 _still_planned(activity, _check_in_closed())
                 row = CheckIn.objects.create(activity=activity, member=member, method=method, slot=slot, recorded_by=by)
+                return CheckInResult(row, created=True)
         except IntegrityError:
             existing = CheckIn.objects.filter(activity=activity, member=member).first()
-            if existing is None and attempt == 2:
-                raise  # not the one-row rule, which leaves a row to read: a real fault
             if existing is not None:
                 return CheckInResult(existing, created=False)
-        else:
-            return CheckInResult(row, created=True)
+            if attempt == 2:
+                raise  # not the one-row rule, which leaves a row to read: a real fault
     raise AssertionError("unreachable: the third attempt returns or raises")
 
 
@@ -276,7 +275,7 @@ def check_in_by_scan(*, request, user, activity: Activity, slot: int) -> CheckIn
     """A member checks in with a token already checked (activities.checkin)."""
     member = user.member
     if activity.status != Activity.Status.PLANNED:
-        raise ValidationError(_("This meeting's roster is already confirmed; check-in is closed."))
+        raise ValidationError(_check_in_closed())
     if not checkin.window_open(activity):
         start, end = checkin.window(activity)
         raise ValidationError(
