@@ -4,8 +4,8 @@ Every spreadsheet the portal produces (list exports, scorecards, the dashboard,
 import error reports) goes through `workbook_response` or `workbook_bytes`, so
 that a value typed by a user can never run as a formula when staff open the
 file: a text starting with = + - @ tab or carriage return is stored as text
-(a shared string, data type "s"), never as a formula. Numbers, dates and
-booleans are written as what they are. XlsxWriter writes them, streaming
+(a string cell, data type "s"), never as a formula. Numbers, dates and
+booleans are written as what they are. rust_xlsxwriter writes them, streaming
 (`workbook_bytes`).
 """
 
@@ -13,45 +13,35 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
+import rustpy_xlsxwriter
 import tablib
-import xlsxwriter
 from django.http import HttpResponse
 from import_export.formats import base_formats
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_WIDTH = 60
-_BOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "default_date_format": "yyyy-mm-dd",
-    "remove_timezone": True,
-}
+_MIN_WIDTH = 10
+_MAX_TEXT = 32_767  # Excel's limit for one cell; XlsxWriter cut longer texts the same way
+_DATE_FORMAT = "yyyy-mm-dd"
+_WIDTH_SAMPLE = 500  # the column widths are measured on a sheet's first rows
+_AS_IS = frozenset({bool, int, float, datetime.date})  # written as they are (exact classes)
 
 
 def is_formula_like(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
-def safe_value(value: object) -> object:
-    """A cell value that Excel will not evaluate: numbers, dates and booleans as
-    they are, None as empty, anything else as text (str of lazy translations too)."""
-    if value is None or isinstance(value, bool | int | float | Decimal | datetime.date | datetime.datetime):
-        return value
-    return str(value)
-
-
 @dataclass
 class Sheet:
     """One worksheet: a title, optional lines above the table (period, filters),
-    a header row and data rows."""
+    a header row and data rows (a value per header; a header twice gets " (2)")."""
 
     title: str
     headers: Sequence[object]
@@ -65,45 +55,100 @@ class Sheet:
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """The workbook as .xlsx bytes, every cell formula-safe.
 
-    Written by XlsxWriter in `constant_memory` mode: rows stream to a temporary file
-    as they come, so a sheet's rows may be a generator over a queryset's iterator and
-    never sit in memory at once (bench/README.md: a year's activity export took 45 %
-    less CPU than openpyxl's workbook, and openpyxl's `write_only` saved almost nothing).
-    Text is never read as a formula, a number or a link (`strings_to_*` off): a value
-    typed by a user stays the text it was."""
+    Written by rustpy-xlsxwriter (Python bindings of rust_xlsxwriter, the Rust port of
+    XlsxWriter): rows stream from the sheet's iterable as they come, so a sheet's rows may
+    be a generator over a queryset's iterator and never sit in memory at once. A text is
+    always written as a text cell, never as a formula, a number or a link. A year's
+    activity export costs a seventh of XlsxWriter's CPU (bench/README.md)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, _BOOK_OPTIONS)
-    bold = book.add_format({"bold": True})
-    text = book.add_format({"num_format": "@"})
+    book = _Book()
     for sheet in sheets:
-        _sheet_write(book.add_worksheet(_sheet_title(sheet.title)), sheet, bold, text)
-    book.close()
+        book.add(sheet)
+    rustpy_xlsxwriter.write_worksheets(
+        book.entries, buffer, bold_headers=True, datetime_format=_DATE_FORMAT, **book.options
+    )
     return buffer.getvalue()
 
 
-def _sheet_write(ws, sheet: Sheet, bold, text) -> None:
-    row_no = 0
-    for line in sheet.caption:
-        ws.write_string(row_no, 0, str(line))
-        row_no += 1
-    if sheet.caption:
-        row_no += 1
-    widths = [len(str(h)) * 2 + 2 for h in sheet.headers]
-    ws.write_row(row_no, 0, [str(header) for header in sheet.headers], bold)
-    ws.freeze_panes(row_no + 1, 0)
-    columns = len(widths)
-    for values in sheet.rows:
-        row_no += 1
-        values = [safe_value(value) for value in values]
-        ws.write_row(row_no, 0, values)
-        for col in sheet.text_columns:  # ID-card and mobile numbers stay text (also rows typed in later)
-            if col < len(values) and values[col] not in (None, ""):
-                ws.write_string(row_no, col, str(values[col]), text)
-        for col, value in enumerate(values[:columns]):
-            if isinstance(value, str) and len(value) * 2 + 2 > widths[col]:
-                widths[col] = min(_MAX_WIDTH, len(value) * 2 + 2)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, max(min(_MAX_WIDTH, width), 10), text if col in sheet.text_columns else None)
+class _Book:
+    """The sheets and their options, keyed by sheet name as write_worksheets takes them."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, Iterator[dict]]] = []
+        self.options: dict[str, dict] = {
+            key: {} for key in ("header_row", "merge_ranges", "freeze_panes", "column_widths", "column_formats")
+        }
+
+    def add(self, sheet: Sheet) -> None:
+        name = _sheet_title(sheet.title)
+        keys = _header_keys(sheet.headers)
+        records = _records(keys, sheet.rows, sheet.text_columns)
+        sample = list(itertools.islice(records, _WIDTH_SAMPLE))
+        header_row = len(sheet.caption) + 1 if sheet.caption else 0
+        span = max(len(keys), 2) - 1  # a caption line spans the table (a merge needs two cells)
+        text = rustpy_xlsxwriter.Format().set_num_format("@")
+        self.entries.append((name, itertools.chain(sample, records) if sample else [dict.fromkeys(keys)]))
+        self.options["header_row"][name] = header_row
+        self.options["merge_ranges"][name] = [(row, 0, row, span, str(line)) for row, line in enumerate(sheet.caption)]
+        self.options["freeze_panes"][name] = {"row": header_row + 1, "col": 0}
+        self.options["column_widths"][name] = _widths(keys, sample)
+        self.options["column_formats"][name] = [text if col in sheet.text_columns else None for col in range(len(keys))]
+
+
+def _header_keys(headers: Sequence[object]) -> list[str]:
+    """The header texts, each once (a record is a dict keyed by its header)."""
+    keys: list[str] = []
+    for header in headers:
+        key = base = _text(header)
+        number = 1
+        while key in keys:
+            number += 1
+            key = f"{base} ({number})"
+        keys.append(key)
+    return keys
+
+
+def _records(keys: list[str], rows: Iterable[Sequence[object]], text_columns: Sequence[int]) -> Iterator[dict]:
+    text = [keys[col] for col in text_columns if col < len(keys)]
+    for values in rows:
+        record = dict(zip(keys, map(_cell, values), strict=False))  # a short row: its last cells empty
+        for key in text:  # ID-card and mobile numbers stay text (also rows typed in later)
+            value = record.get(key)
+            if value is not None and value.__class__ is not str:
+                record[key] = str(value)
+        yield record
+
+
+def _cell(value: object) -> object:
+    """One value as written: numbers, dates and booleans as they are (an aware time as
+    its wall time, shown as on the page), None and "" as an empty cell, anything else as
+    text (lazy translations, safe strings), cut at Excel's limit."""
+    cls = value.__class__
+    if cls is str:
+        return value[:_MAX_TEXT] if value else None
+    if cls in _AS_IS or value is None:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool | int | float | datetime.date):
+        return value
+    return _cell(_text(value))
+
+
+def _text(value: object) -> str:
+    text = str(value)
+    return text if text.__class__ is str else str.__str__(text)  # a str subclass as plain str
+
+
+def _widths(keys: list[str], sample: list[dict]) -> list[float]:
+    widths = [len(key) * 2 + 2 for key in keys]
+    for record in sample:
+        for col, value in enumerate(record.values()):
+            if value.__class__ is str and len(value) * 2 + 2 > widths[col]:
+                widths[col] = len(value) * 2 + 2
+    return [max(min(_MAX_WIDTH, width), _MIN_WIDTH) for width in widths]
 
 
 def workbook_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:

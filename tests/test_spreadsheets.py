@@ -76,3 +76,52 @@ def test_it_writes_each_value_as_what_it_is():
     assert [cell.value for cell in row[7:]] == [str(gettext_lazy("Yes")), "<b>", None, None, "13812345678", "=1+1"]
     assert [cell.data_type for cell in row[11:]] == ["s", "s"]
     assert row[11].number_format == "@"
+
+
+def test_an_empty_list_still_has_its_caption_and_header_frozen_below_it():
+    caption = ["温州市政协 · 委员", "期间：2025年"]
+    data = workbook_bytes([Sheet(title="委员", headers=["姓名", "界别"], rows=iter(()), caption=caption)])
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet["A1"].value == "温州市政协 · 委员"
+    assert sheet["A2"].value == "期间：2025年"
+    assert [sheet["A4"].value, sheet["B4"].value] == ["姓名", "界别"]
+    assert sheet["A4"].font.b
+    assert sheet.freeze_panes == "A5"
+    assert sheet.max_row == 4  # no data row
+
+
+def test_captions_span_the_table_and_a_one_column_table_too():
+    data = workbook_bytes(
+        [
+            Sheet(title="宽", headers=["a", "b", "c"], rows=[[1, 2, 3]], caption=["一", "二"]),
+            Sheet(title="窄", headers=["姓名"], rows=[["张三"]], caption=["只有一列"]),
+        ]
+    )
+    wide, narrow = load_workbook(io.BytesIO(data)).worksheets
+    assert [str(r) for r in wide.merged_cells.ranges] == ["A1:C1", "A2:C2"]
+    assert [wide.cell(4, col).value for col in (1, 2, 3)] == ["a", "b", "c"]
+    assert [wide.cell(5, col).value for col in (1, 2, 3)] == [1, 2, 3]
+    assert [str(r) for r in narrow.merged_cells.ranges] == ["A1:B1"]  # a merge needs two cells
+    assert [narrow["A3"].value, narrow["A4"].value] == ["姓名", "张三"]
+    assert narrow.freeze_panes == "A4"
+
+
+def test_a_text_past_excels_limit_is_cut_not_lost():
+    long_text = "议" * 40_000
+    data = workbook_bytes([Sheet(title="t", headers=["摘要", "次数"], rows=[[long_text, 2]])])
+    row = next(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert row == ("议" * 32_767, 2)
+
+
+def test_a_header_written_twice_keeps_both_columns():
+    data = workbook_bytes([Sheet(title="t", headers=["姓名", "姓名", "界别"], rows=[["张三", "李四", "民盟"]])])
+    rows = _cells(data)
+    assert rows == [["姓名", "姓名 (2)", "界别"], ["张三", "李四", "民盟"]]
+
+
+def test_columns_are_as_wide_as_their_text_within_bounds():
+    rows = [["短", "一" * 20, "长" * 100, 12]]
+    data = workbook_bytes([Sheet(title="t", headers=["a", "b", "c", "d"], rows=rows)])
+    widths = load_workbook(io.BytesIO(data)).worksheets[0].column_dimensions
+    # two units a character (Chinese is double width), at least 10, at most 60
+    assert [round(widths[col].width) for col in "ABCD"] == [11, 43, 61, 11]
