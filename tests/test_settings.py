@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +26,8 @@ out = {"engine": db["ENGINE"], "name": str(db["NAME"]), "eager": app.conf.task_a
        "broker": app.conf.broker_url, "cache": settings.CACHES["default"]["BACKEND"], "debug": settings.DEBUG,
        "language": settings.LANGUAGE_CODE, "tz": settings.TIME_ZONE, "options": db.get("OPTIONS", {}),
        "conn_max_age": db.get("CONN_MAX_AGE"), "health_checks": db.get("CONN_HEALTH_CHECKS"),
-       "session": settings.SESSION_ENGINE, "session_roles": settings.PORTAL_SESSION_ROLES}
+       "session": settings.SESSION_ENGINE, "session_roles": settings.PORTAL_SESSION_ROLES,
+       "server_cursors": not db.get("DISABLE_SERVER_SIDE_CURSORS")}
 if db["ENGINE"].endswith("sqlite3"):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
@@ -77,6 +81,17 @@ def test_it_uses_postgresql_and_redis_when_configured():
     # Connection reuse, no JIT for short queries, a statement timeout (docs/it.md, "PostgreSQL settings").
     assert found["conn_max_age"] == 600 and found["health_checks"] is True
     assert found["options"] == {"options": "-c jit=off -c statement_timeout=30000 -c random_page_cost=1.1"}
+    assert found["server_cursors"] is False  # a select box of groups is one query, not DECLARE/FETCH/CLOSE
+
+
+@pytest.mark.django_db
+def test_a_page_with_a_select_box_of_groups_reads_them_in_one_query(staff_client, group_a, group_b):
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side cursors are PostgreSQL's (SQLite has none)")
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("activity_list"))
+    assert group_a.name in response.content.decode() and group_b.name in response.content.decode()
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("DECLARE", "FETCH", "CLOSE"))]
 
 
 def test_parallel_test_processes_use_redis_databases_of_their_own():
