@@ -23,6 +23,7 @@ import rustpy_xlsxwriter
 import tablib
 from django.http import HttpResponse
 from import_export.formats import base_formats
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +32,8 @@ _MIN_WIDTH = 10
 _MAX_TEXT = 32_767  # Excel's limit for one cell; XlsxWriter cut longer texts the same way
 _DATE_FORMAT = "yyyy-mm-dd"
 _WIDTH_SAMPLE = 500  # the column widths are measured on a sheet's first rows
-_AS_IS = frozenset({bool, int, float, datetime.date})  # written as they are (exact classes)
+_NUMBERS = frozenset({bool, int, float})  # written as they are (exact classes)
+_FIRST_YEAR = 1900  # Excel holds no earlier date
 
 
 def is_formula_like(value: object) -> bool:
@@ -41,7 +43,9 @@ def is_formula_like(value: object) -> bool:
 @dataclass
 class Sheet:
     """One worksheet: a title, optional lines above the table (period, filters),
-    a header row and data rows (a value per header; a header twice gets " (2)")."""
+    a header row and data rows, a value per header. A header given twice gets " (2)"; a
+    row longer than the headers within the first 500 rows adds columns named by their
+    letter (a longer row after them is cut); the column widths are measured on those rows."""
 
     title: str
     headers: Sequence[object]
@@ -56,16 +60,15 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """The workbook as .xlsx bytes, every cell formula-safe.
 
     Written by rustpy-xlsxwriter (Python bindings of rust_xlsxwriter, the Rust port of
-    XlsxWriter): rows stream from the sheet's iterable as they come, so a sheet's rows may
-    be a generator over a queryset's iterator and never sit in memory at once. A text is
+    XlsxWriter): a sheet's rows may be a generator over a queryset's iterator. A text is
     always written as a text cell, never as a formula, a number or a link. A year's
-    activity export costs a seventh of XlsxWriter's CPU (bench/README.md)."""
+    activity export costs a third of XlsxWriter's CPU (bench/README.md)."""
     buffer = io.BytesIO()
     book = _Book()
     for sheet in sheets:
         book.add(sheet)
     rustpy_xlsxwriter.write_worksheets(
-        book.entries, buffer, bold_headers=True, datetime_format=_DATE_FORMAT, **book.options
+        book.entries, buffer, autofit=False, bold_headers=True, datetime_format=_DATE_FORMAT, **book.options
     )
     return buffer.getvalue()
 
@@ -74,32 +77,37 @@ class _Book:
     """The sheets and their options, keyed by sheet name as write_worksheets takes them."""
 
     def __init__(self) -> None:
-        self.entries: list[tuple[str, Iterator[dict]]] = []
+        self.entries: list[tuple[str, Iterable[dict]]] = []
         self.options: dict[str, dict] = {
             key: {} for key in ("header_row", "merge_ranges", "freeze_panes", "column_widths", "column_formats")
         }
 
     def add(self, sheet: Sheet) -> None:
         name = _sheet_title(sheet.title)
-        keys = _header_keys(sheet.headers)
-        records = _records(keys, sheet.rows, sheet.text_columns)
+        rows = iter(sheet.rows)
+        head = list(itertools.islice(rows, _WIDTH_SAMPLE))
+        keys = _header_keys(sheet.headers, max([len(sheet.headers), *map(len, head)]))
+        records = _records(keys, itertools.chain(head, rows), sheet.text_columns)
         sample = list(itertools.islice(records, _WIDTH_SAMPLE))
         header_row = len(sheet.caption) + 1 if sheet.caption else 0
         span = max(len(keys), 2) - 1  # a caption line spans the table (a merge needs two cells)
         text = rustpy_xlsxwriter.Format().set_num_format("@")
+        captions = [(row, 0, row, span, _text(line)[:_MAX_TEXT]) for row, line in enumerate(sheet.caption)]
+        # The library takes the header from the first record: an empty sheet gets one empty row.
         self.entries.append((name, itertools.chain(sample, records) if sample else [dict.fromkeys(keys)]))
         self.options["header_row"][name] = header_row
-        self.options["merge_ranges"][name] = [(row, 0, row, span, str(line)) for row, line in enumerate(sheet.caption)]
+        self.options["merge_ranges"][name] = captions
         self.options["freeze_panes"][name] = {"row": header_row + 1, "col": 0}
         self.options["column_widths"][name] = _widths(keys, sample)
         self.options["column_formats"][name] = [text if col in sheet.text_columns else None for col in range(len(keys))]
 
 
-def _header_keys(headers: Sequence[object]) -> list[str]:
-    """The header texts, each once (a record is a dict keyed by its header)."""
+def _header_keys(headers: Sequence[object], width: int) -> list[str]:
+    """The header texts, each once (a record is a dict keyed by its header); a column
+    without a header (a row longer than the headers) is named by its letter."""
     keys: list[str] = []
-    for header in headers:
-        key = base = _text(header)
+    for col in range(width):
+        key = base = _text(headers[col])[:_MAX_TEXT] if col < len(headers) else get_column_letter(col + 1)
         number = 1
         while key in keys:
             number += 1
@@ -109,30 +117,51 @@ def _header_keys(headers: Sequence[object]) -> list[str]:
 
 
 def _records(keys: list[str], rows: Iterable[Sequence[object]], text_columns: Sequence[int]) -> Iterator[dict]:
-    text = [keys[col] for col in text_columns if col < len(keys)]
+    """Each row as a record of every column (a short row's last cells empty). A column keeps
+    the kind of its first value, date, date and time, or number: the library formats a whole
+    column by the dates in it, so another kind's value in it is written as text."""
+    width = len(keys)
+    text = frozenset(col for col in text_columns if col < width)
+    kinds: list[type | None] = [None] * width
     for values in rows:
-        record = dict(zip(keys, map(_cell, values), strict=False))  # a short row: its last cells empty
-        for key in text:  # ID-card and mobile numbers stay text (also rows typed in later)
-            value = record.get(key)
-            if value is not None and value.__class__ is not str:
-                record[key] = str(value)
-        yield record
+        cells: list[object] = [None] * width
+        for col, value in enumerate(values):
+            if col >= width:
+                break
+            if col in text:  # ID-card and mobile numbers stay text (also rows typed in later)
+                cells[col] = None if value is None or value == "" else _text(value)[:_MAX_TEXT]
+                continue
+            value = _cell(value)
+            cls = value.__class__
+            if value is not None and cls is not str:
+                kind = cls if cls is datetime.date or cls is datetime.datetime else float
+                if kinds[col] is None:
+                    kinds[col] = kind
+                elif kinds[col] is not kind:
+                    value = str(value)
+            cells[col] = value
+        yield dict(zip(keys, cells, strict=True))
 
 
 def _cell(value: object) -> object:
     """One value as written: numbers, dates and booleans as they are (an aware time as
-    its wall time, shown as on the page), None and "" as an empty cell, anything else as
-    text (lazy translations, safe strings), cut at Excel's limit."""
+    its wall time, shown as on the page; a date before 1900, which Excel cannot hold, as
+    its text), None and "" as an empty cell, anything else as text (lazy translations,
+    safe strings), cut at Excel's limit."""
     cls = value.__class__
     if cls is str:
         return value[:_MAX_TEXT] if value else None
-    if cls in _AS_IS or value is None:
+    if cls in _NUMBERS or value is None:
         return value
-    if isinstance(value, datetime.datetime):
-        return value.replace(tzinfo=None)
+    if isinstance(value, datetime.date):
+        if value.year < _FIRST_YEAR:
+            return value.isoformat()
+        if isinstance(value, datetime.datetime):
+            return datetime.datetime.combine(value.date(), value.time())  # naive, the wall time
+        return value if cls is datetime.date else datetime.date(value.year, value.month, value.day)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, bool | int | float | datetime.date):
+    if isinstance(value, bool | int | float):
         return value
     return _cell(_text(value))
 

@@ -125,3 +125,59 @@ def test_columns_are_as_wide_as_their_text_within_bounds():
     widths = load_workbook(io.BytesIO(data)).worksheets[0].column_dimensions
     # two units a character (Chinese is double width), at least 10, at most 60
     assert [round(widths[col].width) for col in "ABCD"] == [11, 43, 61, 11]
+
+
+def test_a_date_excel_cannot_hold_is_written_as_its_text_not_a_failed_export():
+    rows = [[datetime.date(202, 5, 1), 1], [datetime.datetime(1890, 1, 1, 8, 0), 2], [datetime.date(2025, 5, 1), 3]]
+    data = workbook_bytes([Sheet(title="t", headers=["日期", "n"], rows=rows)])
+    values = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert values[0] == ("0202-05-01", 1)
+    assert values[1] == ("1890-01-01T08:00:00", 2)
+    assert values[2][0].date() == datetime.date(2025, 5, 1)
+
+
+def test_a_column_keeps_the_kind_of_its_first_value():
+    """The writer formats a whole column as dates once a date is in it: a number in a date
+    column, or a date in a number column, is written as text, never shown as the other."""
+    rows = [
+        [5, datetime.date(2025, 1, 2), datetime.date(2025, 1, 2)],
+        [datetime.date(2025, 1, 3), 7, datetime.datetime(2025, 1, 3, 13, 30)],
+        [1.5, datetime.date(2025, 1, 4), None],
+    ]
+    data = workbook_bytes([Sheet(title="t", headers=["n", "d", "d2"], rows=rows)])
+    cells = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(min_row=2))
+    assert [cells[0][0].value, cells[1][0].value, cells[2][0].value] == [5, "2025-01-03", 1.5]
+    assert [cells[0][0].number_format, cells[2][0].number_format] == ["General", "General"]
+    assert [cells[0][1].value.date(), cells[1][1].value, cells[2][1].value.date()] == [
+        datetime.date(2025, 1, 2),
+        "7",
+        datetime.date(2025, 1, 4),
+    ]
+    assert cells[1][2].value == "2025-01-03 13:30:00"  # the time is not lost in a date column
+
+
+def test_rows_shorter_or_longer_than_the_headers_lose_nothing():
+    rows = [["x"], ["1", "2", "3", "4"]]
+    data = workbook_bytes([Sheet(title="t", headers=["a", "b", "c"], rows=rows)])
+    assert _cells(data) == [["a", "b", "c", "D"], ["x", None, None, None], ["1", "2", "3", "4"]]
+    headless = workbook_bytes([Sheet(title="t", headers=[], rows=[["甲", 1]])])
+    assert _cells(headless) == [["A", "B"], ["甲", 1]]
+
+
+def test_over_long_headers_and_captions_are_cut_and_a_text_columns_decimal_keeps_its_digits():
+    data = workbook_bytes(
+        [
+            Sheet(
+                title="t",
+                headers=["头" * 40_000, "手机"],
+                rows=[["x", Decimal("13812345678")]],
+                caption=["注" * 40_000],
+            )
+        ]
+    )
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet["A1"].value == "注" * 32_767
+    assert sheet["A3"].value == "头" * 32_767
+    assert sheet["B4"].value == 13812345678  # a number column keeps the number
+    text = workbook_bytes([Sheet(title="t", headers=["手机"], rows=[[Decimal("13812345678")]], text_columns=[0])])
+    assert _cells(text)[1] == ["13812345678"]
