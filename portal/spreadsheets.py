@@ -22,6 +22,7 @@ from urllib.parse import quote
 import rustpy_xlsxwriter
 import tablib
 from django.http import HttpResponse
+from django.utils import timezone
 from import_export.formats import base_formats
 from openpyxl.utils import get_column_letter
 
@@ -32,7 +33,8 @@ _MIN_WIDTH = 10
 _MAX_TEXT = 32_767  # Excel's limit for one cell; XlsxWriter cut longer texts the same way
 _DATE_FORMAT = "yyyy-mm-dd"
 _WIDTH_SAMPLE = 500  # the column widths are measured on a sheet's first rows
-_NUMBERS = frozenset({bool, int, float})  # written as they are (exact classes)
+_NUMBERS = frozenset({bool, float})  # written as they are (exact classes)
+_EXACT = 2**53  # a larger integer loses digits as a number (an ID-card number): written as text
 _FIRST_YEAR = 1900  # Excel holds no earlier date
 
 
@@ -83,9 +85,9 @@ class _Book:
         }
 
     def add(self, sheet: Sheet) -> None:
-        name = _sheet_title(sheet.title)
+        name = _sheet_title(sheet.title, taken=[entry[0] for entry in self.entries])
         rows = iter(sheet.rows)
-        head = list(itertools.islice(rows, _WIDTH_SAMPLE))
+        head = [tuple(row) for row in itertools.islice(rows, _WIDTH_SAMPLE)]
         keys = _header_keys(sheet.headers, max([len(sheet.headers), *map(len, head)]))
         records = _records(keys, itertools.chain(head, rows), sheet.text_columns)
         sample = list(itertools.islice(records, _WIDTH_SAMPLE))
@@ -144,26 +146,44 @@ def _records(keys: list[str], rows: Iterable[Sequence[object]], text_columns: Se
 
 
 def _cell(value: object) -> object:
-    """One value as written: numbers, dates and booleans as they are (an aware time as
-    its wall time, shown as on the page; a date before 1900, which Excel cannot hold, as
-    its text), None and "" as an empty cell, anything else as text (lazy translations,
-    safe strings), cut at Excel's limit."""
+    """One value as written: numbers, dates and booleans as they are (an aware time in the
+    portal's time zone, as on the page), None and "" as an empty cell, anything else as
+    text (lazy translations, safe strings), cut at Excel's limit. What Excel cannot hold
+    as a number or a date is written as its text: a date before 1900, an integer that
+    would lose digits, a decimal out of range."""
     cls = value.__class__
     if cls is str:
         return value[:_MAX_TEXT] if value else None
+    if cls is int:
+        return value if -_EXACT <= value <= _EXACT else str(value)
     if cls in _NUMBERS or value is None:
         return value
     if isinstance(value, datetime.date):
-        if value.year < _FIRST_YEAR:
-            return value.isoformat()
-        if isinstance(value, datetime.datetime):
-            return datetime.datetime.combine(value.date(), value.time())  # naive, the wall time
-        return value if cls is datetime.date else datetime.date(value.year, value.month, value.day)
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bool | int | float):
-        return value
+        return _date_cell(value)
+    if isinstance(value, Decimal | bool | int | float):
+        return _number_cell(value)
     return _cell(_text(value))
+
+
+def _date_cell(value: datetime.date) -> object:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = timezone.localtime(value)
+        value = datetime.datetime.combine(value.date(), value.time())  # naive, exact class
+    elif value.__class__ is not datetime.date:
+        value = datetime.date(value.year, value.month, value.day)
+    return value if value.year >= _FIRST_YEAR else value.isoformat()
+
+
+def _number_cell(value: Decimal | bool | int | float) -> object:
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return _cell(int(value))
+    try:
+        return float(value)
+    except (OverflowError, ValueError):  # a signalling NaN
+        return str(value)
 
 
 def _text(value: object) -> str:
@@ -190,10 +210,15 @@ def workbook_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     return response
 
 
-def _sheet_title(title: str) -> str:
-    # Excel forbids []:*?/\ in sheet names and allows 31 characters.
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title))
-    return cleaned[:31] or "Sheet"
+def _sheet_title(title: str, taken: Sequence[str] = ()) -> str:
+    """A name Excel accepts, unlike the workbook's other sheets' (compared without case):
+    no []:*?/\\, no quote at either end, at most 31 characters."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title)).strip("'")[:31].rstrip("'") or "Sheet"
+    name, number, used = cleaned, 1, {other.casefold() for other in taken}
+    while name.casefold() in used:
+        number += 1
+        name = f"{cleaned[: 31 - len(str(number)) - 3]} ({number})"
+    return name
 
 
 # --- Admin exports (django-import-export) ----------------------------------------

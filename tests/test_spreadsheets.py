@@ -181,3 +181,26 @@ def test_over_long_headers_and_captions_are_cut_and_a_text_columns_decimal_keeps
     assert sheet["B4"].value == 13812345678  # a number column keeps the number
     text = workbook_bytes([Sheet(title="t", headers=["手机"], rows=[[Decimal("13812345678")]], text_columns=[0])])
     assert _cells(text)[1] == ["13812345678"]
+
+
+def test_what_excel_cannot_hold_as_a_number_or_a_time_is_written_so_that_nothing_is_lost():
+    utc_evening = datetime.datetime(2025, 1, 2, 17, 0, tzinfo=datetime.UTC)  # as the database hands it back
+    values = [utc_evening, 330302199001011234, 10**400, Decimal("sNaN"), 2**53]
+    data = workbook_bytes([Sheet(title="t", headers=list("abcde"), rows=[values])])
+    assert _cells(data)[1] == [
+        datetime.datetime(2025, 1, 3, 1, 0),  # the portal's time (Asia/Shanghai), as on the page
+        "330302199001011234",  # all its digits, not 3.3030219900101126e17
+        str(10**400),
+        "sNaN",
+        2**53,
+    ]
+
+
+def test_sheet_titles_that_clash_or_excel_refuses_are_made_unique():
+    sheets = [
+        Sheet(title=title, headers=["x"], rows=[[n]]) for n, title in enumerate(["'界别'", "界别", "A", "a", "长" * 40])
+    ]
+    sheets.append(Sheet(title="长" * 35, headers=["x"], rows=[[5]]))
+    book = load_workbook(io.BytesIO(workbook_bytes(sheets)))
+    assert book.sheetnames == ["界别", "界别 (2)", "A", "a (2)", "长" * 31, "长" * 27 + " (2)"]
+    assert [sheet["A2"].value for sheet in book.worksheets] == [0, 1, 2, 3, 4, 5]
