@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
@@ -109,13 +109,19 @@ def _header_keys(headers: Sequence[object], width: int) -> list[str]:
     without a header (a row longer than the headers) is named by its letter."""
     keys: list[str] = []
     for col in range(width):
-        key = base = _text(headers[col])[:_MAX_TEXT] if col < len(headers) else get_column_letter(col + 1)
-        number = 1
-        while key in keys:
-            number += 1
-            key = f"{base} ({number})"
-        keys.append(key)
+        base = _text(headers[col])[:_MAX_TEXT] if col < len(headers) else get_column_letter(col + 1)
+        keys.append(_numbered(base, keys.__contains__, _MAX_TEXT))
     return keys
+
+
+def _numbered(name: str, taken: Callable[[str], bool], limit: int) -> str:
+    """`name`, else `name (2)`, `name (3)`… cut to `limit` characters: the first not taken."""
+    candidate, number = name, 1
+    while taken(candidate):
+        number += 1
+        suffix = f" ({number})"
+        candidate = name[: limit - len(suffix)] + suffix
+    return candidate
 
 
 def _records(keys: list[str], rows: Iterable[Sequence[object]], text_columns: Sequence[int]) -> Iterator[dict]:
@@ -160,7 +166,7 @@ def _cell(value: object) -> object:
         return value
     if isinstance(value, datetime.date):
         return _date_cell(value)
-    if isinstance(value, Decimal | bool | int | float):
+    if isinstance(value, Decimal | int | float):
         return _number_cell(value)
     return _cell(_text(value))
 
@@ -175,10 +181,8 @@ def _date_cell(value: datetime.date) -> object:
     return value if value.year >= _FIRST_YEAR else value.isoformat()
 
 
-def _number_cell(value: Decimal | bool | int | float) -> object:
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
+def _number_cell(value: Decimal | int | float) -> object:
+    if isinstance(value, int):  # an IntegerChoices member, say (bool has no subclass)
         return _cell(int(value))
     try:
         return float(value)
@@ -214,11 +218,8 @@ def _sheet_title(title: str, taken: Sequence[str] = ()) -> str:
     """A name Excel accepts, unlike the workbook's other sheets' (compared without case):
     no []:*?/\\, no quote at either end, at most 31 characters."""
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(title)).strip("'")[:31].rstrip("'") or "Sheet"
-    name, number, used = cleaned, 1, {other.casefold() for other in taken}
-    while name.casefold() in used:
-        number += 1
-        name = f"{cleaned[: 31 - len(str(number)) - 3]} ({number})"
-    return name
+    used = {other.casefold() for other in taken}
+    return _numbered(cleaned, lambda name: name.casefold() in used, 31)
 
 
 # --- Admin exports (django-import-export) ----------------------------------------

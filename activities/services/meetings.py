@@ -256,7 +256,8 @@ def _check_in_closed() -> str:
 def _check_in(*, activity: Activity, member: Member, method: str, slot: int | None, by) -> CheckInResult:
     """One row per member and meeting: the unique constraint decides a race. The row that
     won may be unticked before it is read: then this one is written after all."""
-    for attempt in range(3):
+    attempts = 0
+    while True:
         try:
             with transaction.atomic():
                 _still_planned(activity, _check_in_closed())
@@ -266,9 +267,9 @@ def _check_in(*, activity: Activity, member: Member, method: str, slot: int | No
             existing = CheckIn.objects.filter(activity=activity, member=member).first()
             if existing is not None:
                 return CheckInResult(existing, created=False)
-            if attempt == 2:
+            attempts += 1
+            if attempts == 3:
                 raise  # not the one-row rule, which leaves a row to read: a real fault
-    raise AssertionError("unreachable: the third attempt returns or raises")
 
 
 def check_in_by_scan(*, request, user, activity: Activity, slot: int) -> CheckInResult:
