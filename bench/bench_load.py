@@ -90,6 +90,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "between pages, and its latency is reported apart (0, the default: not run). Without pauses a "
         "request's mean latency is users / throughput (Little's law), whatever the pages cost",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="record gunicorn's workers with py-spy while the mixed workload runs and print where their CPU "
+        "went (bench/stacks.py); the sampling slows them, so that run's throughput is not a figure to report",
+    )
     parser.add_argument("--json", help="also write the results to this JSON file")
     parser.add_argument("--plan", help=argparse.SUPPRESS)  # internal: write the locust plan (run with Django)
     parser.add_argument("--cleanup", action="store_true", help=argparse.SUPPRESS)  # internal
@@ -477,7 +483,10 @@ def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first:
         print("  locust: login page baseline …", flush=True)
         baseline = run_locust(args, env, plan_path, ["LoginPage"], workdir / f"{kind}-login")
         print("  locust: mixed workload …", flush=True)
+        recorder = start_profiler(args, server, workdir / f"{kind}-mixed.stacks") if args.profile else None
         mixed = run_locust(args, env, plan_path, ["Staff", "Leader", "Chairman"], workdir / f"{kind}-mixed")
+        if recorder is not None:
+            recorder.wait(timeout=60)
         paced = {}
         if args.think:
             print(f"  locust: mixed workload, {args.think:g} s between pages …", flush=True)
@@ -489,7 +498,24 @@ def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first:
     result = {"single": single, "baseline": baseline, "mixed": mixed, "paced": paced}
     print_tables(f"{kind}, {cache} cache", args, result)
     print_paced(args, paced)
+    if args.profile:
+        sys.path.insert(0, str(BASE_DIR))
+        from bench.stacks import report
+
+        print("\n(profiled: py-spy sampled the workers during the mixed workload, so its throughput is lower)")
+        report(workdir / f"{kind}-mixed.stacks")
     return result
+
+
+def start_profiler(args: argparse.Namespace, server: subprocess.Popen, out: Path) -> subprocess.Popen:
+    """py-spy on gunicorn's master and its workers for the mixed phase (it needs ptrace: root, or
+    CAP_SYS_PTRACE in a container)."""
+    py_spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if py_spy is None:
+        raise SystemExit("py-spy is missing: .venv/bin/pip install -r requirements-dev.txt")
+    command = [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--rate", "100", "--nonblocking"]
+    command += ["--format", "raw", "--output", str(out), "--duration", str(args.duration)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def print_paced(args: argparse.Namespace, paced: dict) -> None:

@@ -32,7 +32,17 @@ def audit_module():
 
 def test_it_keeps_test_and_benchmark_tools_out_of_the_runtime_lock():
     runtime = pinned("requirements.txt")
-    for tool in ("pytest", "pytest-django", "pytest-xdist", "playwright", "locust", "gevent", "flask", "ruff"):
+    for tool in (
+        "pytest",
+        "pytest-django",
+        "pytest-xdist",
+        "playwright",
+        "locust",
+        "gevent",
+        "flask",
+        "ruff",
+        "py-spy",
+    ):
         assert tool not in runtime
     assert {"django", "gunicorn", "celery", "django-axes"} <= set(runtime)
 
@@ -41,7 +51,7 @@ def test_it_locks_every_package_with_a_hash_and_the_dev_lock_holds_the_runtime_o
     runtime, dev = pinned("requirements.txt"), pinned("requirements-dev.txt")
     for lock in (runtime, dev):
         assert all("--hash=sha256:" in line for line in lock.values())
-    assert {"pytest", "playwright", "locust", "pip-audit"} <= set(dev)
+    assert {"pytest", "playwright", "locust", "pip-audit", "py-spy"} <= set(dev)
     for name, line in runtime.items():
         assert dev[name].split()[0] == line.split()[0]  # the same version in both
 
