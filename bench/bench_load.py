@@ -19,6 +19,9 @@ For each database (PostgreSQL at --database-url, SQLite in a file under --workdi
 5. prints per page and in total: requests, req/s, p50/p95/p99 (ms), errors and the one-request
    time, then the ratios the targets are stated in, and stops gunicorn.
 
+With --profile, py-spy records the workers during the mixed workload and bench/stacks.py prints
+where their CPU went (by kind of work, view, summary computed and the steps of every page).
+
 Everything binds to 127.0.0.1. The machine is shared (and locust runs on the same cores as
 gunicorn): compare ratios within one run rather than absolute figures between runs.
 """
@@ -486,7 +489,7 @@ def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first:
         recorder = start_profiler(args, server, workdir / f"{kind}-mixed.stacks") if args.profile else None
         mixed = run_locust(args, env, plan_path, ["Staff", "Leader", "Chairman"], workdir / f"{kind}-mixed")
         if recorder is not None:
-            recorder.wait(timeout=60)
+            stop_profiler(recorder)
         paced = {}
         if args.think:
             print(f"  locust: mixed workload, {args.think:g} s between pages …", flush=True)
@@ -499,23 +502,41 @@ def run_one(kind: str, args: argparse.Namespace, cache: str = "local", *, first:
     print_tables(f"{kind}, {cache} cache", args, result)
     print_paced(args, paced)
     if args.profile:
-        sys.path.insert(0, str(BASE_DIR))
-        from bench.stacks import report
-
-        print("\n(profiled: py-spy sampled the workers during the mixed workload, so its throughput is lower)")
-        report(workdir / f"{kind}-mixed.stacks")
+        print_profile(workdir / f"{kind}-mixed.stacks")
     return result
+
+
+def py_spy() -> str | None:
+    return shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
 
 
 def start_profiler(args: argparse.Namespace, server: subprocess.Popen, out: Path) -> subprocess.Popen:
     """py-spy on gunicorn's master and its workers for the mixed phase (it needs ptrace: root, or
-    CAP_SYS_PTRACE in a container)."""
-    py_spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
-    if py_spy is None:
-        raise SystemExit("py-spy is missing: .venv/bin/pip install -r requirements-dev.txt")
-    command = [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--rate", "100", "--nonblocking"]
+    CAP_SYS_PTRACE in a container); what it says goes to `out` + ".log"."""
+    out.unlink(missing_ok=True)
+    command = [py_spy(), "record", "--pid", str(server.pid), "--subprocesses", "--rate", "100", "--nonblocking"]
     command += ["--format", "raw", "--output", str(out), "--duration", str(args.duration)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(f"{out}.log", "w", encoding="utf-8") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_profiler(recorder: subprocess.Popen) -> None:
+    try:
+        recorder.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        recorder.kill()
+        recorder.wait()
+
+
+def print_profile(out: Path) -> None:
+    sys.path.insert(0, str(BASE_DIR))
+    from bench.stacks import report
+
+    if not out.exists():
+        print(f"\npy-spy recorded nothing: see {out}.log")
+        return
+    print("\n(profiled: py-spy sampled the workers during the mixed workload, so its throughput is lower)")
+    report(out)
 
 
 def print_paced(args: argparse.Namespace, paced: dict) -> None:
@@ -543,7 +564,9 @@ def main() -> None:
         cleanup()
         return
     if shutil.which("locust", path=str(BIN)) is None:
-        raise SystemExit("locust is missing: .venv/bin/pip install -r requirements.txt")
+        raise SystemExit("locust is missing: .venv/bin/pip install -r requirements-dev.txt")
+    if args.profile and py_spy() is None:
+        raise SystemExit("py-spy is missing: .venv/bin/pip install -r requirements-dev.txt")
     kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
     caches = ["redis", "local"] if args.cache == "both" else [args.cache]
     began = time.perf_counter()
