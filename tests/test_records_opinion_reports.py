@@ -330,3 +330,16 @@ def test_it_labels_a_member_who_left_without_naming_their_new_group_to_a_leader(
     assert "郑委员（已离开本组）" in leader_html
     assert "医卫" not in leader_html
     assert "郑委员（医卫）" in staff_html
+
+
+def test_the_list_reads_its_submitters_names_alone(staff_client, group_a, member_a):
+    """As the proposals' list: one query of names, no member's personal data, the detail page's order."""
+    other = make_member(group_a, "钱委员", mobile="13900000000")
+    report = make_report(group_a, [other, member_a])
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("opinionreport_list"))
+    member_rows = [q["sql"] for q in queries if '"sectors_member"' in q["sql"]]
+    assert len(member_rows) == 1 and '"sectors_member"."mobile"' not in member_rows[0]
+    (row,) = response.context["rows"]
+    assert row.record.pk == report.pk
+    assert row.cells[1] == "、".join(m.name for m in report.submitters.all()) and "钱委员" in row.cells[1]

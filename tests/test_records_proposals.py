@@ -248,3 +248,21 @@ def test_the_list_rows_are_escaped_and_link_to_each_record(staff_client, group_a
     assert f'<tr><td><a href="{reverse("proposal_detail", args=[proposal.pk])}">' in body
     assert "<td>&lt;img src=x&gt;停车难</td>" in body and "<img" not in body
     assert f"<td>{group_a.name}</td><td>{member_a.name}</td>" in body
+
+
+def test_the_list_reads_its_proposers_names_alone_in_their_order(staff_client, group_a, member_a, leader_member):
+    """The proposers column comes from one query of names (no member's row, so no personal
+    data, is loaded for a list), in the members' order as on the detail page."""
+    later = make_member(group_a, "王委员", member_number="Z99999", mobile="13800000000")
+    proposal = make_proposal(group_a, [later, member_a, leader_member], title="三人联名")
+    alone = make_proposal(group_a, [later], title="一人提案")
+    nobody = make_proposal(group_a, [], title="无人提案")
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(reverse("proposal_list"))
+    member_rows = [q["sql"] for q in queries if '"sectors_member"' in q["sql"]]
+    assert len(member_rows) == 1 and '"sectors_member"."mobile"' not in member_rows[0]
+    cells = {row.record.pk: row.cells[2] for row in response.context["rows"]}
+    assert cells[proposal.pk] == "、".join(m.name for m in proposal.proposers.all())
+    assert cells[proposal.pk].count("、") == 2 and cells[proposal.pk].endswith("、王委员")  # by number, not as added
+    assert (cells[alone.pk], cells[nobody.pk]) == ("王委员", "—")
+    assert str(later) == later.name  # LIST_LABELS: what a member's str() shows is its name

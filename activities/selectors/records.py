@@ -43,19 +43,54 @@ def records_visible(
     return scope(user, queryset, group_path)
 
 
+# What a list shows of a many-to-many column's rows, as the detail page's str() shows them: one
+# column, read by `related_texts` without loading the rows (Member.__str__ is its name).
+LIST_LABELS: dict[type[Model], str] = {Member: "name"}
+
+
 def list_loader(records: QuerySet, columns: Sequence[str]) -> Callable[[list], list[Model]]:
     """How a list page loads its rows by id: only the columns the list shows, with the
     rows they name (a proposal's list: not its text, first proposer or merged-into
-    proposal, which the detail page's queryset joins)."""
+    proposal, which the detail page's queryset joins). A many-to-many column of members
+    (a proposal's proposers) comes as text, `row.list_texts[name]`, from one query of
+    their names: no member's row, and so none of their personal data, is loaded."""
     fields = [records.model._meta.get_field(name) for name in columns]
+    as_text = [field for field in fields if field.many_to_many and field.related_model in LIST_LABELS]
     narrow = (
         records.select_related(None)
         .select_related(*(field.name for field in fields if field.many_to_one))
         .prefetch_related(None)
-        .prefetch_related(*(field.name for field in fields if field.many_to_many))
+        .prefetch_related(*(field.name for field in fields if field.many_to_many and field not in as_text))
         .only(*(field.name for field in fields if not field.many_to_many))
     )
-    return lambda ids: in_order(narrow, ids)
+
+    def load(ids: list) -> list[Model]:
+        rows = in_order(narrow, ids)
+        texts = {field.name: related_texts(field, ids) for field in as_text}
+        for row in rows:
+            row.list_texts = {name: by_id.get(row.pk, "") for name, by_id in texts.items()}
+        return rows
+
+    return load
+
+
+def related_texts(field, ids: list) -> dict[int, str]:
+    """Each record's rows of a many-to-many field as a list shows them ("李委员、王委员"), in
+    the related model's order (as `record.field.all()`), from the join table in one query."""
+    through, source, target = field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [
+        f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
+        for name in field.related_model._meta.ordering
+    ]
+    pairs = (
+        through.objects.filter(**{f"{source}_id__in": ids})
+        .order_by(*ordering, f"{target}_id")
+        .values_list(f"{source}_id", f"{target}__{LIST_LABELS[field.related_model]}")
+    )
+    texts: dict[int, list[str]] = {}
+    for record_id, label in pairs:
+        texts.setdefault(record_id, []).append(label)
+    return {record_id: "、".join(labels) for record_id, labels in texts.items()}
 
 
 def records_filter(

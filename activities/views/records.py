@@ -156,10 +156,19 @@ def _shortened(text: str) -> str:
     return text if len(text) <= LIST_CHARS else text[: LIST_CHARS - 1] + "…"
 
 
+def list_reader(model_field) -> Callable[[Model], str]:
+    """`text_reader` for a list's rows: a many-to-many column its loader gave as text
+    (selectors.list_loader) is read from there."""
+    name = model_field.name
+    if model_field.many_to_many and model_field.related_model in selectors.LIST_LABELS:
+        return lambda record: record.list_texts[name] or EMPTY
+    return text_reader(model_field)
+
+
 def list_rows(records, rt: RecordType) -> list[ListRow]:
     """Records as rows of their list: the first column links to the record's page, the
     others are shortened."""
-    first, *rest = (text_reader(rt.model._meta.get_field(name)) for name in rt.list_columns)
+    first, *rest = (list_reader(rt.model._meta.get_field(name)) for name in rt.list_columns)
     url = url_maker(rt.url_name("detail"))
     return [
         ListRow(record, url(record.pk), first(record), [_shortened(read(record)) for read in rest])
