@@ -137,10 +137,17 @@ def fits(page, size: str, name: str) -> None:
     assert width <= SIZES[size]["width"], f"{name}: {width} px wide"
 
 
+def open_phone_menu(page) -> None:
+    """Open the collapsed menu and wait until it has slid open (Bootstrap adds `show` at the
+    end): a click on a link still sliding could land beside it on a loaded machine."""
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#mainnav.show")
+
+
 def open_menu(page, size: str, text: str) -> None:
     """Use the menu as a person would: on a phone, open it first."""
     if size == "phone":
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     page.locator("#mainnav .nav-link", has_text=text).first.click()
 
 
@@ -236,7 +243,7 @@ def test_an_admin_imports_members(page, users, group_a, group_b, size, settings,
     page.set_viewport_size(SIZES[size])
     log_in(page, "admin")
     if size == "phone":
-        page.click(".navbar-toggler")
+        open_phone_menu(page)
     page.click("nav [data-nav-manage]")
     page.click("nav >> text=导入")
     page.wait_for_url(re.compile(r"/imports/$"))
