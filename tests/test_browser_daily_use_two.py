@@ -26,6 +26,7 @@ from .test_browser_journey import (  # noqa: F401  (fixtures and marks)
     browser,
     fill_activity,
     log_in,
+    open_phone_menu,
     page,
     pytestmark,
     roster,
@@ -135,13 +136,6 @@ def fits(page, size: str, name: str) -> None:
     width = page.evaluate("document.scrollingElement.scrollWidth")
     shot(page, f"daily2-story-{size}-{name}")
     assert width <= SIZES[size]["width"], f"{name}: {width} px wide"
-
-
-def open_phone_menu(page) -> None:
-    """Open the collapsed menu and wait until it has slid open (Bootstrap adds `show` at the
-    end): a click on a link still sliding could land beside it on a loaded machine."""
-    page.click(".navbar-toggler")
-    page.wait_for_selector("#mainnav.show")
 
 
 def open_menu(page, size: str, text: str) -> None:

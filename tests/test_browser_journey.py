@@ -99,6 +99,13 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(f"{page.base}/")
 
 
+def open_phone_menu(page) -> None:
+    """Open the collapsed menu and wait until it has slid open (Bootstrap adds `show` at the
+    end): a click on a link still sliding could land beside it on a loaded machine."""
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#mainnav.show")
+
+
 def _two_factor_code_enter(page, username: str) -> None:
     """An administrator signs in with a code from their authenticator (set up on first sign-in)."""
     from django_otp.oath import totp

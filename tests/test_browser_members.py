@@ -22,7 +22,7 @@ from reports.setup import assessment_year_ensure
 from sectors.models import Constituent
 
 from .factories import make_activity, make_member
-from .test_browser_journey import CHROMIUM, browser, shot  # noqa: F401  (the fixtures)
+from .test_browser_journey import CHROMIUM, browser, open_phone_menu, shot  # noqa: F401  (the fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -145,8 +145,7 @@ def test_a_member_signs_in_again_by_mobile(phone, member_world):
     phone.fill("#id_password", PASSWORD)
     phone.click("form button[type=submit]")
     phone.wait_for_url(f"{phone.base}/me/")
-    phone.click(".navbar-toggler")
-    phone.wait_for_selector("#mainnav.show")
+    open_phone_menu(phone)
     shot(phone, "member-07-menu")
     nav = phone.locator("#mainnav").inner_text()
     assert "我的档案" in nav and "界别活动组" not in nav and "总览" not in nav

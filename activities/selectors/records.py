@@ -48,6 +48,11 @@ def records_visible(
 LIST_LABELS: dict[type[Model], str] = {Member: "name"}
 
 
+def listed_as_text(field) -> bool:
+    """Whether a list's loader gives this column as text (`row.list_texts`), not as rows."""
+    return field.many_to_many and field.related_model in LIST_LABELS
+
+
 def list_loader(records: QuerySet, columns: Sequence[str]) -> Callable[[list], list[Model]]:
     """How a list page loads its rows by id: only the columns the list shows, with the
     rows they name (a proposal's list: not its text, first proposer or merged-into
@@ -55,7 +60,7 @@ def list_loader(records: QuerySet, columns: Sequence[str]) -> Callable[[list], l
     (a proposal's proposers) comes as text, `row.list_texts[name]`, from one query of
     their names: no member's row, and so none of their personal data, is loaded."""
     fields = [records.model._meta.get_field(name) for name in columns]
-    as_text = [field for field in fields if field.many_to_many and field.related_model in LIST_LABELS]
+    as_text = [field for field in fields if listed_as_text(field)]
     narrow = (
         records.select_related(None)
         .select_related(*(field.name for field in fields if field.many_to_one))

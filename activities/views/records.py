@@ -160,7 +160,7 @@ def list_reader(model_field) -> Callable[[Model], str]:
     """`text_reader` for a list's rows: a many-to-many column its loader gave as text
     (selectors.list_loader) is read from there."""
     name = model_field.name
-    if model_field.many_to_many and model_field.related_model in selectors.LIST_LABELS:
+    if selectors.listed_as_text(model_field):
         return lambda record: record.list_texts[name] or EMPTY
     return text_reader(model_field)
 
